@@ -1,0 +1,1 @@
+"""The Bot Framework edge of Vertaisbotti: the only package that imports botbuilder."""

@@ -1,0 +1,178 @@
+"""CloudAdapter, mended where botbuilder 4.17.1 falls short (shared/facts.md, traps 1 and 5).
+
+- The request is parsed and checked here: malformed JSON is 400, a wrong content type 415, an activity
+  without type, conversation or serviceUrl 400.
+- Every authentication failure is 401 and the bot sends nothing (stock answers 500 for several).
+- Invoke responses are serialised once (stock serialises twice, so every card action reply was a 500).
+- Connector clients are cached per (app id, serviceUrl, audience) and write through aiohttp; the user token
+  client is built once per app id (stock builds both for every activity).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Bot, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+
+from bot.connector import ConnectorPool
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RequestRejected(Exception):
+    """The request is not an activity the bot will process; `status` says why (400, 401, 415)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+        super().__init__(f"{status} {reason}")
+
+
+class _PooledConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, app_id: str, pool: ConnectorPool) -> None:
+        self._inner = inner
+        self._app_id = app_id
+        self._pool = pool
+
+    async def create(self, service_url: str, audience: str = None):  # type: ignore[override]
+        key = (self._app_id, service_url, audience or "")
+        return await self._pool.get(key, lambda: self._inner.create(service_url, audience))
+
+
+def _app_id_of(claims: ClaimsIdentity | None) -> str:
+    claims_map = (claims.claims if claims else None) or {}
+    return str(claims_map.get(AuthenticationConstants.AUDIENCE_CLAIM) or "")
+
+
+class PooledAuthentication(BotFrameworkAuthentication):
+    """Delegates to botbuilder's authentication but hands out pooled connectors and one token client per app."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, pool: ConnectorPool) -> None:
+        self._inner = inner
+        self._pool = pool
+        self._token_clients: dict[str, UserTokenClient] = {}
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        if result.connector_factory:
+            app_id = _app_id_of(result.claims_identity)
+            result.connector_factory = _PooledConnectorFactory(result.connector_factory, app_id, self._pool)
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str):
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        inner = self._inner.create_connector_factory(claims_identity)
+        return _PooledConnectorFactory(inner, _app_id_of(claims_identity), self._pool)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        app_id = _app_id_of(claims_identity)
+        client = self._token_clients.get(app_id)
+        if client is None:
+            client = await self._inner.create_user_token_client(claims_identity)
+            self._token_clients[app_id] = client
+        return client
+
+    def create_bot_framework_client(self):
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `TeamsAdapter.handle` did with a request, for metrics and logs."""
+
+    activity_type: str
+    status: int
+
+
+def parse_activity(content_type: str, raw: bytes) -> Activity:
+    """The activity in a request body, or RequestRejected with the HTTP status to answer."""
+    if "application/json" not in content_type:
+        raise RequestRejected(415, "expected application/json")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise RequestRejected(400, "body is not JSON") from error
+    if not isinstance(body, dict):
+        raise RequestRejected(400, "body is not a JSON object")
+    try:
+        activity = Activity().deserialize(body)
+    except Exception as error:  # msrest raises its own DeserializationError family
+        raise RequestRejected(400, "body is not an activity") from error
+    if not activity.type or not activity.service_url or not (activity.conversation and activity.conversation.id):
+        raise RequestRejected(400, "activity needs type, serviceUrl and conversation.id")
+    return activity
+
+
+def _looks_like_bearer_jwt(header: str) -> bool:
+    scheme, _, token = header.partition(" ")
+    return scheme.lower() == "bearer" and token.count(".") == 2
+
+
+class TeamsAdapter(CloudAdapter):
+    def __init__(self, settings: Settings, pool: ConnectorPool) -> None:
+        inner = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+        super().__init__(PooledAuthentication(inner, pool))
+        self._anonymous = settings.anonymous
+
+    async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
+        if not self._anonymous and not _looks_like_bearer_jwt(header):
+            # Stock botbuilder crashes (500) on a missing header and goes online for an undecodable one.
+            raise RequestRejected(401, "missing or malformed bearer token")
+        try:
+            return await self.bot_framework_authentication.authenticate_request(activity, header)
+        except Exception as error:  # botbuilder signals bad tokens with many unrelated exception types
+            raise RequestRejected(401, f"authentication failed: {type(error).__name__}") from error
+
+    async def handle(
+        self, request: web.Request, logic: Callable[[TurnContext], Awaitable[None]] | Bot
+    ) -> tuple[web.Response, Outcome]:
+        """Processes one POST /api/messages request end to end; never lets botbuilder answer for itself."""
+        on_turn = logic.on_turn if isinstance(logic, Bot) else logic
+        try:
+            activity = parse_activity(request.headers.get("Content-Type", ""), await request.read())
+            auth = await self._authenticate(activity, request.headers.get("Authorization", ""))
+        except RequestRejected as rejected:
+            log.info("request rejected: %s", rejected)
+            return web.json_response({"error": rejected.reason}, status=rejected.status), Outcome("-", rejected.status)
+        invoke_response = await self.process_activity(auth, activity, on_turn)
+        if invoke_response is None:
+            return web.Response(status=200), Outcome(activity.type, 200)
+        body = _plain(invoke_response.body)
+        status = int(invoke_response.status)
+        if body is None:
+            return web.Response(status=status), Outcome(activity.type, status)
+        return web.json_response(body, status=status), Outcome(activity.type, status)
+
+
+def _plain(body: Any) -> Any:
+    if body is None or isinstance(body, dict | list | str | int | float | bool):
+        return body
+    if hasattr(body, "serialize"):
+        return body.serialize()
+    if hasattr(body, "model_dump"):
+        return body.model_dump(mode="json", exclude_none=True)
+    raise TypeError(f"cannot serialise invoke body of type {type(body).__name__}")

@@ -1,0 +1,167 @@
+"""Sending to the Bot Connector over the service's own aiohttp session.
+
+botbuilder's msrest `ConnectorClient` builds retry policies per client and sends every request with blocking
+`requests` in a thread pool. The hot operations (send, reply, update, delete, create conversation) go through
+`aiohttp` here; everything else (members, team details) falls through to the cached msrest client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from botbuilder.schema import Activity, ConversationParameters, ConversationResourceResponse, ResourceResponse
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import AppCredentials
+
+log = logging.getLogger(__name__)
+
+RETRYABLE = frozenset({412, 429, 502, 503, 504})
+TOKEN_TTL_SECONDS = 20 * 60
+
+
+class ConnectorError(Exception):
+    """A non-success answer from the Bot Connector: `status`, the server's `code`, and any `Retry-After`."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: float | None = None) -> None:
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+        super().__init__(f"Bot Connector answered {status} {code}: {message}")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+class _Token:
+    """The bot's outbound token, fetched through msal in a thread and reused until it ages."""
+
+    def __init__(self, credentials: AppCredentials | None) -> None:
+        self._credentials = credentials
+        self._value: str | None = None
+        self._fetched = 0.0
+        self._lock = asyncio.Lock()
+
+    @property
+    def needed(self) -> bool:
+        return bool(self._credentials and self._credentials._should_set_token(None))
+
+    async def header(self) -> dict[str, str]:
+        if not self.needed:
+            return {}
+        async with self._lock:
+            if self._value is None or time.monotonic() - self._fetched > TOKEN_TTL_SECONDS:
+                assert self._credentials is not None
+                self._value = await asyncio.to_thread(self._credentials.get_access_token)
+                self._fetched = time.monotonic()
+        return {"Authorization": f"Bearer {self._value}"}
+
+
+class _Conversations:
+    def __init__(self, inner: Any, session: aiohttp.ClientSession, base_url: str, token: _Token) -> None:
+        self._inner = inner
+        self._session = session
+        self._base = base_url.rstrip("/") + "/v3/conversations"
+        self._token = token
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def _call(self, method: str, path: str, body: Any | None = None, attempts: int = 3) -> dict:
+        url = self._base + path
+        for attempt in range(1, attempts + 1):
+            headers = await self._token.header()
+            async with self._session.request(method, url, json=body, headers=headers) as response:
+                if response.status < 300:
+                    if response.content_length == 0 or response.status == 204:
+                        return {}
+                    data = await response.json(content_type=None)
+                    return data if isinstance(data, dict) else {}
+                error = await _error_of(response)
+            if error.status not in RETRYABLE or attempt == attempts:
+                raise error
+            delay = error.retry_after if error.retry_after is not None else 0.2 * 2**attempt
+            await asyncio.sleep(min(delay, 10.0) + random.uniform(0, 0.1))
+        raise AssertionError("unreachable")
+
+    async def send_to_conversation(self, conversation_id: str, activity: Activity, **_: Any) -> ResourceResponse:
+        data = await self._call("POST", f"/{quote(conversation_id, safe='')}/activities", activity.serialize())
+        return ResourceResponse(id=data.get("id"))
+
+    async def reply_to_activity(
+        self, conversation_id: str, activity_id: str, activity: Activity, **_: Any
+    ) -> ResourceResponse:
+        path = f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
+        data = await self._call("POST", path, activity.serialize())
+        return ResourceResponse(id=data.get("id"))
+
+    async def update_activity(
+        self, conversation_id: str, activity_id: str, activity: Activity, **_: Any
+    ) -> ResourceResponse:
+        path = f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
+        data = await self._call("PUT", path, activity.serialize())
+        return ResourceResponse(id=data.get("id") or activity_id)
+
+    async def delete_activity(self, conversation_id: str, activity_id: str, **_: Any) -> None:
+        await self._call("DELETE", f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}")
+
+    async def create_conversation(self, parameters: ConversationParameters, **_: Any) -> ConversationResourceResponse:
+        data = await self._call("POST", "", parameters.serialize())
+        return ConversationResourceResponse(
+            id=data.get("id"), activity_id=data.get("activityId"), service_url=data.get("serviceUrl")
+        )
+
+
+async def _error_of(response: aiohttp.ClientResponse) -> ConnectorError:
+    code, message = "", response.reason or ""
+    try:
+        data = await response.json(content_type=None)
+        error = data.get("error", {}) if isinstance(data, dict) else {}
+        code, message = str(error.get("code", "")), str(error.get("message", message))
+    except (ValueError, aiohttp.ContentTypeError):
+        pass
+    return ConnectorError(response.status, code, message, retry_after_seconds(response.headers.get("Retry-After")))
+
+
+class FastConnectorClient:
+    """A msrest ConnectorClient whose conversation writes go through aiohttp."""
+
+    def __init__(self, inner: ConnectorClient, session: aiohttp.ClientSession, service_url: str) -> None:
+        self._inner = inner
+        self.conversations = _Conversations(inner.conversations, session, service_url, _Token(inner.config.credentials))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class ConnectorPool:
+    """Connector clients reused per (app id, serviceUrl, audience), least recently used dropped past `size`."""
+
+    def __init__(self, session: Callable[[], aiohttp.ClientSession], size: int = 64) -> None:
+        self._session = session
+        self._size = size
+        self._clients: OrderedDict[tuple[str, str, str], FastConnectorClient] = OrderedDict()
+
+    async def get(
+        self, key: tuple[str, str, str], build: Callable[[], Awaitable[ConnectorClient]]
+    ) -> FastConnectorClient:
+        client = self._clients.get(key)
+        if client is None:
+            client = FastConnectorClient(await build(), self._session(), key[1])
+            self._clients[key] = client
+            if len(self._clients) > self._size:
+                self._clients.popitem(last=False)
+        else:
+            self._clients.move_to_end(key)
+        return client

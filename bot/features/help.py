@@ -1,0 +1,43 @@
+"""`apua` / `help`, and the answer to anything the bot does not understand: the help card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard
+
+from bot import commands
+from bot.i18n import LANGUAGES, Translator
+from bot.router import Router
+from bot.turn import Turn
+from cards.help import CommandHelp, help_card
+from core.errors import Invalid
+
+
+def _command_help(t: Translator) -> list[CommandHelp]:
+    return [
+        CommandHelp(word=(c.fi if t.locale == "fi" else c.en), description=t(c.description_key))
+        for c in commands.COMMANDS
+    ]
+
+
+async def show_help(turn: Turn, _argument: str = "") -> None:
+    await turn.send_card(help_card(turn.t, _command_help(turn.t)))
+
+
+async def show_unknown(turn: Turn, text: str) -> None:
+    await turn.send_card(help_card(turn.t, _command_help(turn.t), unknown_text=text or None))
+
+
+async def switch_language(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    """The card's language button: the same help in the other language, on the clicking user's card."""
+    lang = data.get("lang")
+    if lang not in LANGUAGES:
+        raise Invalid("error.bad_card_data")
+    t = turn.services.catalogs.for_locale(lang)
+    return help_card(t, _command_help(t))
+
+
+def register(router: Router) -> None:
+    router.command("help", show_help)
+    router.action("help.language", switch_language)

@@ -1,0 +1,102 @@
+"""The Teams activity handler: a thin dispatcher from activities to feature modules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import ChannelAccount
+from botbuilder.schema.teams import TeamInfo
+
+from bot.features.help import show_unknown
+from bot.router import Router
+from bot.services import Services
+from bot.turn import Turn
+from cards.base import to_json
+from core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+CARD_ACTION = "adaptiveCard/action"
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+ERROR_TYPE = "application/vnd.microsoft.error"
+
+InstallHook = Callable[[Turn, TeamInfo], Awaitable[None]]
+
+
+def card_action_error(status: int, code: str, message: str) -> InvokeResponse:
+    """The invoke reply Teams shows as an error on the card (HTTP 200 carrying the error)."""
+    body = {"statusCode": status, "type": ERROR_TYPE, "value": {"code": code, "message": message}}
+    return InvokeResponse(status=HTTPStatus.OK, body=body)
+
+
+class VertaisBot(TeamsActivityHandler):
+    def __init__(self, services: Services, router: Router, on_install: InstallHook | None = None) -> None:
+        self._services = services
+        self._router = router
+        self._on_install = on_install
+
+    def turn(self, context: TurnContext) -> Turn:
+        return Turn(context, self._services)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        turn = self.turn(turn_context)
+        value = turn_context.activity.value
+        if isinstance(value, dict) and not turn_context.activity.text:
+            await self._submit(turn, value)
+            return
+        handler, argument, cleaned = self._router.match(turn_context.activity.text)
+        try:
+            if handler is None:
+                await show_unknown(turn, cleaned)
+            else:
+                await handler(turn, argument)
+        except DomainError as error:
+            await turn.context.send_activity(turn.t(error.key, **error.params))
+
+    async def _submit(self, turn: Turn, value: dict[str, Any]) -> None:
+        """Action.Submit (older cards and clients) routes like Action.Execute, answering with a message."""
+        handler = self._router.actions.get(str(value.get("verb", "")))
+        if handler is None:
+            await turn.send_text("error.unknown_action")
+            return
+        try:
+            card = await handler(turn, value)
+        except DomainError as error:
+            await turn.context.send_activity(turn.t(error.key, **error.params))
+            return
+        if card is not None:
+            await turn.send_card(card)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != CARD_ACTION:
+            return await super().on_invoke_activity(turn_context)
+        turn = self.turn(turn_context)
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        verb = action.get("verb")
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        handler = self._router.actions.get(verb) if isinstance(verb, str) else None
+        if handler is None:
+            return card_action_error(400, "unknownVerb", turn.t("error.unknown_action"))
+        try:
+            card = await handler(turn, data)
+        except DomainError as error:
+            return card_action_error(400, type(error).__name__, turn.t(error.key, **error.params))
+        if card is None:
+            body = {"statusCode": 200, "type": MESSAGE_TYPE, "value": ""}
+        else:
+            body = {"statusCode": 200, "type": CARD_TYPE, "value": to_json(card)}
+        return InvokeResponse(status=HTTPStatus.OK, body=body)
+
+    async def on_teams_members_added(
+        self, members_added: list[ChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if team_info and self._on_install and any(m.id == bot_id for m in members_added):
+            await self._on_install(self.turn(turn_context), team_info)

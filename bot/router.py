@@ -1,0 +1,54 @@
+"""Explicit routing tables: chat commands by name, card actions by verb. Features register themselves here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from microsoft_teams.cards import AdaptiveCard
+
+from bot import commands
+
+if TYPE_CHECKING:
+    from bot.turn import Turn
+
+CommandHandler = Callable[["Turn", str], Awaitable[None]]
+ActionHandler = Callable[["Turn", dict[str, Any]], Awaitable[AdaptiveCard | None]]
+
+_AT_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def command_text(text: str | None) -> str:
+    """The typed text without @mentions, HTML and surplus white space."""
+    text = _AT_TAG.sub(" ", text or "")
+    text = _HTML_TAG.sub(" ", text).replace("&nbsp;", " ")
+    return " ".join(text.split())
+
+
+@dataclass
+class Router:
+    commands: dict[str, CommandHandler] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+
+    def command(self, name: str, handler: CommandHandler) -> None:
+        if commands.find(name) is None and all(c.name != name for c in commands.COMMANDS):
+            raise ValueError(f"{name!r} is not in bot/commands.py")
+        if name in self.commands:
+            raise ValueError(f"command {name!r} registered twice")
+        self.commands[name] = handler
+
+    def action(self, verb: str, handler: ActionHandler) -> None:
+        if verb in self.actions:
+            raise ValueError(f"card action {verb!r} registered twice")
+        self.actions[verb] = handler
+
+    def match(self, text: str | None) -> tuple[CommandHandler | None, str, str]:
+        """(handler, argument, cleaned text) for a message; no handler when the first word is no command."""
+        cleaned = command_text(text)
+        word, _, argument = cleaned.partition(" ")
+        command = commands.find(word) if word else None
+        handler = self.commands.get(command.name) if command else None
+        return handler, argument.strip(), cleaned

@@ -1,0 +1,123 @@
+"""Typed settings from the environment and `.env` (see `.env.example`); invalid values fail at start."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SANDBOX = "sandbox"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment, validated once at start and passed in."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    host: str = Field("127.0.0.1", validation_alias="HOST")
+    port: int = Field(3978, ge=0, le=65535, validation_alias="PORT")
+
+    app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "APP_ID"))
+    app_password: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("MicrosoftAppPassword", "APP_PASSWORD")
+    )
+    app_tenant_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppTenantId", "APP_TENANTID"))
+    app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = Field(
+        "SingleTenant", validation_alias=AliasChoices("MicrosoftAppType", "APP_TYPE")
+    )
+
+    to_bot_from_channel_openid_metadata_url: str | None = Field(
+        None, validation_alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"
+    )
+    to_bot_from_channel_token_issuer: str | None = Field(None, validation_alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
+    to_channel_from_bot_login_url: str | None = Field(None, validation_alias="TO_CHANNEL_FROM_BOT_LOGIN_URL")
+    to_channel_from_bot_oauth_scope: str | None = Field(None, validation_alias="TO_CHANNEL_FROM_BOT_OAUTH_SCOPE")
+
+    database_url: str = Field("sqlite:///var/vertaisbotti.db", validation_alias="DATABASE_URL")
+
+    graph_base_url: str = Field("https://graph.microsoft.com/v1.0", validation_alias="GRAPH_BASE_URL")
+    graph_authority_host: str = Field("https://login.microsoftonline.com", validation_alias="GRAPH_AUTHORITY_HOST")
+    graph_client_id: str = Field("", validation_alias="GRAPH_CLIENT_ID")
+    graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
+
+    team_id: str = Field("", validation_alias="TEAM_ID")
+    coordinators: Annotated[frozenset[str], NoDecode] = Field(frozenset(), validation_alias="COORDINATORS")
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field("text", validation_alias="LOG_FORMAT")
+
+    var_dir: Path = Field(Path("var"), validation_alias="VAR_DIR")
+
+    @field_validator("coordinators", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("graph_base_url", "graph_authority_host")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value != SANDBOX and not value.startswith(("https://", "http://")):
+            raise ValueError(f"expected an http(s) URL or '{SANDBOX}', got {value!r}")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.anonymous:
+            if not _is_loopback(self.host):
+                raise ValueError(
+                    f"MicrosoftAppId is empty (local anonymous mode), which is allowed only on a loopback HOST, "
+                    f"not {self.host!r}. Set MicrosoftAppId and MicrosoftAppPassword to listen on other addresses."
+                )
+        else:
+            if self.app_type != "UserAssignedMSI" and not self.app_password.get_secret_value():
+                raise ValueError("MicrosoftAppPassword is required when MicrosoftAppId is set")
+            if self.app_type == "SingleTenant" and not self.app_tenant_id:
+                raise ValueError("MicrosoftAppTenantId is required for MicrosoftAppType=SingleTenant")
+        return self
+
+    @property
+    def anonymous(self) -> bool:
+        """No app id: inbound requests are not authenticated and replies carry no token (loopback only)."""
+        return not self.app_id
+
+    @property
+    def graph_sandbox(self) -> bool:
+        return self.graph_base_url == SANDBOX
+
+    def is_coordinator(self, aad_object_id: str | None) -> bool:
+        return bool(aad_object_id) and aad_object_id.lower() in self.coordinators
+
+    def botbuilder_configuration(self) -> object:
+        """The attribute bag botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+
+        class _Config:
+            APP_ID = self.app_id
+            APP_PASSWORD = self.app_password.get_secret_value()
+            APP_TENANTID = self.app_tenant_id
+            # botbuilder disables authentication only for an empty app id of the MultiTenant type.
+            APP_TYPE = "MultiTenant" if self.anonymous else self.app_type
+            TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = self.to_bot_from_channel_openid_metadata_url
+            TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = self.to_bot_from_channel_token_issuer
+            TO_CHANNEL_FROM_BOT_LOGIN_URL = self.to_channel_from_bot_login_url
+            TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = self.to_channel_from_bot_oauth_scope
+
+        return _Config()

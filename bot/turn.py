@@ -1,0 +1,65 @@
+"""What a feature handler works with: the activity, who sent it, their language, and ways to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity
+from microsoft_teams.cards import AdaptiveCard
+
+from bot.i18n import Translator
+from bot.services import Services
+from cards.base import to_json
+
+
+def card_activity(value: AdaptiveCard) -> Activity:
+    return MessageFactory.attachment(CardFactory.adaptive_card(to_json(value)))
+
+
+@dataclass
+class Turn:
+    context: TurnContext
+    services: Services
+
+    @property
+    def activity(self) -> Activity:
+        return self.context.activity
+
+    @cached_property
+    def t(self) -> Translator:
+        return self.services.catalogs.for_locale(self.activity.locale)
+
+    @property
+    def user_aad_id(self) -> str | None:
+        sender = self.activity.from_property
+        return getattr(sender, "aad_object_id", None) if sender else None
+
+    @property
+    def user_name(self) -> str:
+        sender = self.activity.from_property
+        return (sender.name if sender else None) or ""
+
+    @property
+    def channel_data(self) -> dict[str, Any]:
+        data = self.activity.channel_data
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def conversation_type(self) -> str:
+        conversation = self.activity.conversation
+        return (conversation.conversation_type if conversation else None) or "personal"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.services.settings.is_coordinator(self.user_aad_id)
+
+    async def send_card(self, value: AdaptiveCard) -> str | None:
+        response = await self.context.send_activity(card_activity(value))
+        return response.id if response else None
+
+    async def send_text(self, key: str, /, **params: Any) -> str | None:
+        response = await self.context.send_activity(MessageFactory.text(self.t(key, **params)))
+        return response.id if response else None

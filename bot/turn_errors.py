@@ -1,0 +1,46 @@
+"""What happens when a turn fails: log the activity id and cause, tell the user briefly, never a trace."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.handler import CARD_ACTION, card_action_error
+from bot.services import Services
+
+log = logging.getLogger("bot.turn")
+
+
+def turn_error_handler(services: Services):
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        activity = context.activity
+        log.error(
+            "turn failed: activity %s (%s) in %s: %s",
+            activity.id,
+            activity.type,
+            activity.conversation.id if activity.conversation else "-",
+            error,
+            exc_info=error,
+        )
+        services.metrics.errors.labels(type(error).__name__).inc()
+        t = services.catalogs.for_locale(activity.locale)
+        if activity.type == ActivityTypes.invoke:
+            if activity.name == CARD_ACTION:
+                response = card_action_error(500, "internalError", t("error.apology"))
+            else:
+                response = None
+            await context.send_activity(
+                Activity(type=ActivityTypes.invoke_response, value=response or InvokeResponse(status=int(HTTPStatus.INTERNAL_SERVER_ERROR)))
+            )
+            return
+        if activity.type != ActivityTypes.message:
+            return
+        try:
+            await context.send_activity(t("error.apology"))
+        except Exception as send_error:  # the connector itself may be what failed
+            log.warning("could not send the apology for %s: %s", activity.id, send_error)
+
+    return on_turn_error

@@ -1,0 +1,144 @@
+"""A Bot Connector double (aiohttp, ephemeral port) that records every request the bot makes.
+
+It answers like the real service (ids, `<channel>;messageid=` for channel posts) and, as the real service
+would not, refuses an `Authorization` header when told the bot runs anonymously (shared/facts.md, trap 3).
+Behaviour can be scripted per test with `fail_next(status, count, retry_after)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from aiohttp import web
+
+
+@dataclass
+class Sent:
+    method: str
+    path: str
+    conversation_id: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    @property
+    def attachments(self) -> list[dict[str, Any]]:
+        return self.body.get("attachments") or []
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        for attachment in self.attachments:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return attachment["content"]
+        return None
+
+    @property
+    def text(self) -> str:
+        return self.body.get("text") or ""
+
+
+@dataclass
+class ConnectorDouble:
+    expect_anonymous: bool = True
+    members: list[dict[str, Any]] = field(default_factory=list)
+    page_size: int = 2
+    sent: list[Sent] = field(default_factory=list)
+    _failures: list[tuple[int, float | None]] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def __aenter__(self) -> ConnectorDouble:
+        app = web.Application()
+        app.router.add_route("*", "/v3/conversations", self._conversations)
+        app.router.add_route("*", "/v3/conversations/{conversation}/activities", self._activities)
+        app.router.add_route("*", "/v3/conversations/{conversation}/activities/{activity}", self._activity)
+        app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged_members)
+        app.router.add_get("/v3/conversations/{conversation}/members", self._members)
+        app.router.add_get("/v3/teams/{team}", self._team)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/"
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
+        self._failures.extend([(status, retry_after)] * count)
+
+    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Sent]:
+        """At least `count` sent requests, or AssertionError with what did arrive."""
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent) >= count), timeout)
+        except TimeoutError:
+            raise AssertionError(f"expected {count} requests to the connector, got {len(self.sent)}") from None
+        return self.sent
+
+    async def settle(self, quiet: float = 0.3) -> list[Sent]:
+        """What was sent once nothing more arrives for `quiet` seconds."""
+        seen = -1
+        while seen != len(self.sent):
+            seen = len(self.sent)
+            await asyncio.sleep(quiet)
+        return self.sent
+
+    async def _record(self, request: web.Request, conversation: str) -> web.Response | None:
+        if self.expect_anonymous and "Authorization" in request.headers:
+            return web.json_response({"error": {"code": "BadAuth", "message": "unexpected token"}}, status=401)
+        body = await request.json() if request.can_read_body else {}
+        headers = dict(request.headers)
+        async with self._changed:
+            self.sent.append(Sent(request.method, request.path, conversation, body, headers))
+            self._changed.notify_all()
+        if self._failures:
+            status, retry_after = self._failures.pop(0)
+            extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            return web.json_response({"error": {"code": "Scripted", "message": "scripted"}}, status=status, headers=extra)
+        return None
+
+    async def _conversations(self, request: web.Request) -> web.Response:
+        refused = await self._record(request, "")
+        if refused:
+            return refused
+        body = self.sent[-1].body
+        channel = (body.get("channelData") or {}).get("channel", {}).get("id")
+        activity_id = str(next(self._ids))
+        conversation = f"{channel};messageid={activity_id}" if channel else f"a:personal-{activity_id}"
+        return web.json_response({"id": conversation, "activityId": activity_id}, status=201)
+
+    async def _activities(self, request: web.Request) -> web.Response:
+        refused = await self._record(request, unquote(request.match_info["conversation"]))
+        return refused or web.json_response({"id": str(next(self._ids))}, status=201)
+
+    async def _activity(self, request: web.Request) -> web.Response:
+        refused = await self._record(request, unquote(request.match_info["conversation"]))
+        if refused:
+            return refused
+        if request.method == "DELETE":
+            return web.Response(status=200)
+        return web.json_response({"id": request.match_info["activity"] if request.method == "PUT" else str(next(self._ids))})
+
+    async def _members(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.members)
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        start = int(request.query.get("continuationToken") or 0)
+        page = self.members[start : start + self.page_size]
+        token = str(start + self.page_size) if start + self.page_size < len(self.members) else None
+        return web.json_response({"members": page, "continuationToken": token})
+
+    async def _team(self, request: web.Request) -> web.Response:
+        team = request.match_info["team"]
+        return web.json_response({"id": unquote(team), "name": "Vertaansa vailla", "aadGroupId": "team-aad-1"})

@@ -1,0 +1,116 @@
+"""Run the real service: in-process on an ephemeral port, or as a `python -m bot` subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.app import create_app
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class RunningBot:
+    url: str
+    app: web.Application | None
+    session: aiohttp.ClientSession
+
+    @property
+    def messages_url(self) -> str:
+        return f"{self.url}/api/messages"
+
+    async def post(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+        async with self.session.post(self.messages_url, json=activity, headers=headers) as response:
+            await response.read()
+            return response
+
+    async def post_json(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        async with self.session.post(self.messages_url, json=activity, headers=headers) as response:
+            body = await response.json(content_type=None) if await response.read() else None
+            return response.status, body
+
+    async def get(self, path: str) -> tuple[int, str]:
+        async with self.session.get(self.url + path) as response:
+            return response.status, await response.text()
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "GRAPH_BASE_URL": "https://graph.invalid/v1.0",
+        "VAR_DIR": str(tmp_path / "var"),
+        "COORDINATORS": "aad-maija",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    runner = web.AppRunner(create_app(settings), handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield RunningBot(f"http://127.0.0.1:{port}", runner.app, session)
+    finally:
+        await runner.cleanup()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@asynccontextmanager
+async def bot_process(env: dict[str, str], timeout: float = 30.0) -> AsyncIterator[tuple[RunningBot, subprocess.Popen]]:
+    """`python -m bot` in a subprocess with `env` added; yields once /healthz answers."""
+    port = free_port()
+    full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            deadline = asyncio.get_running_loop().time() + timeout
+            while True:
+                if process.poll() is not None:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    raise AssertionError(f"python -m bot exited with {process.returncode}:\n{output}")
+                try:
+                    async with session.get(url + "/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError("python -m bot did not answer /healthz in time")
+                await asyncio.sleep(0.1)
+            yield RunningBot(url, None, session), process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout:
+            process.stdout.close()
