@@ -1,0 +1,21 @@
+"""The whole persistence port: every per-concern store Protocol, plus health and shutdown."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.activities import ActivityLog
+from core.audit import AuditLog
+from core.conversations import ConversationStore
+from core.people import PeopleStore
+from core.teams import TeamStore
+
+
+class Store(PeopleStore, ConversationStore, ActivityLog, AuditLog, TeamStore, Protocol):
+    """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""
+
+    async def ping(self) -> None:
+        """Return when the database answers; raise `core.errors.Unavailable` when it does not."""
+        ...
+
+    async def close(self) -> None: ...

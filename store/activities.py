@@ -1,0 +1,44 @@
+"""Claimed activity ids, so a redelivered activity is handled once (`core.activities.ActivityLog`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, delete
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.database import Database
+
+
+class ProcessedActivityRow(Base):
+    __tablename__ = "processed_activities"
+
+    channel_id: Mapped[str] = mapped_column(String, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String, primary_key=True)
+    activity_id: Mapped[str] = mapped_column(String, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ActivityQueries(Database):
+    async def claim_activity(self, channel_id: str, conversation_id: str, activity_id: str) -> bool:
+        async with self._tx() as conn:
+            stmt = (
+                insert_for(self.dialect, ProcessedActivityRow)
+                .values(
+                    channel_id=channel_id,
+                    conversation_id=conversation_id,
+                    activity_id=activity_id,
+                    claimed_at=utcnow(),
+                )
+                .on_conflict_do_nothing()
+                .returning(ProcessedActivityRow.activity_id)
+            )
+            return (await conn.execute(stmt)).first() is not None
+
+    async def forget_activities_before(self, moment: datetime) -> int:
+        async with self._tx() as conn:
+            result = await conn.execute(
+                delete(ProcessedActivityRow).where(ProcessedActivityRow.claimed_at < moment)
+            )
+            return result.rowcount or 0

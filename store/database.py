@@ -1,0 +1,71 @@
+"""What every concern's queries share: the engine, one transaction helper and the lazy start-up.
+
+Start-up (migrations, seeding) runs on first use and again on every use until it has succeeded once, so a
+store opened while the database is away starts working by itself when it comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from core.errors import Unavailable
+from store.errors import UNAVAILABLE_KEY, unavailable_on_failure
+
+Setup = Callable[[AsyncEngine], Awaitable[None]]
+PING_TIMEOUT_S = 5.0
+
+
+class Database:
+    """Base of `SqlStore` and of each per-concern query mixin."""
+
+    def __init__(self, engine: AsyncEngine, setup: Setup) -> None:
+        self._engine = engine
+        self._setup = setup
+        self._ready = False
+        self._setup_lock = asyncio.Lock()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    async def ensure_ready(self) -> None:
+        """Run the start-up once; raises `Unavailable` while the database cannot be reached."""
+        if self._ready:
+            return
+        async with self._setup_lock:
+            if self._ready:
+                return
+            with unavailable_on_failure():
+                await self._setup(self._engine)
+            self._ready = True
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction, committed when the block ends; connection failures raise `Unavailable`."""
+        await self.ensure_ready()
+        with unavailable_on_failure():
+            async with self._engine.begin() as connection:
+                yield connection
+
+    async def ping(self) -> None:
+        """Return when the database answers (and is migrated); raise `Unavailable` when it does not."""
+        try:
+            async with asyncio.timeout(PING_TIMEOUT_S):
+                await self.ensure_ready()
+                with unavailable_on_failure():
+                    async with self._engine.connect() as connection:
+                        await connection.execute(text("SELECT 1"))
+        except TimeoutError as error:
+            raise Unavailable(UNAVAILABLE_KEY) from error
+
+    async def close(self) -> None:
+        await self._engine.dispose()

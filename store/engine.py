@@ -1,0 +1,58 @@
+"""The async engine: aiosqlite in WAL mode with a busy timeout, or asyncpg with pre-ping and timeouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from store.urls import sqlite_path
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+CONNECT_TIMEOUT_S = 5.0
+COMMAND_TIMEOUT_S = 30.0
+
+
+def create_engine(url: URL) -> AsyncEngine:
+    """An engine for a normalised URL (see `store.urls.normalize_url`); opens no connection yet."""
+    if url.drivername == "sqlite+aiosqlite":
+        return _sqlite_engine(url)
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,  # a connection broken while the database was away is replaced, not used
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=CONNECT_TIMEOUT_S * 2,
+        connect_args={"timeout": CONNECT_TIMEOUT_S, "command_timeout": COMMAND_TIMEOUT_S},
+    )
+
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
+    if sqlite_path(url) is None:
+        options["poolclass"] = StaticPool  # one shared in-memory database
+    engine = create_async_engine(url, **options)
+    on_file = sqlite_path(url) is not None
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transactions out of pysqlite's hands so BEGIN below is the only one issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if on_file:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: a read-then-write transaction never fails with
+        # "database is locked" half-way; concurrent writers wait up to the busy timeout instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,235 @@
+"""People and partner organisations: tables and queries (`core.people.PeopleStore`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.errors import Conflict, Invalid
+from core.people import Organization, Person, domain_of, organization_for_address
+from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.database import Database
+
+
+class OrganizationRow(Base):
+    __tablename__ = "organizations"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    short_name: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OrganizationDomainRow(Base):
+    __tablename__ = "organization_domains"
+
+    domain: Mapped[str] = mapped_column(String, primary_key=True)
+    organization_key: Mapped[str] = mapped_column(
+        ForeignKey(OrganizationRow.key, ondelete="CASCADE"), index=True
+    )
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    aad_object_id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String)
+    email: Mapped[str | None] = mapped_column(String)
+    upn: Mapped[str | None] = mapped_column(String)
+    locale: Mapped[str | None] = mapped_column(String)
+    tenant_id: Mapped[str | None] = mapped_column(String)
+    organization_key: Mapped[str | None] = mapped_column(
+        ForeignKey(OrganizationRow.key, ondelete="SET NULL"), index=True
+    )
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+def _person(row: PersonRow | object) -> Person:
+    return Person(
+        aad_object_id=row.aad_object_id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        email=row.email,  # type: ignore[attr-defined]
+        upn=row.upn,  # type: ignore[attr-defined]
+        locale=row.locale,  # type: ignore[attr-defined]
+        tenant_id=row.tenant_id,  # type: ignore[attr-defined]
+        organization=row.organization_key,  # type: ignore[attr-defined]
+        first_seen=row.first_seen,  # type: ignore[attr-defined]
+        last_seen=row.last_seen,  # type: ignore[attr-defined]
+    )
+
+
+def _candidate_domains(domain: str) -> list[str]:
+    """`a.edu.hel.fi` -> [`a.edu.hel.fi`, `edu.hel.fi`, `hel.fi`, `fi`]: every domain that could own it."""
+    parts = domain.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
+
+
+def clean_domains(domains: Iterable[str]) -> tuple[str, ...]:
+    """Lower-cased, de-duplicated domains; raises `Invalid` for something that is not a domain name."""
+    cleaned: list[str] = []
+    for raw in domains:
+        domain = raw.strip().strip(".").lower()
+        if not domain or "@" in domain or " " in domain or "." not in domain:
+            raise Invalid("store.organization.bad_domain", domain=raw)
+        if domain not in cleaned:
+            cleaned.append(domain)
+    return tuple(cleaned)
+
+
+class PeopleQueries(Database):
+    async def upsert_person(self, person: Person) -> Person:
+        if not person.aad_object_id:
+            raise Invalid("store.person.no_id")
+        now = utcnow()
+        async with self._tx() as conn:
+            organization = person.organization
+            if organization is None and person.address:
+                organization = await _organization_key_for(conn, person.address)
+            rows = insert_for(self.dialect, PersonRow)
+            values = {
+                "aad_object_id": person.aad_object_id,
+                "name": person.name,
+                "email": person.email,
+                "upn": person.upn,
+                "locale": person.locale,
+                "tenant_id": person.tenant_id,
+                "organization_key": organization,
+                "first_seen": now,
+                "last_seen": now,
+            }
+            stmt = rows.values(**values)
+            new = stmt.excluded
+            keep = {
+                name: func.coalesce(new[name], getattr(PersonRow, name))
+                for name in ("name", "email", "upn", "locale", "tenant_id")
+            }
+            # With an address the derived organisation replaces the stored one (even when none matched);
+            # without one, the stored organisation stays.
+            if person.organization is None and not person.address:
+                keep["organization_key"] = PersonRow.organization_key
+            else:
+                keep["organization_key"] = new.organization_key
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[PersonRow.aad_object_id], set_={**keep, "last_seen": new.last_seen}
+            ).returning(*PersonRow.__table__.columns)
+            row = (await conn.execute(stmt)).one()
+        return _person(row)
+
+    async def get_person(self, aad_object_id: str) -> Person | None:
+        async with self._tx() as conn:
+            row = (
+                await conn.execute(
+                    select(PersonRow.__table__).where(PersonRow.aad_object_id == aad_object_id)
+                )
+            ).first()
+        return _person(row) if row else None
+
+    async def people_of_organization(self, organization: str) -> Sequence[Person]:
+        async with self._tx() as conn:
+            rows = await conn.execute(
+                select(PersonRow.__table__)
+                .where(PersonRow.organization_key == organization)
+                .order_by(PersonRow.name, PersonRow.aad_object_id)
+            )
+            return [_person(row) for row in rows]
+
+    async def save_organization(self, organization: Organization) -> Organization:
+        async with self._tx() as conn:
+            saved = await save_organizations(conn, [organization])
+        return saved[0]
+
+    async def get_organization(self, key: str) -> Organization | None:
+        async with self._tx() as conn:
+            found = await _load_organizations(conn, key)
+        return found[0] if found else None
+
+    async def list_organizations(self) -> Sequence[Organization]:
+        async with self._tx() as conn:
+            return await _load_organizations(conn)
+
+
+async def _organization_key_for(conn: AsyncConnection, address: str) -> str | None:
+    domain = domain_of(address)
+    if domain is None:
+        return None
+    rows = await conn.execute(
+        select(OrganizationDomainRow.domain, OrganizationDomainRow.organization_key).where(
+            OrganizationDomainRow.domain.in_(_candidate_domains(domain))
+        )
+    )
+    owners = [Organization(key=key, name=key, short_name=key, domains=(found,)) for found, key in rows]
+    match = organization_for_address(address, owners)
+    return match.key if match else None
+
+
+async def _load_organizations(conn: AsyncConnection, key: str | None = None) -> list[Organization]:
+    query = select(OrganizationRow.__table__).order_by(OrganizationRow.short_name)
+    domains_query = select(OrganizationDomainRow.__table__).order_by(OrganizationDomainRow.domain)
+    if key is not None:
+        query = query.where(OrganizationRow.key == key)
+        domains_query = domains_query.where(OrganizationDomainRow.organization_key == key)
+    domains: dict[str, list[str]] = {}
+    for row in await conn.execute(domains_query):
+        domains.setdefault(row.organization_key, []).append(row.domain)
+    return [
+        Organization(
+            key=row.key, name=row.name, short_name=row.short_name, domains=tuple(domains.get(row.key, ()))
+        )
+        for row in await conn.execute(query)
+    ]
+
+
+async def save_organizations(
+    conn: AsyncConnection, organizations: Sequence[Organization]
+) -> list[Organization]:
+    """Insert or update organisations by key and replace their domains, in the caller's transaction.
+
+    A domain that belongs to an organisation outside `organizations` raises `Conflict`.
+    """
+    cleaned = [
+        Organization(o.key.strip(), o.name.strip(), o.short_name.strip(), clean_domains(o.domains))
+        for o in organizations
+    ]
+    keys = [o.key for o in cleaned]
+    for org in cleaned:
+        if not org.key or not org.name or not org.short_name:
+            raise Invalid("store.organization.incomplete", key=org.key)
+    all_domains = [d for o in cleaned for d in o.domains]
+    if len(all_domains) != len(set(all_domains)):
+        duplicate = next(d for d in all_domains if all_domains.count(d) > 1)
+        raise Conflict("store.organization.domain_taken", domain=duplicate, organization=duplicate)
+    if all_domains:
+        taken = (
+            await conn.execute(
+                select(OrganizationDomainRow.domain, OrganizationDomainRow.organization_key).where(
+                    OrganizationDomainRow.domain.in_(all_domains),
+                    OrganizationDomainRow.organization_key.not_in(keys),
+                )
+            )
+        ).first()
+        if taken is not None:
+            raise Conflict(
+                "store.organization.domain_taken", domain=taken.domain, organization=taken.organization_key
+            )
+    now = utcnow()
+    dialect = conn.dialect.name
+    for org in cleaned:
+        stmt = insert_for(dialect, OrganizationRow).values(
+            key=org.key, name=org.name, short_name=org.short_name, updated_at=now
+        )
+        await conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[OrganizationRow.key],
+                set_={"name": stmt.excluded.name, "short_name": stmt.excluded.short_name, "updated_at": now},
+            )
+        )
+    await conn.execute(delete(OrganizationDomainRow).where(OrganizationDomainRow.organization_key.in_(keys)))
+    rows = [{"domain": d, "organization_key": o.key} for o in cleaned for d in o.domains]
+    if rows:
+        await conn.execute(insert_for(dialect, OrganizationDomainRow), rows)
+    return cleaned

@@ -1,0 +1,12 @@
+"""Every table of the store on one metadata: Alembic's target. A new concern adds its module here."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from store import activities, audit, conversations, people, teams  # noqa: F401  (tables register on import)
+from store.base import Base
+
+
+def metadata() -> MetaData:
+    return Base.metadata

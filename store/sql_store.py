@@ -1,0 +1,65 @@
+"""`SqlStore`: every per-concern query mixin on one engine, and `open_store` that builds it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.errors import Unavailable
+from core.people import Organization
+from store.activities import ActivityQueries
+from store.audit import AuditQueries
+from store.conversations import ConversationQueries
+from store.database import Database
+from store.engine import create_engine
+from store.migrate import upgrade_to_head
+from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
+from store.people import PeopleQueries, save_organizations
+from store.teams import TeamQueries
+from store.urls import describe, normalize_url, sqlite_path
+
+log = logging.getLogger(__name__)
+
+
+class SqlStore(PeopleQueries, ConversationQueries, ActivityQueries, AuditQueries, TeamQueries, Database):
+    """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
+
+
+def _setup(url_path: Path | None, organizations: Sequence[Organization]):  # type: ignore[no-untyped-def]
+    async def setup(engine: AsyncEngine) -> None:
+        if url_path is not None:
+            await asyncio.to_thread(url_path.parent.mkdir, parents=True, exist_ok=True)
+        async with engine.begin() as conn:
+            await upgrade_to_head(conn)
+            if organizations:
+                await save_organizations(conn, organizations)
+        log.info("database migrated to head; %d organisations from the seed file", len(organizations))
+
+    return setup
+
+
+async def open_store(database_url: str, *, organizations_file: Path | None = None) -> SqlStore:
+    """The store for `DATABASE_URL`, migrated to the newest schema, organisations seeded from the file.
+
+    `organizations_file` defaults to `config/organizations.yml` of the checkout (skipped if missing); its
+    organisations are inserted or updated by key on every start, others are left alone.
+    A malformed URL or seed file raises ValueError. An unreachable database does not raise: the store is
+    returned, logs a warning, raises `core.errors.Unavailable` from every call (and `ping`) meanwhile,
+    and finishes migrating by itself on the first call after the database is back.
+    """
+    url = normalize_url(database_url)
+    path = organizations_file or DEFAULT_ORGANIZATIONS_FILE
+    if organizations_file is not None or path.exists():
+        organizations = await load_organizations(path)
+    else:
+        organizations = []
+    store = SqlStore(create_engine(url), _setup(sqlite_path(url), organizations))
+    try:
+        await store.ensure_ready()
+    except Unavailable as error:
+        log.warning("database %s unreachable at start (%s); retrying on use", describe(url), error.__cause__)
+    return store

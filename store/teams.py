@@ -1,0 +1,76 @@
+"""Installed teams: table and queries (`core.teams.TeamStore`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.errors import Invalid
+from core.teams import Team
+from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.database import Database
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    team_id: Mapped[str] = mapped_column(String, primary_key=True)
+    thread_id: Mapped[str | None] = mapped_column(String)
+    name: Mapped[str | None] = mapped_column(String)
+    tenant_id: Mapped[str | None] = mapped_column(String)
+    service_url: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+def _team(row: Any) -> Team:
+    return Team(
+        team_id=row.team_id,
+        name=row.name,
+        tenant_id=row.tenant_id,
+        service_url=row.service_url,
+        thread_id=row.thread_id,
+        updated_at=row.updated_at,
+    )
+
+
+class TeamQueries(Database):
+    async def save_team(self, team: Team) -> None:
+        if not team.team_id or not team.service_url:
+            raise Invalid("store.team.incomplete")
+        async with self._tx() as conn:
+            stmt = insert_for(self.dialect, TeamRow).values(
+                team_id=team.team_id,
+                thread_id=team.thread_id,
+                name=team.name,
+                tenant_id=team.tenant_id,
+                service_url=team.service_url,
+                updated_at=utcnow(),
+            )
+            new = stmt.excluded
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[TeamRow.team_id],
+                    set_={
+                        "thread_id": func.coalesce(new.thread_id, TeamRow.thread_id),
+                        "name": func.coalesce(new.name, TeamRow.name),
+                        "tenant_id": func.coalesce(new.tenant_id, TeamRow.tenant_id),
+                        "service_url": new.service_url,
+                        "updated_at": new.updated_at,
+                    },
+                )
+            )
+
+    async def get_team(self, team_id: str) -> Team | None:
+        async with self._tx() as conn:
+            row = (await conn.execute(select(TeamRow.__table__).where(TeamRow.team_id == team_id))).first()
+        return _team(row) if row else None
+
+    async def list_teams(self) -> Sequence[Team]:
+        async with self._tx() as conn:
+            return [
+                _team(row) for row in await conn.execute(select(TeamRow.__table__).order_by(TeamRow.name))
+            ]
