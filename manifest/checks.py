@@ -13,6 +13,12 @@ MAX_COMMANDS_PER_LIST = 12
 MAX_COMMAND_LISTS = 3
 
 
+def rgba_pixels(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    """Every pixel as (r, g, b, a), whatever the Pillow version (getdata() is deprecated in Pillow 13)."""
+    raw = image.convert("RGBA").tobytes()
+    return [(raw[i], raw[i + 1], raw[i + 2], raw[i + 3]) for i in range(0, len(raw), 4)]
+
+
 def check_color_icon(data: bytes) -> list[str]:
     """A 192x192 PNG; Teams shows it on app cards and in the store."""
     image = Image.open(io.BytesIO(data))
@@ -44,7 +50,7 @@ def check_outline_icon(data: bytes) -> list[str]:
         problems.append("outline icon has no fully transparent pixels: its background must be transparent")
     if alphas[1] == 0:
         problems.append("outline icon is fully transparent: it draws nothing")
-    coloured = sum(1 for r, g, b, a in rgba.getdata() if a > 0 and (r, g, b) != (255, 255, 255))
+    coloured = sum(1 for r, g, b, a in rgba_pixels(rgba) if a > 0 and (r, g, b) != (255, 255, 255))
     if coloured:
         problems.append(f"outline icon must be white only: {coloured} visible pixels are not white")
     return problems
