@@ -16,4 +16,4 @@ class BenchRow:
     def line(self) -> str:
         verdict = "" if self.met is None else ("  [goal met]" if self.met else "  [goal NOT met]")
         goal = f"  (goal: {self.goal})" if self.goal else ""
-        return f"{self.part:<10} {self.name:<58} {self.value}{goal}{verdict}"
+        return f"{self.part:<10} {self.name:<62} {self.value}{goal}{verdict}"

@@ -1,0 +1,46 @@
+"""Turn throughput: the stock botbuilder echo bot against Vertaisbotti answering `help` with its card."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from tests.bench.load import LoadResult, drive, server
+from tests.bench.report import BenchRow
+from tests.harness import activities as a
+from tests.harness.connector import ConnectorDouble
+
+SECONDS = 8.0
+CONCURRENCY = 16
+GOAL = 3.0
+
+
+def _rows(name: str, result: LoadResult, rss: float) -> list[BenchRow]:
+    return [
+        BenchRow("turns", f"{name}: turns/s", f"{result.rate:.0f}"),
+        BenchRow("turns", f"{name}: p50 / p99 latency", f"{result.p50_ms:.1f} ms / {result.p99_ms:.1f} ms"),
+        BenchRow("turns", f"{name}: errors, resident memory after load", f"{result.errors}, {rss:.0f} MiB"),
+    ]
+
+
+async def run() -> list[BenchRow]:
+    rows: list[BenchRow] = []
+    async with ConnectorDouble() as connector:
+
+        def message(text: str):
+            return lambda i: a.personal_message(connector.url, text, id=f"bench-{text}-{i}")
+
+        async with server(["tests.bench.echo_bot", "{port}"]) as echo:
+            stock = await drive(echo.url + "/api/messages", message("hei"), seconds=SECONDS, concurrency=CONCURRENCY)
+            rows += _rows("(a) stock CloudAdapter echo", stock, echo.rss_mib())
+        connector.sent.clear()
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}", "VAR_DIR": tmp}
+            async with server(["bot"], env) as ours:
+                result = await drive(ours.url + "/api/messages", message("help"), seconds=SECONDS, concurrency=CONCURRENCY)
+                rows += _rows("(b) Vertaisbotti help card", result, ours.rss_mib())
+        replies_with_card = sum(1 for sent in connector.sent if sent.card)
+    ratio = result.rate / stock.rate if stock.rate else 0.0
+    rows.append(BenchRow("turns", "ratio b/a (turns/s)", f"{ratio:.2f}x", f">= {GOAL:.1f}x", ratio >= GOAL))
+    rows.append(BenchRow("turns", "(b) replies that carried the help card", f"{replies_with_card}"))
+    return rows
