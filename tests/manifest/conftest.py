@@ -20,6 +20,7 @@ DOMAIN = "vertaisbotti.example.fi"
 # Settings the build reads; removed from the inherited environment so only what a test gives counts.
 SETTING_NAMES = (
     "MicrosoftAppId",
+    "APP_ID",
     "APP_VERSION",
     "BOT_DOMAIN",
     "APP_NAME_SUFFIX",
