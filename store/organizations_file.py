@@ -35,8 +35,9 @@ def parse_organizations(text: str, source: str = "<text>") -> list[Organization]
     except (yaml.YAMLError, ValidationError) as error:
         raise ValueError(f"{source}: not a valid organisations file: {error}") from error
     keys = [entry.key for entry in data.organizations]
-    if len(keys) != len(set(keys)):
-        raise ValueError(f"{source}: an organisation key appears twice")
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise ValueError(f"{source}: not a valid organisations file: key {', '.join(twice)} appears twice")
     return [Organization(e.key, e.name, e.short_name, tuple(e.domains)) for e in data.organizations]
 
 
