@@ -14,7 +14,7 @@ def free_port() -> int:
 
 
 class TcpProxy:
-    """Listens on 127.0.0.1:`port` while started and forwards every byte to `target`; `stop` cuts everything."""
+    """Listens on 127.0.0.1:`port` while started, forwarding to `target`; `stop` cuts every connection."""
 
     def __init__(self, target_host: str, target_port: int, port: int | None = None) -> None:
         self.target = (target_host, target_port)

@@ -24,7 +24,7 @@ async def test_two_concurrent_deliveries_are_processed_once(store: SqlStore) -> 
     assert sorted(results) == [False, True]
 
 
-async def test_many_concurrent_deliveries_from_two_instances_one_wins(store: SqlStore, database_url: str) -> None:
+async def test_concurrent_deliveries_to_two_instances_one_wins(store: SqlStore, database_url: str) -> None:
     other = await open_store(database_url)
     try:
         claims = [s.claim_activity("msteams", "19:c@thread.tacv2", "f:7") for s in (store, other) * 10]

@@ -10,7 +10,9 @@ from store import SqlStore
 
 
 async def test_audit_entries_newest_first_with_details(store: SqlStore) -> None:
-    first = await store.record("aad-coord", "organization.save", "organization:omnia", {"domains": ["omnia.fi"]})
+    first = await store.record(
+        "aad-coord", "organization.save", "organization:omnia", {"domains": ["omnia.fi"]}
+    )
     second = await store.record("system", "roster.sync", "team:t1", {"members": 3})
     await store.record("aad-coord", "organization.save", "organization:redu")
     entries = await store.audit_entries()
@@ -28,7 +30,9 @@ async def test_audit_entries_by_target_and_limit(store: SqlStore) -> None:
 
 
 async def test_team_is_saved_and_updated(store: SqlStore) -> None:
-    team = Team("graph-id", "Vertaansa vailla", "tenant", "https://smba.example/", thread_id="19:x@thread.skype")
+    team = Team(
+        "graph-id", "Vertaansa vailla", "tenant", "https://smba.example/", thread_id="19:x@thread.skype"
+    )
     await store.save_team(team)
     assert await store.get_team("graph-id") == team
     await store.save_team(Team("graph-id", None, None, "https://smba.example/emea/"))

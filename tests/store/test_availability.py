@@ -1,4 +1,4 @@
-"""An unreachable database: the store opens anyway, every call raises `Unavailable`, and it recovers by itself."""
+"""An unreachable database: the store opens anyway, calls raise `Unavailable`, and it recovers by itself."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ConversationStore contract: references kept per conversation, channels per channel, lookups for proactive use."""
+"""ConversationStore contract: one reference per conversation (per channel), lookups for proactive use."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ def personal(user: str, conversation: str = "a:1personal") -> ConversationRef:
 def channel(channel_id: str, message: str = "", team: str = "team-graph-id") -> ConversationRef:
     suffix = f";messageid={message}" if message else ""
     return ConversationRef(
-        SERVICE, f"{channel_id}{suffix}", "tenant", "channel", bot_id="28:bot", channel_id=channel_id, team_id=team
+        SERVICE,
+        f"{channel_id}{suffix}",
+        "tenant",
+        "channel",
+        bot_id="28:bot",
+        channel_id=channel_id,
+        team_id=team,
     )
 
 
@@ -32,7 +38,9 @@ async def test_personal_reference_round_trips(store: SqlStore) -> None:
 
 async def test_later_save_replaces_the_reference(store: SqlStore) -> None:
     await store.save_conversation(personal("aad-1"))
-    moved = ConversationRef("https://smba.example/amer/", "a:1personal", "tenant", "personal", user_aad_id="aad-1")
+    moved = ConversationRef(
+        "https://smba.example/amer/", "a:1personal", "tenant", "personal", user_aad_id="aad-1"
+    )
     await store.save_conversation(moved)
     assert await store.get_conversation("a:1personal") == moved
 

@@ -1,4 +1,4 @@
-"""PeopleStore contract: upserts, organisations derived from email domains, concurrency, organisation edits."""
+"""PeopleStore contract: upserts, organisation from the email domain, concurrency, organisation edits."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def test_bad_seed_files_are_refused(text: str) -> None:
 async def test_open_store_refuses_a_bad_seed_file(tmp_path: Path) -> None:
     seed = tmp_path / "orgs.yml"
     seed.write_text("organizations:\n  - {key: x, name: X}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="orgs.yml"):
+    with pytest.raises(ValueError, match=r"orgs\.yml"):
         await open_store(f"sqlite:///{tmp_path / 'bot.db'}", organizations_file=seed)
 
 
