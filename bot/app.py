@@ -19,6 +19,7 @@ from bot.metrics import Metrics
 from bot.services import Services
 from bot.settings import Settings
 from bot.turn_errors import turn_error_handler
+from store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings) -> web.Application:
 
 async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
+    services.store = await open_store(services.settings.database_url)
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
     adapter = TeamsAdapter(services.settings, ConnectorPool(lambda: session))
     adapter.on_turn_error = turn_error_handler(services)
@@ -52,6 +54,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await session.close()
+        await services.store.close()
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
