@@ -1,0 +1,154 @@
+"""The `Workspace` port: the team's channels and the files in their folders, as the domain needs them.
+
+`graph/` implements it on Microsoft Graph (and its local sandbox). Every method raises only
+`core.errors.DomainError` subclasses, so the bot can explain a failure in the user's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from core.errors import Conflict, Invalid, NotFound, Unavailable
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel of the project team (one per peer network)."""
+
+    team_id: str
+    id: str
+    name: str
+    web_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder in a document library: the channel's Files tab or a folder below it; `path` is its place
+    in the library ("General/Tapaamiset")."""
+
+    drive_id: str
+    item_id: str
+    name: str
+    path: str = ""
+    web_url: str | None = None
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """One stored file; `path` is relative to the folder it was listed from ("Tapaamiset/x.pptx")."""
+
+    id: str
+    name: str
+    path: str
+    size: int
+    modified: datetime
+    author: str | None
+    web_url: str
+
+
+class ConflictBehavior(StrEnum):
+    """What an upload does when the name is already taken."""
+
+    FAIL = "fail"
+    REPLACE = "replace"
+    RENAME = "rename"
+
+
+class ChannelLimitReached(Conflict):
+    """The team has as many channels as Teams allows (deleted channels count for 30 days)."""
+
+    default_key = "graph.error.channel_limit"
+
+
+class ChannelGone(NotFound):
+    """The channel (or its team) was deleted or the bot no longer sees it."""
+
+    default_key = "graph.error.channel_gone"
+
+
+class FolderNotReady(Unavailable):
+    """Teams has not finished creating the channel's SharePoint folder yet."""
+
+    default_key = "graph.error.folder_not_ready"
+
+
+class NameTaken(Conflict):
+    """A file of that name exists and the upload was told not to replace it."""
+
+    default_key = "graph.error.name_taken"
+
+
+class FileTooLarge(Invalid):
+    """The file is larger than the service accepts."""
+
+    default_key = "graph.error.file_too_large"
+
+
+class Throttled(Unavailable):
+    """Graph kept answering "too many requests" or "unavailable" after the retries."""
+
+    default_key = "graph.error.throttled"
+
+
+class WorkspaceForbidden(Unavailable):
+    """The bot's app registration lacks a permission Graph asks for."""
+
+    default_key = "graph.error.forbidden"
+
+
+class Workspace(Protocol):
+    """Channels and files of the project team. Implementations retry throttling themselves."""
+
+    async def ensure_channel(self, team_id: str, name: str, description: str | None = None) -> Channel:
+        """The channel for a network, created if needed; the name is cleaned to a valid channel name and an
+        existing channel of that name is reused. Raises `ChannelLimitReached` when the team is full."""
+        ...
+
+    async def channel_folder(self, team_id: str, channel_id: str) -> Folder:
+        """The channel's Files folder, waiting (with backoff) while Teams provisions it. Raises
+        `ChannelGone` for a deleted channel and `FolderNotReady` when waiting did not help."""
+        ...
+
+    async def ensure_folder(self, parent: Folder, path: str) -> Folder:
+        """The folder `path` ("Tapaamiset/2021-05-12 Teema") below `parent`, creating missing parts; each
+        part is cleaned to a valid SharePoint name."""
+        ...
+
+    async def upload(
+        self,
+        folder: Folder,
+        name: str,
+        content: bytes | AsyncIterable[bytes],
+        *,
+        size: int | None = None,
+        conflict: ConflictBehavior = ConflictBehavior.RENAME,
+    ) -> FileInfo:
+        """Store a file in `folder` under a cleaned `name`. `content` is bytes or an async source of chunks
+        (then `size` is required). Raises `NameTaken` (conflict=FAIL), `FileTooLarge`, `Throttled`."""
+        ...
+
+    async def list_files(self, folder: Folder, *, recursive: bool = True) -> list[FileInfo]:
+        """The files in `folder` (and its subfolders when `recursive`), every page."""
+        ...
+
+    async def search(self, folder: Folder, words: str) -> list[FileInfo]:
+        """Files below `folder` whose name or content matches all `words`."""
+        ...
+
+    async def list_files_of_channels(
+        self, team_id: str, channel_ids: Sequence[str]
+    ) -> dict[str, list[FileInfo]]:
+        """The files of many channels' folders at once (batched); a deleted channel maps to an empty list."""
+        ...
+
+    async def add_member(self, team_id: str, user_id: str) -> None:
+        """Make the Entra user a member of the team (no error when already a member)."""
+        ...
+
+    async def close(self) -> None:
+        """Release HTTP clients."""
+        ...

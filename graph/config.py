@@ -1,0 +1,55 @@
+"""Typed settings for the Graph side: where Graph and the token authority are, and the app's credentials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+MIB = 1024 * 1024
+FRAGMENT_UNIT = 320 * 1024
+SIMPLE_UPLOAD_MAX = 250 * MIB
+
+
+@dataclass(frozen=True)
+class GraphConfig:
+    """Built once at start by the bot's settings (or by the sandbox) and passed in.
+
+    `ca_bundle` is a PEM file trusted for the token authority (the sandbox's self-signed certificate); leave
+    it None for Microsoft's authority. Upload tuning: files above `session_threshold` bytes go through an
+    upload session in fragments of `fragment_size` bytes (a multiple of 320 KiB, under 60 MiB).
+    """
+
+    base_url: str
+    authority_host: str
+    tenant_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    ca_bundle: str | None = None
+    session_threshold: int = 8 * MIB
+    fragment_size: int = 16 * FRAGMENT_UNIT
+    max_retries: int = 5
+    folder_wait_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        if not urlsplit(self.base_url).hostname:
+            raise ValueError(f"GRAPH_BASE_URL must be an absolute URL, got {self.base_url!r}")
+        if urlsplit(self.authority_host).scheme != "https":
+            raise ValueError("GRAPH_AUTHORITY_HOST must be an https URL (msal accepts no other)")
+        if not 0 < self.session_threshold <= SIMPLE_UPLOAD_MAX:
+            raise ValueError("session_threshold must be between 1 byte and 250 MB")
+        if self.fragment_size % FRAGMENT_UNIT or not 0 < self.fragment_size < 60 * MIB:
+            raise ValueError("fragment_size must be a multiple of 320 KiB below 60 MiB")
+
+    @property
+    def graph_host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def scope(self) -> str:
+        """The client-credentials scope: `<scheme>://<host>/.default` of the Graph base URL."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}/.default"
+
+    @property
+    def authority(self) -> str:
+        return f"{self.authority_host.rstrip('/')}/{self.tenant_id}"

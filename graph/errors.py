@@ -1,0 +1,74 @@
+"""Graph failures as domain errors the bot can explain (catalog keys in `graph.po`)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import httpx
+from kiota_abstractions.api_error import APIError
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+from core.errors import DomainError, Invalid, NotFound, Unavailable
+from core.workspace import FileTooLarge, NameTaken, Throttled, WorkspaceForbidden
+
+RETRY_STATUSES = frozenset({429, 503, 504})
+
+
+def error_code(exc: APIError) -> str:
+    """Graph's `error.code` ("nameAlreadyExists", ...) or "" when the body had none."""
+    if isinstance(exc, ODataError) and exc.error is not None:
+        return exc.error.code or ""
+    return ""
+
+
+def error_message(exc: APIError) -> str:
+    if isinstance(exc, ODataError) and exc.error is not None:
+        return exc.error.message or ""
+    return ""
+
+
+def to_domain(exc: APIError, *, not_found: DomainError | None = None) -> DomainError:
+    """The domain error for a Graph error response; `not_found` says what a 404 means here."""
+    status = exc.response_status_code or 0
+    if status in RETRY_STATUSES:
+        return Throttled()
+    if status in (401, 403):
+        return WorkspaceForbidden()
+    if status == 404:
+        return not_found or NotFound("graph.error.not_found")
+    if status == 409:
+        return NameTaken()
+    if status == 413:
+        return FileTooLarge()
+    if status == 400:
+        return Invalid("graph.error.bad_request")
+    return Unavailable("graph.error.unavailable")
+
+
+@contextlib.contextmanager
+def graph_errors(*, not_found: DomainError | None = None) -> Iterator[None]:
+    """Turn SDK and transport errors raised inside the block into domain errors (cause kept)."""
+    try:
+        yield
+    except APIError as exc:
+        raise to_domain(exc, not_found=not_found) from exc
+    except httpx.HTTPError as exc:
+        raise Unavailable("graph.error.unavailable") from exc
+
+
+def request_url(builder: Any, base_url: str) -> str:
+    """The absolute URL an SDK request builder's GET would use (kiota fills `baseurl` only when sending)."""
+    info = builder.to_get_request_information()
+    info.path_parameters["baseurl"] = base_url.rstrip("/")
+    return str(info.url)
+
+
+def retry_after(headers: Mapping[str, str] | None, attempt: int) -> float:
+    """Seconds to wait: the server's Retry-After (seconds) or exponential backoff capped at 30 s."""
+    value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
+    if value:
+        with contextlib.suppress(ValueError):
+            return max(0.0, min(float(value), 120.0))
+    return float(min(0.5 * 2**attempt, 30.0))

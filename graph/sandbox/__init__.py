@@ -1,0 +1,161 @@
+"""A local stand-in for the Graph endpoints the bot uses, for development and tests.
+
+`await start_sandbox(root)` serves Graph (`base_url`, plain HTTP) and a token authority (`authority_host`,
+HTTPS with a self-signed certificate written under `root/tls`), stores files under `root/drives` and
+serves them at the items' `webUrl`. Nothing in it talks to Microsoft.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from graph.config import GraphConfig
+from graph.sandbox.api import GraphApi
+from graph.sandbox.server import graph_app, login_app
+from graph.sandbox.state import Fault, State, Switches
+from graph.sandbox.tls import make_certificate
+
+__all__ = ["Sandbox", "Switches", "start_sandbox"]
+
+
+class Sandbox:
+    """A running sandbox. Change behaviour at run time through `switches` and `inject`."""
+
+    def __init__(
+        self,
+        state: State,
+        runners: list[web.AppRunner],
+        base_url: str,
+        authority_host: str,
+        ca_bundle: Path,
+        tenant_id: str,
+    ) -> None:
+        self._state = state
+        self._runners = runners
+        self.base_url = base_url
+        self.authority_host = authority_host
+        self.ca_bundle = ca_bundle
+        self.tenant_id = tenant_id
+        self.client_id = state.client_id
+        self.client_secret = state.client_secret
+
+    @property
+    def switches(self) -> Switches:
+        """latency (s per request), files_folder_delay (s), channel_limit, simple_upload_limit, page_size."""
+        return self._state.switches
+
+    def graph_config(self, **overrides: Any) -> GraphConfig:
+        """A `GraphConfig` that points at this sandbox; `overrides` set tuning fields."""
+        config = GraphConfig(
+            base_url=self.base_url,
+            authority_host=self.authority_host,
+            tenant_id=self.tenant_id,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            ca_bundle=str(self.ca_bundle),
+        )
+        return dataclasses.replace(config, **overrides)
+
+    def inject(self, status: int, *, times: int = 1, match: str = "", retry_after: int | None = None) -> None:
+        """Answer `status` (429, 503, 404, ...) to the next `times` Graph requests whose "METHOD /path"
+        contains `match` (also items inside `$batch` and upload fragments)."""
+        self._state.faults.append(Fault(status, times, match, retry_after))
+
+    def clear_faults(self) -> None:
+        self._state.faults.clear()
+
+    def seed_team(self, team_id: str, name: str, channels: Iterable[str] = ()) -> dict[str, str]:
+        """Create a team (if new) with ready channels; returns channel name -> id for every live channel."""
+        team = self._state.add_team(team_id, name)
+        known = {c.name.lower() for c in team.live_channels()}
+        for channel in channels:
+            if channel.lower() not in known:
+                self._state.add_channel(team, channel, None, ready=True)
+                team.drive.make_folder(channel)
+        return {c.name: c.id for c in team.live_channels()}
+
+    def seed_file(self, team_id: str, path: str, data: bytes, *, author: str | None = None) -> None:
+        """Put a file into the team's library (path like "General/notes.txt"), as `author` uploaded it."""
+        drive = self._state.teams[team_id].drive
+        target = drive.disk(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        if author:
+            drive.authors[path] = {"user": {"id": str(uuid.uuid4()), "displayName": author}}
+
+    def delete_channel(self, team_id: str, channel_id: str) -> None:
+        channel = self._state.teams[team_id].channel(channel_id)
+        if channel is None:
+            raise KeyError(channel_id)
+        channel.deleted = True
+
+    def channel_names(self, team_id: str) -> list[str]:
+        return [c.name for c in self._state.teams[team_id].live_channels()]
+
+    def members(self, team_id: str) -> list[str]:
+        return list(self._state.teams[team_id].members)
+
+    @property
+    def round_trips(self) -> int:
+        """Graph HTTP requests served (a `$batch` counts once)."""
+        return self._state.round_trips
+
+    @property
+    def request_log(self) -> list[str]:
+        return self._state.log
+
+    def reset_counts(self) -> None:
+        self._state.round_trips = 0
+        self._state.log.clear()
+
+    def disk_path(self, team_id: str, path: str) -> Path:
+        return self._state.teams[team_id].drive.disk(path)
+
+    def open_upload_sessions(self) -> int:
+        return len(self._state.sessions)
+
+    async def stop(self) -> None:
+        for runner in self._runners:
+            await runner.cleanup()
+
+
+async def start_sandbox(root: Path, *, host: str = "127.0.0.1", port: int = 0, **switches: Any) -> Sandbox:
+    """Start Graph on `host:port` (0 = any free port) and the token authority on another free port.
+
+    `switches` are `Switches` fields (latency, files_folder_delay, channel_limit, simple_upload_limit,
+    page_size, token_lifetime)."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    state = State(root, "", str(uuid.uuid4()), secrets.token_urlsafe(24), Switches(**switches))
+    graph_runner = web.AppRunner(graph_app(state, GraphApi(state)), access_log=None)
+    await graph_runner.setup()
+    graph_site = web.TCPSite(graph_runner, host, port)
+    await graph_site.start()
+    graph_port = graph_runner.addresses[0][1]
+    origin = f"http://{_netloc(host)}:{graph_port}"
+    state.web_root = origin
+    cert, context = make_certificate(root / "tls", host)
+    login_runner = web.AppRunner(login_app(state), access_log=None)
+    await login_runner.setup()
+    login_site = web.TCPSite(login_runner, host, 0, ssl_context=context)
+    await login_site.start()
+    login_port = login_runner.addresses[0][1]
+    return Sandbox(
+        state,
+        [graph_runner, login_runner],
+        base_url=f"{origin}/v1.0",
+        authority_host=f"https://{_netloc(host)}:{login_port}",
+        ca_bundle=cert,
+        tenant_id=str(uuid.uuid5(uuid.NAMESPACE_DNS, "vertaisbotti.sandbox")),
+    )
+
+
+def _netloc(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

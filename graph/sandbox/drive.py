@@ -1,0 +1,142 @@
+"""Document libraries of the sandbox, kept as plain folders on disk.
+
+A drive item's id encodes its path inside the drive, so the disk is the only state and files survive a
+restart. Authors of uploads are remembered in memory (after a restart items show the app as author).
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+ROOT_ID = "01ROOT"
+
+
+def item_id(path: str) -> str:
+    """The id of the item at `path` ("" is the root)."""
+    if not path:
+        return ROOT_ID
+    return "01" + base64.b32encode(path.encode()).decode().rstrip("=")
+
+
+def item_path(id_: str) -> str | None:
+    """The path an id names, or None for something that is not an id of this sandbox."""
+    if id_ in (ROOT_ID, "root"):
+        return ""
+    if not id_.startswith("01") or len(id_) < 3:
+        return None
+    body = id_[2:]
+    try:
+        return base64.b32decode(body + "=" * (-len(body) % 8)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class Drive:
+    """One team's document library rooted at `directory`."""
+
+    id: str
+    directory: Path
+    web_root: str
+    authors: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def disk(self, path: str) -> Path:
+        parts = PurePosixPath(path).parts
+        if any(part in ("..", ".", "") for part in parts):
+            raise ValueError(f"bad path {path!r}")
+        return self.directory.joinpath(*parts)
+
+    def exists(self, path: str) -> bool:
+        return self.disk(path).exists()
+
+    def is_folder(self, path: str) -> bool:
+        return self.disk(path).is_dir()
+
+    def make_folder(self, path: str) -> None:
+        self.disk(path).mkdir(parents=True, exist_ok=True)
+
+    def children(self, path: str) -> list[str]:
+        folder = self.disk(path)
+        return sorted(
+            (f"{path}/{entry.name}" if path else entry.name for entry in folder.iterdir()), key=str.lower
+        )
+
+    def walk(self, path: str) -> list[str]:
+        """Every item below `path`, depth first, sorted by name."""
+        found: list[str] = []
+        for child in self.children(path):
+            found.append(child)
+            if self.is_folder(child):
+                found.extend(self.walk(child))
+        return found
+
+    def store(self, path: str, source: Path, author: dict[str, Any]) -> None:
+        """Move a finished upload into place, replacing what was there."""
+        target = self.disk(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            shutil.rmtree(target)
+        source.replace(target)
+        self.authors[path] = author
+
+    def free_name(self, path: str) -> str:
+        """`path` itself or, when taken, "name 1.ext", "name 2.ext", ... (conflictBehavior=rename)."""
+        if not self.exists(path):
+            return path
+        parent, _, name = path.rpartition("/")
+        stem, dot, ext = name.rpartition(".")
+        if not dot or not stem:
+            stem, ext = name, ""
+        number = 1
+        while True:
+            candidate = f"{stem} {number}.{ext}" if ext else f"{stem} {number}"
+            full = f"{parent}/{candidate}" if parent else candidate
+            if not self.exists(full):
+                return full
+            number += 1
+
+    def web_url(self, path: str) -> str:
+        return f"{self.web_root}/{quote(path)}" if path else self.web_root
+
+    def item(self, path: str, default_author: dict[str, Any]) -> dict[str, Any]:
+        """The driveItem resource for `path`, as Graph returns it."""
+        disk = self.disk(path)
+        stat = disk.stat()
+        modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat().replace("+00:00", "Z")
+        parent = path.rpartition("/")[0]
+        name = path.rpartition("/")[2] if path else "root"
+        author = self.authors.get(path, default_author)
+        body: dict[str, Any] = {
+            "id": item_id(path),
+            "name": name,
+            "webUrl": self.web_url(path),
+            "createdDateTime": modified,
+            "lastModifiedDateTime": modified,
+            "createdBy": author,
+            "lastModifiedBy": author,
+            "parentReference": {
+                "driveId": self.id,
+                "driveType": "documentLibrary",
+                "id": item_id(parent),
+                "path": f"/drives/{self.id}/root:" + (f"/{parent}" if parent else ""),
+            },
+        }
+        if disk.is_dir():
+            body["folder"] = {"childCount": sum(1 for _ in disk.iterdir())}
+            body["size"] = sum(p.stat().st_size for p in disk.rglob("*") if p.is_file())
+        else:
+            body["file"] = {"mimeType": "application/octet-stream"}
+            body["size"] = stat.st_size
+        if not path:
+            body.pop("parentReference")
+            body["root"] = {}
+        return body

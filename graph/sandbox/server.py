@@ -1,0 +1,169 @@
+"""The sandbox's HTTP side: Graph on plain HTTP, the token authority on HTTPS, and file links."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import secrets
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from aiohttp import web
+
+from graph.sandbox import uploads
+from graph.sandbox.api import GraphApi, Reply, Request, error, parse_query
+from graph.sandbox.state import State
+
+BATCH_LIMIT = 20
+
+
+def _respond(reply: Reply) -> web.Response:
+    if reply.body is None:
+        return web.Response(status=reply.status, headers=reply.headers)
+    return web.json_response(reply.body, status=reply.status, headers=reply.headers)
+
+
+def graph_app(state: State, api: GraphApi) -> web.Application:
+    """Graph under `/v1.0`, upload sessions under `/upload`, files under `/sites`."""
+
+    @web.middleware
+    async def round_trips(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path.startswith(("/v1.0/", "/upload/")):
+            state.round_trips += 1
+            state.log.append(f"{request.method} {request.path}")
+            if state.switches.latency:
+                await asyncio.sleep(state.switches.latency)
+        return await handler(request)
+
+    async def graph(request: web.Request) -> web.Response:
+        if not state.token_valid(request.headers.get("Authorization")):
+            return _respond(error(401, "InvalidAuthenticationToken", "Access token is empty or invalid."))
+        path = request.rel_url.raw_path.removeprefix("/v1.0")
+        body = await request.read()
+        if unquote(path) == "/$batch" and request.method == "POST":
+            return _respond(await batch(body))
+        return _respond(await api.dispatch(Request(request.method, path, request.query, body)))
+
+    async def batch(raw: bytes) -> Reply:
+        try:
+            items = json.loads(raw)["requests"]
+            assert isinstance(items, list)
+        except (ValueError, KeyError, TypeError, AssertionError):
+            return error(400, "BadRequest", "Invalid batch payload")
+        if len(items) > BATCH_LIMIT:
+            return error(
+                400, "BadRequest", f"The number of batch requests exceeds the limit of {BATCH_LIMIT}"
+            )
+        responses = []
+        for item in items:
+            url = str(item.get("url", ""))
+            parts = urlsplit(url)
+            path = parts.path.removeprefix("/v1.0") if parts.scheme else parts.path
+            path = path if path.startswith("/") else f"/{path}"
+            body = item.get("body")
+            raw_body = json.dumps(body).encode() if body is not None else b""
+            reply = await api.dispatch(
+                Request(str(item.get("method", "GET")).upper(), path, parse_query(parts.query), raw_body)
+            )
+            responses.append(
+                {"id": item.get("id"), "status": reply.status, "headers": reply.headers, "body": reply.body}
+            )
+        return Reply(200, {"responses": responses})
+
+    async def fragment(request: web.Request) -> web.Response:
+        if request.method == "PUT":
+            fault = state.take_fault("PUT", request.path)
+            if fault is not None:
+                await request.read()
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                return _respond(error(fault.status, "injected", "injected", **headers))
+            return _respond(await uploads.put_fragment(state, request, api.app_author()))
+        if request.method == "DELETE":
+            return _respond(await uploads.cancel_session(state, request))
+        return _respond(await uploads.session_status(state, request))
+
+    async def site_file(request: web.Request) -> web.StreamResponse:
+        drive = state.drive(request.match_info["drive"])
+        path = request.match_info["path"].strip("/")
+        try:
+            if drive is None or not drive.exists(path):
+                raise web.HTTPNotFound()
+            disk = drive.disk(path)
+        except ValueError as exc:
+            raise web.HTTPNotFound() from exc
+        if disk.is_file():
+            return web.FileResponse(disk)
+        rows = "".join(
+            f'<li><a href="{html.escape(drive.web_url(child))}">{html.escape(child.rpartition("/")[2])}</a></li>'
+            for child in drive.children(path)
+        )
+        return web.Response(
+            text=f"<h1>{html.escape(path or 'Shared Documents')}</h1><ul>{rows}</ul>",
+            content_type="text/html",
+        )
+
+    async def channel_page(request: web.Request) -> web.Response:
+        channel_id = request.match_info["channel"]
+        for team in state.teams.values():
+            channel = team.channel(channel_id)
+            if channel is not None:
+                link = html.escape(team.drive.web_url(channel.name))
+                return web.Response(
+                    text=f"<h1>{html.escape(team.name)} / {html.escape(channel.name)}</h1>"
+                    f'<a href="{link}">Files</a>',
+                    content_type="text/html",
+                )
+        raise web.HTTPNotFound()
+
+    app = web.Application(middlewares=[round_trips], client_max_size=300 * 1024 * 1024)
+    app.router.add_route("*", "/v1.0/{tail:.*}", graph)
+    app.router.add_route("*", "/upload/{session}", fragment)
+    app.router.add_get("/sites/{drive}/Shared Documents/{path:.*}", site_file)
+    app.router.add_get("/l/channel/{channel}", channel_page)
+    return app
+
+
+def login_app(state: State) -> web.Application:
+    """The https token authority: OIDC discovery and the client-credentials token endpoint."""
+
+    async def discovery(request: web.Request) -> web.Response:
+        tenant = request.match_info["tenant"]
+        base = f"{request.scheme}://{request.host}/{tenant}"
+        return web.json_response(
+            {
+                "issuer": f"{base}/v2.0",
+                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                "token_endpoint": f"{base}/oauth2/v2.0/token",
+                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+                "response_types_supported": ["code", "token"],
+            }
+        )
+
+    async def token(request: web.Request) -> web.Response:
+        form = await request.post()
+        client_ok = secrets.compare_digest(str(form.get("client_id", "")), state.client_id)
+        secret_ok = secrets.compare_digest(str(form.get("client_secret", "")), state.client_secret)
+        if form.get("grant_type") != "client_credentials":
+            return web.json_response({"error": "unsupported_grant_type"}, status=400)
+        if not (client_ok and secret_ok):
+            return web.json_response(
+                {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret."},
+                status=401,
+            )
+        if not str(form.get("scope", "")).endswith("/.default"):
+            return web.json_response({"error": "invalid_scope"}, status=400)
+        access, lifetime = state.issue_token()
+        return web.json_response(
+            {
+                "token_type": "Bearer",
+                "expires_in": lifetime,
+                "ext_expires_in": lifetime,
+                "access_token": access,
+            }
+        )
+
+    app = web.Application()
+    app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", discovery)
+    app.router.add_post("/{tenant}/oauth2/v2.0/token", token)
+    return app

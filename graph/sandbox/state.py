@@ -1,0 +1,139 @@
+"""What the sandbox remembers besides files: teams, channels, members, issued tokens and injected faults."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.sandbox.drive import Drive
+
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    description: str | None
+    created: float
+    deleted: bool = False
+
+    def resource(self, web_root: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "displayName": self.name,
+            "description": self.description,
+            "membershipType": "standard",
+            "webUrl": f"{web_root}/l/channel/{self.id}",
+        }
+
+
+@dataclass
+class Team:
+    id: str
+    name: str
+    drive: Drive
+    channels: list[Channel] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def live_channels(self) -> list[Channel]:
+        return [c for c in self.channels if not c.deleted]
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.live_channels() if c.id == channel_id), None)
+
+
+@dataclass
+class Fault:
+    """Answer `status` to the next `times` requests whose "METHOD /path" contains `match`."""
+
+    status: int
+    times: int
+    match: str = ""
+    retry_after: int | None = None
+
+
+@dataclass
+class UploadSession:
+    id: str
+    drive: Drive
+    path: str
+    conflict: str
+    part: Path
+    total: int | None = None
+    received: int = 0
+    expires: float = field(default_factory=lambda: time.time() + 3600)
+
+
+@dataclass
+class Switches:
+    """Runtime behaviour a test or developer can change while the sandbox runs."""
+
+    latency: float = 0.0
+    files_folder_delay: float = 0.0
+    channel_limit: int = 1000
+    simple_upload_limit: int = 250 * 1024 * 1024
+    page_size: int = 200
+    token_lifetime: int = 3600
+
+
+@dataclass
+class State:
+    root: Path
+    web_root: str
+    client_id: str
+    client_secret: str
+    switches: Switches
+    teams: dict[str, Team] = field(default_factory=dict)
+    tokens: dict[str, float] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    sessions: dict[str, UploadSession] = field(default_factory=dict)
+    round_trips: int = 0
+    log: list[str] = field(default_factory=list)
+
+    def add_team(self, team_id: str, name: str) -> Team:
+        if team_id not in self.teams:
+            drive_id = "b!" + uuid.uuid5(uuid.NAMESPACE_URL, team_id).hex
+            drive = Drive(
+                drive_id,
+                self.root / "drives" / drive_id,
+                f"{self.web_root}/sites/{drive_id}/Shared%20Documents",
+            )
+            self.teams[team_id] = Team(team_id, name, drive)
+        return self.teams[team_id]
+
+    def drive(self, drive_id: str) -> Drive | None:
+        return next((t.drive for t in self.teams.values() if t.drive.id == drive_id), None)
+
+    def add_channel(self, team: Team, name: str, description: str | None, *, ready: bool = False) -> Channel:
+        created = 0.0 if ready else time.monotonic()
+        channel = Channel(f"19:{uuid.uuid4().hex}@thread.tacv2", name, description, created)
+        team.channels.append(channel)
+        return channel
+
+    def folder_ready(self, channel: Channel) -> bool:
+        return time.monotonic() - channel.created >= self.switches.files_folder_delay
+
+    def issue_token(self) -> tuple[str, int]:
+        token = secrets.token_urlsafe(32)
+        lifetime = self.switches.token_lifetime
+        self.tokens[token] = time.time() + lifetime
+        return token, lifetime
+
+    def token_valid(self, header: str | None) -> bool:
+        scheme, _, token = (header or "").partition(" ")
+        expires = self.tokens.get(token) if scheme.lower() == "bearer" else None
+        return expires is not None and expires > time.time()
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        target = f"{method} {path}"
+        for fault in self.faults:
+            if fault.times > 0 and fault.match in target:
+                fault.times -= 1
+                return fault
+        return None
