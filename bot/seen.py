@@ -1,0 +1,114 @@
+"""Every turn first: handle a redelivered activity once, and remember who wrote and where.
+
+`SeenMiddleware` claims the activity id in the store (per channel, conversation and id, across all
+instances); a duplicate ends the turn silently. Then the sender is upserted as a `Person` and the
+conversation reference saved, so later features can message them proactively. Store failures raise:
+the adapter's turn-error handler answers with the apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from botbuilder.core import Middleware, TurnContext
+from botbuilder.schema import Activity, ChannelAccount
+
+from core.activities import ActivityLog
+from core.conversations import SCOPES, ConversationRef, ConversationStore
+from core.people import PeopleStore, Person
+
+log = logging.getLogger(__name__)
+
+
+class SeenStore(ActivityLog, PeopleStore, ConversationStore, Protocol):
+    """The parts of the store this middleware uses."""
+
+
+def channel_data(activity: Activity) -> dict[str, Any]:
+    data = activity.channel_data
+    if isinstance(data, dict):
+        return data
+    serialize = getattr(data, "serialize", None)
+    return serialize() if callable(serialize) else {}
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """`channelData.tenant.id` (botbuilder drops Teams' `conversation.tenantId`), else the conversation's."""
+    tenant = (channel_data(activity).get("tenant") or {}).get("id")
+    return tenant or getattr(activity.conversation, "tenant_id", None)
+
+
+def _address_fields(account: ChannelAccount) -> tuple[str | None, str | None]:
+    """Email and UPN when the activity carries them (Teams usually does not; a roster does)."""
+    properties = account.properties if isinstance(account.properties, dict) else {}
+    email = getattr(account, "email", None) or properties.get("email")
+    upn = getattr(account, "user_principal_name", None) or properties.get("userPrincipalName")
+    return email, upn
+
+
+def person_of(activity: Activity) -> Person | None:
+    """The sender as a Person, or None for a sender without an Entra id (a bot, the emulator)."""
+    sender = activity.from_property
+    if sender is None or not sender.aad_object_id or (sender.role or "").lower() == "bot":
+        return None
+    email, upn = _address_fields(sender)
+    return Person(
+        aad_object_id=sender.aad_object_id,
+        name=sender.name or None,
+        email=email,
+        upn=upn,
+        locale=activity.locale or None,
+        tenant_id=tenant_of(activity),
+    )
+
+
+def reference_of(activity: Activity) -> ConversationRef | None:
+    """The conversation reference of the activity, or None when it lacks a conversation or serviceUrl."""
+    conversation = activity.conversation
+    if conversation is None or not conversation.id or not activity.service_url:
+        return None
+    scope = conversation.conversation_type
+    if scope not in SCOPES:
+        scope = "groupChat" if conversation.is_group else "personal"
+    data = channel_data(activity)
+    channel = data.get("channel") or {}
+    team = data.get("team") or {}
+    sender = activity.from_property
+    return ConversationRef(
+        service_url=activity.service_url,
+        conversation_id=conversation.id,
+        tenant_id=tenant_of(activity),
+        scope=scope,
+        bot_id=activity.recipient.id if activity.recipient else None,
+        channel_id=channel.get("id") if scope == "channel" else None,
+        team_id=team.get("aadGroupId") if scope == "channel" else None,
+        user_aad_id=sender.aad_object_id if scope == "personal" and sender else None,
+    )
+
+
+class SeenMiddleware(Middleware):
+    def __init__(self, store: SeenStore) -> None:
+        self._store = store
+
+    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> None:  # type: ignore[override]
+        activity = context.activity
+        conversation_id = activity.conversation.id if activity.conversation else ""
+        if activity.id:
+            channel = activity.channel_id or ""
+            if not await self._store.claim_activity(channel, conversation_id, activity.id):
+                log.info(
+                    "duplicate activity %s (%s) in %s: already handled, skipped",
+                    activity.id,
+                    activity.type,
+                    conversation_id,
+                )
+                return
+        person = person_of(activity)
+        if person is not None:
+            await self._store.upsert_person(person)
+        reference = reference_of(activity)
+        if reference is not None:
+            await self._store.save_conversation(reference)
+        await logic()
