@@ -16,6 +16,7 @@ from bot.features.install import on_install
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
+from bot.seen import SeenMiddleware
 from bot.services import Services
 from bot.settings import Settings
 from bot.turn_errors import turn_error_handler
@@ -47,6 +48,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
     adapter = TeamsAdapter(services.settings, ConnectorPool(lambda: session))
     adapter.on_turn_error = turn_error_handler(services)
+    adapter.use(SeenMiddleware(services.store))
     app[ADAPTER] = adapter
     app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
     log.info("Vertaisbotti ready (anonymous=%s)", services.settings.anonymous)

@@ -1,4 +1,4 @@
-"""The bot being added to a team: remember the team and greet its General channel once."""
+"""The bot being added to a team: remember the team, greet its General channel once, read its roster."""
 
 from __future__ import annotations
 
@@ -6,13 +6,22 @@ import logging
 
 from botbuilder.schema.teams import TeamInfo
 
+from bot.roster import sync_roster
 from bot.turn import Turn
 from cards.welcome import welcome_card
 
 log = logging.getLogger(__name__)
 
+WELCOME_CHANNEL = "vertaisbotti"
+
 
 async def on_install(turn: Turn, team: TeamInfo) -> None:
+    """Teams may deliver the install more than once and to several instances: the greeting is claimed once
+    per team in the store, like an activity id."""
+    store = turn.services.store
     name = team.name or turn.channel_data.get("team", {}).get("name") or ""
-    log.info("installed in team %s (%s)", name, team.aad_group_id)
-    await turn.send_card(welcome_card(turn.t, name))
+    team_key = team.aad_group_id or team.id or ""
+    log.info("installed in team %s (%s)", name, team_key)
+    if await store.claim_activity(WELCOME_CHANNEL, f"team:{team_key}", "welcome"):
+        await turn.send_card(welcome_card(turn.t, name))
+    await sync_roster(turn.context, store, team.id)

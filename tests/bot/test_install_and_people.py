@@ -1,0 +1,52 @@
+"""Install in a team, the roster, who wrote, and redelivered activities: through HTTP into the real store."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.app import SERVICES
+from tests.harness import activities as a
+from tests.harness.connector import ConnectorDouble
+from tests.harness.running import RunningBot
+
+
+def store_of(bot: RunningBot):
+    return bot.app[SERVICES].store
+
+
+async def test_install_greets_once_records_the_team_and_reads_the_whole_roster(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    connector.members = [user.member() for user in (a.MAIJA, a.MATTI, a.LIISA)]
+    connector.page_size = 2  # two pages
+    for _ in range(2):  # Teams may deliver the install again (a new activity id each time)
+        assert (await bot.post(a.team_install(connector.url))).status == 200
+    sent = await connector.settle(0.2)
+    posts = [s for s in sent if s.method == "POST" and s.card]
+    assert len(posts) == 1, "the General channel is greeted once"
+    store = store_of(bot)
+    team = await store.get_team(a.TEAM_AAD)
+    assert team is not None and team.name == "Vertaansa vailla" and team.thread_id == a.TEAM_CHANNEL
+    matti = await store.get_person(a.MATTI.aad)
+    assert matti is not None and matti.email == a.MATTI.email and matti.organization == "tredu"
+    liisa = await store.get_person(a.LIISA.aad)
+    assert liisa is not None and liisa.organization == "vamia"
+
+
+async def test_a_redelivered_activity_is_handled_once(bot: RunningBot, connector: ConnectorDouble) -> None:
+    activity = a.personal_message(connector.url, "apua")
+    statuses = await asyncio.gather(*(bot.post(activity) for _ in range(5)))
+    assert all(s.status == 200 for s in statuses)
+    sent = await connector.settle(0.3)
+    assert len(sent) == 1
+
+
+async def test_the_sender_and_their_conversation_are_remembered(bot: RunningBot, connector: ConnectorDouble) -> None:
+    await bot.post(a.personal_message(connector.url, "help", user=a.MATTI))
+    await connector.wait_for(1)
+    store = store_of(bot)
+    person = await store.get_person(a.MATTI.aad)
+    assert person is not None and person.name == a.MATTI.name and person.locale == "en-US"
+    reference = await store.personal_conversation(a.MATTI.aad)
+    assert reference is not None and reference.conversation_id == "a:personal-matti"
+    assert reference.service_url == connector.url
