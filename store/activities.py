@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import String, delete
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,9 +20,24 @@ class ProcessedActivityRow(Base):
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+# Teams redelivers within minutes: older claims are dropped at every PRUNE_EVERY-th claim of a process.
+RETENTION = timedelta(days=2)
+PRUNE_EVERY = 1000
+
+
 class ActivityQueries(Database):
+    _claims_since_prune = 0
+
     async def claim_activity(self, channel_id: str, conversation_id: str, activity_id: str) -> bool:
+        self._claims_since_prune += 1
+        prune = self._claims_since_prune >= PRUNE_EVERY
+        if prune:
+            self._claims_since_prune = 0
         async with self._tx() as conn:
+            if prune:
+                await conn.execute(
+                    delete(ProcessedActivityRow).where(ProcessedActivityRow.claimed_at < utcnow() - RETENTION)
+                )
             stmt = (
                 insert_for(self.dialect, ProcessedActivityRow)
                 .values(
