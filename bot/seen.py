@@ -9,7 +9,9 @@ the adapter's turn-error handler answers with the apology.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
 from botbuilder.core import Middleware, TurnContext
@@ -88,9 +90,30 @@ def reference_of(activity: Activity) -> ConversationRef | None:
     )
 
 
+class RecentlySaved:
+    """What this instance wrote lately: an unchanged person or reference is not written again within `ttl`
+    seconds (last-seen times stay accurate to `ttl`). Bounded; least recently used dropped first."""
+
+    def __init__(self, ttl: float = 600.0, size: int = 4096) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._items: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
+
+    def fresh(self, key: Hashable, value: object) -> bool:
+        item = self._items.get(key)
+        return item is not None and item[0] == value and time.monotonic() - item[1] < self._ttl
+
+    def remember(self, key: Hashable, value: object) -> None:
+        self._items[key] = (value, time.monotonic())
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
 class SeenMiddleware(Middleware):
-    def __init__(self, store: SeenStore) -> None:
+    def __init__(self, store: SeenStore, recent: RecentlySaved | None = None) -> None:
         self._store = store
+        self._recent = recent or RecentlySaved()
 
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> None:  # type: ignore[override]
         activity = context.activity
@@ -106,9 +129,11 @@ class SeenMiddleware(Middleware):
                 )
                 return
         person = person_of(activity)
-        if person is not None:
+        if person is not None and not self._recent.fresh(("person", person.aad_object_id), person):
             await self._store.upsert_person(person)
+            self._recent.remember(("person", person.aad_object_id), person)
         reference = reference_of(activity)
-        if reference is not None:
+        if reference is not None and not self._recent.fresh(("conversation", reference.conversation_id), reference):
             await self._store.save_conversation(reference)
+            self._recent.remember(("conversation", reference.conversation_id), reference)
         await logic()

@@ -28,6 +28,8 @@ class Database:
         self._setup = setup
         self._ready = False
         self._setup_lock = asyncio.Lock()
+        # SQLite has one writer: queueing transactions here is far cheaper than its busy-wait back-off.
+        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -52,9 +54,15 @@ class Database:
     async def _tx(self) -> AsyncIterator[AsyncConnection]:
         """One transaction, committed when the block ends; connection failures raise `Unavailable`."""
         await self.ensure_ready()
-        with unavailable_on_failure():
-            async with self._engine.begin() as connection:
-                yield connection
+        if self._sqlite_writer is None:
+            with unavailable_on_failure():
+                async with self._engine.begin() as connection:
+                    yield connection
+            return
+        async with self._sqlite_writer:
+            with unavailable_on_failure():
+                async with self._engine.begin() as connection:
+                    yield connection
 
     async def ping(self) -> None:
         """Return when the database answers (and is migrated); raise `Unavailable` when it does not."""
