@@ -67,6 +67,17 @@ class Settings(BaseSettings):
             return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
         return value
 
+    @field_validator(
+        "to_bot_from_channel_openid_metadata_url",
+        "to_bot_from_channel_token_issuer",
+        "to_channel_from_bot_login_url",
+        "to_channel_from_bot_oauth_scope",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:

@@ -74,3 +74,8 @@ async def test_python_m_bot_serves_and_stops_cleanly_on_sigterm(tmp_path) -> Non
         output = process.stdout.read().decode()
     assert "listening at http://127.0.0.1:" in output
     assert "Traceback" not in output
+
+
+def test_the_example_env_file_is_valid_as_it_stands(tmp_path) -> None:
+    s = Settings(_env_file=ROOT / ".env.example")
+    assert s.anonymous and s.to_bot_from_channel_openid_metadata_url is None and s.coordinators == frozenset()
