@@ -1,0 +1,234 @@
+"""The outbox table and its queries (`core.outbox.OutboxStore`).
+
+Claiming is one `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)`: on PostgreSQL concurrent
+workers skip each other's rows; on SQLite `BEGIN IMMEDIATE` (see `store.engine`) makes writers take turns.
+A `sending` row keeps its lease end in `next_attempt_at`, so one index serves both "due" and "lease over".
+Other concerns that notify people call `write_outbox(conn, messages)` inside their own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.outbox import (
+    ClaimedMessage,
+    DeliveryReport,
+    NotReached,
+    Outcome,
+    OutgoingMessage,
+    Reason,
+    State,
+    Target,
+)
+from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.database import Database
+
+ACTIVE = (State.PENDING.value, State.SENDING.value)
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key: Mapped[str] = mapped_column(String, unique=True)
+    broadcast: Mapped[str] = mapped_column(String, index=True)
+    recipient: Mapped[str] = mapped_column(String)
+    target: Mapped[dict[str, Any]] = mapped_column(JSON)
+    activity: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String)
+    last_error: Mapped[str | None] = mapped_column(String)
+    reason: Mapped[str | None] = mapped_column(String)
+    conversation_id: Mapped[str | None] = mapped_column(String)
+    activity_id: Mapped[str | None] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+def _target_json(target: Target) -> dict[str, Any]:
+    return {
+        "kind": target.kind,
+        "service_url": target.service_url,
+        "conversation_id": target.conversation_id,
+        "user_id": target.user_id,
+        "tenant_id": target.tenant_id,
+        "bot_id": target.bot_id,
+    }
+
+
+def _claimed(row: Any) -> ClaimedMessage:
+    message = OutgoingMessage(
+        key=row.key,
+        broadcast=row.broadcast,
+        recipient=row.recipient,
+        target=Target(**row.target),
+        activity=row.activity,
+    )
+    return ClaimedMessage(row.id, message, attempts=row.attempts, conversation_id=row.conversation_id)
+
+
+async def write_outbox(conn: AsyncConnection, messages: Sequence[OutgoingMessage]) -> int:
+    """Queue `messages` on an open transaction (due now); keys already queued are skipped."""
+    if not messages:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "key": m.key,
+            "broadcast": m.broadcast,
+            "recipient": m.recipient,
+            "target": _target_json(m.target),
+            "activity": dict(m.activity),
+            "state": State.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    written = 0
+    stmt = insert_for(conn.dialect.name, OutboxRow).on_conflict_do_nothing(index_elements=[OutboxRow.key])
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        result = await conn.execute(stmt.values(chunk).returning(OutboxRow.id))
+        written += len(result.all())
+    return written
+
+
+_RECORD = (
+    update(OutboxRow)
+    .where(
+        OutboxRow.id == bindparam("o_id"),
+        OutboxRow.claimed_by == bindparam("o_worker"),
+        OutboxRow.state == State.SENDING.value,
+    )
+    .values(
+        state=bindparam("o_state"),
+        next_attempt_at=bindparam("o_next", type_=UtcDateTime),
+        last_error=bindparam("o_error"),
+        reason=bindparam("o_reason"),
+        activity_id=bindparam("o_activity_id"),
+        conversation_id=func.coalesce(bindparam("o_conversation", type_=String), OutboxRow.conversation_id),
+        sent_at=bindparam("o_sent_at", type_=UtcDateTime),
+        attempts=OutboxRow.attempts - bindparam("o_refund", type_=Integer),
+        claimed_by=None,
+    )
+)
+
+
+class OutboxQueries(Database):
+    async def enqueue(
+        self,
+        messages: Sequence[OutgoingMessage],
+        *,
+        together_with: Callable[[AsyncConnection], Awaitable[Any]] | None = None,
+    ) -> int:
+        async with self._tx() as conn:
+            if together_with is not None:
+                await together_with(conn)
+            return await write_outbox(conn, messages)
+
+    async def claim_due(self, worker: str, limit: int, lease_seconds: float) -> Sequence[ClaimedMessage]:
+        now = utcnow()
+        due = (
+            select(OutboxRow.id)
+            .where(OutboxRow.state.in_(ACTIVE), OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(due.scalar_subquery()))
+            .values(
+                state=State.SENDING.value,
+                claimed_by=worker,
+                attempts=OutboxRow.attempts + 1,
+                next_attempt_at=now + timedelta(seconds=lease_seconds),
+            )
+            .returning(*OutboxRow.__table__.columns)
+        )
+        async with self._tx() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return sorted((_claimed(row) for row in rows), key=lambda claimed: claimed.id)
+
+    async def renew_leases(self, worker: str, ids: Sequence[int], lease_seconds: float) -> None:
+        if not ids:
+            return
+        async with self._tx() as conn:
+            await conn.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id.in_(list(ids)),
+                    OutboxRow.claimed_by == worker,
+                    OutboxRow.state == State.SENDING.value,
+                )
+                .values(next_attempt_at=utcnow() + timedelta(seconds=lease_seconds))
+            )
+
+    async def record_outcomes(self, worker: str, outcomes: Sequence[Outcome]) -> int:
+        if not outcomes:
+            return 0
+        now = utcnow()
+        params = [
+            {
+                "o_id": outcome.id,
+                "o_worker": worker,
+                "o_state": outcome.state.value,
+                "o_next": outcome.next_attempt_at,
+                "o_error": (outcome.error or "")[:500] or None,
+                "o_reason": outcome.reason.value if outcome.reason else None,
+                "o_activity_id": outcome.activity_id,
+                "o_conversation": outcome.conversation_id,
+                "o_sent_at": now if outcome.state is State.SENT else None,
+                "o_refund": 1 if outcome.refund_attempt else 0,
+            }
+            for outcome in outcomes
+        ]
+        async with self._tx() as conn:
+            result = await conn.execute(_RECORD, params)
+        return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(outcomes)
+
+    async def delivery_counts(self, broadcast: str) -> DeliveryReport:
+        async with self._tx() as conn:
+            counts = (
+                await conn.execute(
+                    select(OutboxRow.state, OutboxRow.reason, func.count())
+                    .where(OutboxRow.broadcast == broadcast)
+                    .group_by(OutboxRow.state, OutboxRow.reason)
+                )
+            ).all()
+            missed = (
+                await conn.execute(
+                    select(OutboxRow.recipient, OutboxRow.reason, OutboxRow.last_error)
+                    .where(
+                        OutboxRow.broadcast == broadcast,
+                        OutboxRow.state.in_((State.FAILED.value, State.DEAD.value)),
+                    )
+                    .order_by(OutboxRow.recipient)
+                )
+            ).all()
+        sent = pending = 0
+        failed: dict[Reason, int] = {}
+        for state, reason, count in counts:
+            if state == State.SENT.value:
+                sent += count
+            elif state in ACTIVE:
+                pending += count
+            else:
+                key = Reason(reason or Reason.EXHAUSTED.value)
+                failed[key] = failed.get(key, 0) + count
+        not_reached = [
+            NotReached(row.recipient, Reason(row.reason or Reason.EXHAUSTED.value), row.last_error)
+            for row in missed
+        ]
+        return DeliveryReport(broadcast, sent=sent, pending=pending, failed=failed, not_reached=not_reached)
