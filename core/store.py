@@ -7,11 +7,12 @@ from typing import Protocol
 from core.activities import ActivityLog
 from core.audit import AuditLog
 from core.conversations import ConversationStore
+from core.outbox import OutboxStore
 from core.people import PeopleStore
 from core.teams import TeamStore
 
 
-class Store(PeopleStore, ConversationStore, ActivityLog, AuditLog, TeamStore, Protocol):
+class Store(PeopleStore, ConversationStore, ActivityLog, AuditLog, TeamStore, OutboxStore, Protocol):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""
 
     async def ping(self) -> None:

@@ -18,6 +18,7 @@ from store.database import Database
 from store.engine import create_engine
 from store.migrate import upgrade_to_head
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
+from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
 from store.teams import TeamQueries
 from store.urls import describe, normalize_url, sqlite_path
@@ -25,7 +26,9 @@ from store.urls import describe, normalize_url, sqlite_path
 log = logging.getLogger(__name__)
 
 
-class SqlStore(PeopleQueries, ConversationQueries, ActivityQueries, AuditQueries, TeamQueries, Database):
+class SqlStore(
+    PeopleQueries, ConversationQueries, ActivityQueries, AuditQueries, TeamQueries, OutboxQueries, Database
+):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
 
 
