@@ -27,7 +27,8 @@ _CHANNEL_RESERVED = (
     | {"forms", "conin$", "conout$", "desktop.ini"}
     | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 )
-_FILE_RESERVED = _DEVICE | {".lock", "desktop.ini"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+_FILE_DEVICES = _DEVICE | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+_FILE_RESERVED = _FILE_DEVICES | {".lock", "desktop.ini"}
 
 
 def channel_name_violation(name: str) -> str | None:
@@ -59,7 +60,7 @@ def file_name_violation(name: str, *, at_root: bool = False) -> str | None:
         return "leading or trailing space"
     lowered = name.lower()
     stem = lowered.split(".", 1)[0] if not lowered.startswith(".") else lowered
-    if lowered in _FILE_RESERVED or stem in _DEVICE or "_vti_" in lowered or lowered.startswith("~$"):
+    if lowered in _FILE_RESERVED or stem in _FILE_DEVICES or "_vti_" in lowered or lowered.startswith("~$"):
         return "reserved name"
     if at_root and lowered == "forms":
         return "reserved name"
@@ -98,7 +99,7 @@ def clean_file_name(name: str, *, at_root: bool = False) -> str:
             text = _truncate(text, FILE_NAME_MAX)
     lowered = text.lower()
     stem = lowered.split(".", 1)[0] if not lowered.startswith(".") else lowered
-    if lowered in _FILE_RESERVED or stem in _DEVICE or (at_root and lowered == "forms"):
+    if lowered in _FILE_RESERVED or stem in _FILE_DEVICES or (at_root and lowered == "forms"):
         text = f"_{text}"
     if file_name_violation(text, at_root=at_root):
         raise Invalid("graph.error.invalid_name", name=name)

@@ -41,7 +41,9 @@ class GraphWorkspace:
     def __init__(self, config: GraphConfig) -> None:
         self.config = config
         self._tokens = MsalTokenProvider(config)
-        self._client, self._adapter, self._http = build_graph_client(config, self._tokens)
+        self._connection = build_graph_client(config, self._tokens)
+        self._client = self._connection.client
+        self._adapter = self._connection.adapter
         self._uploads = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=10.0), trust_env=False)
 
     @property
@@ -49,7 +51,7 @@ class GraphWorkspace:
         return self._client
 
     async def close(self) -> None:
-        await self._http.aclose()
+        await self._connection.close()
         await self._uploads.aclose()
         self._tokens.close()
 

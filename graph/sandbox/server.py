@@ -85,6 +85,8 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
 
     async def site_file(request: web.Request) -> web.StreamResponse:
         drive = state.drive(request.match_info["drive"])
+        if request.match_info["library"] != "Shared Documents":
+            raise web.HTTPNotFound()
         path = request.match_info["path"].strip("/")
         try:
             if drive is None or not drive.exists(path):
@@ -119,7 +121,7 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
     app = web.Application(middlewares=[round_trips], client_max_size=300 * 1024 * 1024)
     app.router.add_route("*", "/v1.0/{tail:.*}", graph)
     app.router.add_route("*", "/upload/{session}", fragment)
-    app.router.add_get("/sites/{drive}/Shared Documents/{path:.*}", site_file)
+    app.router.add_get("/sites/{drive}/{library}/{path:.*}", site_file)
     app.router.add_get("/l/channel/{channel}", channel_page)
     return app
 

@@ -1,0 +1,360 @@
+"""The Workspace contract, driven through the real msgraph-sdk over HTTP against the Graph sandbox."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from core.errors import Invalid, NotFound, Unavailable
+from core.workspace import (
+    ChannelGone,
+    ChannelLimitReached,
+    ConflictBehavior,
+    FileInfo,
+    Folder,
+    FolderNotReady,
+    NameTaken,
+    Throttled,
+    Workspace,
+)
+from graph import GraphWorkspace, open_workspace
+from graph.config import FRAGMENT_UNIT, MIB
+from graph.sandbox import Sandbox
+from tests.graph.conftest import TEAM
+
+USER = "0a1b2c3d-0000-4000-8000-00000000abcd"
+
+
+async def network_folder(workspace: Workspace, name: str = "HR-kehittäjäverkosto") -> Folder:
+    channel = await workspace.ensure_channel(TEAM, name)
+    return await workspace.channel_folder(TEAM, channel.id)
+
+
+async def pattern(total: int, chunk: int = MIB) -> AsyncIterator[bytes]:
+    """`total` deterministic bytes, produced lazily in uneven chunks."""
+    sent = 0
+    index = 0
+    while sent < total:
+        block = (hashlib.sha256(index.to_bytes(8, "big")).digest() * (chunk // 32 + 1))[: chunk - index % 7]
+        block = block[: total - sent]
+        sent += len(block)
+        index += 1
+        yield block
+
+
+async def digest_of(source: AsyncIterator[bytes]) -> str:
+    hasher = hashlib.sha256()
+    async for block in source:
+        hasher.update(block)
+    return hasher.hexdigest()
+
+
+def test_the_graph_workspace_implements_the_port(workspace: GraphWorkspace) -> None:
+    port: Workspace = workspace
+    assert port is workspace
+
+
+# -- channels ------------------------------------------------------------------------------------------
+
+
+async def test_a_network_gets_a_channel_and_keeps_it(workspace: Workspace, sandbox: Sandbox) -> None:
+    first = await workspace.ensure_channel(TEAM, "Pedagogisen johtamisen vertaisverkosto", "Verkosto")
+    again = await workspace.ensure_channel(TEAM, "pedagogisen johtamisen vertaisverkosto")
+    assert again.id == first.id
+    assert first.name == "Pedagogisen johtamisen vertaisverkosto"
+    assert sandbox.channel_names(TEAM).count(first.name) == 1
+
+
+async def test_a_name_that_needs_cleaning_makes_a_valid_channel(workspace: Workspace, sandbox: Sandbox) -> None:
+    channel = await workspace.ensure_channel(TEAM, "Koulutus- & palvelupäälliköt: verkosto? #2 " + "x" * 40)
+    assert channel.name == "Koulutus- palvelupäälliköt verkosto 2"
+    assert channel.name in sandbox.channel_names(TEAM)
+
+
+async def test_a_name_with_nothing_valid_is_refused(workspace: Workspace) -> None:
+    with pytest.raises(Invalid):
+        await workspace.ensure_channel(TEAM, "???")
+
+
+async def test_the_channel_limit_is_a_clear_domain_error(workspace: Workspace, sandbox: Sandbox) -> None:
+    sandbox.switches.channel_limit = 2  # General + one more
+    await workspace.ensure_channel(TEAM, "Ensimmäinen")
+    with pytest.raises(ChannelLimitReached) as caught:
+        await workspace.ensure_channel(TEAM, "Toinen")
+    assert caught.value.key == "graph.error.channel_limit"
+    # Reusing an existing channel still works at the limit.
+    assert (await workspace.ensure_channel(TEAM, "Ensimmäinen")).name == "Ensimmäinen"
+
+
+async def test_an_unknown_team_is_not_found(workspace: Workspace) -> None:
+    with pytest.raises(NotFound) as caught:
+        await workspace.ensure_channel("no-such-team", "Verkosto")
+    assert caught.value.key == "graph.error.team_not_found"
+
+
+# -- channel folder ------------------------------------------------------------------------------------
+
+
+async def test_the_folder_is_awaited_while_teams_provisions_it(workspace: Workspace, sandbox: Sandbox) -> None:
+    sandbox.switches.files_folder_delay = 0.8
+    channel = await workspace.ensure_channel(TEAM, "Johtamisosaamisen verkosto")
+    sandbox.reset_counts()
+    folder = await workspace.channel_folder(TEAM, channel.id)
+    assert folder.name == "Johtamisosaamisen verkosto"
+    assert folder.path == "Johtamisosaamisen verkosto"
+    assert sum("filesFolder" in line for line in sandbox.request_log) >= 2  # it really waited
+
+
+async def test_a_folder_that_never_appears_is_reported(sandbox: Sandbox) -> None:
+    sandbox.switches.files_folder_delay = 60
+    impatient = open_workspace(sandbox.graph_config(folder_wait_seconds=0.5))
+    try:
+        channel = await impatient.ensure_channel(TEAM, "Hidas verkosto")
+        with pytest.raises(FolderNotReady):
+            await impatient.channel_folder(TEAM, channel.id)
+    finally:
+        await impatient.close()
+
+
+async def test_a_deleted_channel_is_gone(workspace: Workspace, sandbox: Sandbox) -> None:
+    channel = await workspace.ensure_channel(TEAM, "Poistuva verkosto")
+    sandbox.delete_channel(TEAM, channel.id)
+    with pytest.raises(ChannelGone) as caught:
+        await workspace.channel_folder(TEAM, channel.id)
+    assert caught.value.key == "graph.error.channel_gone"
+
+
+# -- folders -------------------------------------------------------------------------------------------
+
+
+async def test_nested_folders_are_created_once(workspace: Workspace, sandbox: Sandbox) -> None:
+    root = await network_folder(workspace)
+    meeting = await workspace.ensure_folder(root, "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma")
+    again = await workspace.ensure_folder(root, "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma")
+    assert again.item_id == meeting.item_id
+    assert meeting.path == "HR-kehittäjäverkosto/Tapaamiset/2021-05-12 Tasa-arvosuunnitelma"
+    assert sandbox.disk_path(TEAM, meeting.path).is_dir()
+
+
+async def test_folder_names_are_cleaned(workspace: Workspace) -> None:
+    root = await network_folder(workspace)
+    folder = await workspace.ensure_folder(root, "Tapaamiset/12.5. Työpaja: \"osa 1\"?")
+    assert folder.name == "12.5. Työpaja osa 1"
+
+
+async def test_a_file_in_the_way_of_a_folder_is_a_conflict(workspace: Workspace) -> None:
+    root = await network_folder(workspace)
+    await workspace.upload(root, "Tapaamiset", b"not a folder")
+    with pytest.raises(NameTaken):
+        await workspace.ensure_folder(root, "Tapaamiset/2021")
+
+
+# -- uploads -------------------------------------------------------------------------------------------
+
+
+async def test_a_small_file_is_stored_and_its_link_opens_it(workspace: Workspace) -> None:
+    root = await network_folder(workspace)
+    info = await workspace.upload(root, "Esitys: tasa-arvo?.pptx", b"slides")
+    assert (info.name, info.size, info.path) == ("Esitys tasa-arvo.pptx", 6, "Esitys tasa-arvo.pptx")
+    assert info.author
+    async with httpx.AsyncClient() as browser:
+        opened = await browser.get(info.web_url)
+    assert opened.status_code == 200
+    assert opened.content == b"slides"
+
+
+@pytest.mark.parametrize("conflict", list(ConflictBehavior))
+async def test_conflict_behaviour_is_explicit(workspace: Workspace, conflict: ConflictBehavior) -> None:
+    root = await network_folder(workspace)
+    first = await workspace.upload(root, "muistio.docx", b"first")
+    if conflict is ConflictBehavior.FAIL:
+        with pytest.raises(NameTaken):
+            await workspace.upload(root, "muistio.docx", b"second", conflict=conflict)
+        return
+    second = await workspace.upload(root, "muistio.docx", b"second!", conflict=conflict)
+    if conflict is ConflictBehavior.REPLACE:
+        assert (second.id, second.size) == (first.id, 7)
+    else:
+        assert second.name == "muistio 1.docx"
+    assert len(await workspace.list_files(root)) == (1 if conflict is ConflictBehavior.REPLACE else 2)
+
+
+async def test_conflict_fail_also_holds_for_upload_sessions(workspace: Workspace) -> None:
+    root = await network_folder(workspace)
+    await workspace.upload(root, "iso.bin", pattern(2 * MIB), size=2 * MIB)
+    with pytest.raises(NameTaken):
+        await workspace.upload(root, "iso.bin", pattern(2 * MIB), size=2 * MIB, conflict=ConflictBehavior.FAIL)
+
+
+async def test_a_throttled_simple_upload_is_retried(workspace: Workspace, sandbox: Sandbox) -> None:
+    root = await network_folder(workspace)
+    sandbox.inject(429, times=2, match="/content", retry_after=1)
+    info = await workspace.upload(root, "kysely.xlsx", b"answers")
+    assert info.size == 7
+    assert sum(line.endswith("/content") for line in sandbox.request_log) == 3
+
+
+async def test_throttled_and_unavailable_fragments_are_resent(workspace: Workspace, sandbox: Sandbox) -> None:
+    root = await network_folder(workspace)
+    sandbox.inject(429, times=1, match="PUT /upload/", retry_after=1)
+    sandbox.inject(503, times=1, match="PUT /upload/")
+    size = 3 * MIB + 123
+    info = await workspace.upload(root, "nauhoite.mp4", pattern(size), size=size)
+    assert info.size == size
+    on_disk = sandbox.disk_path(TEAM, f"{root.path}/nauhoite.mp4").read_bytes()
+    assert hashlib.sha256(on_disk).hexdigest() == await digest_of(pattern(size))
+    assert sandbox.open_upload_sessions() == 0
+
+
+async def test_throttling_that_never_ends_is_reported(sandbox: Sandbox) -> None:
+    stubborn = open_workspace(sandbox.graph_config(max_retries=2))
+    try:
+        root = await network_folder(stubborn)
+        sandbox.inject(503, times=50, match="/content", retry_after=0)
+        with pytest.raises(Throttled) as caught:
+            await stubborn.upload(root, "a.txt", b"x")
+        assert isinstance(caught.value, Unavailable)
+    finally:
+        await stubborn.close()
+
+
+async def test_a_300_mb_file_goes_through_an_upload_session(sandbox: Sandbox) -> None:
+    big = open_workspace(sandbox.graph_config(fragment_size=32 * FRAGMENT_UNIT))  # 10 MiB fragments
+    size = 300 * 1000 * 1000
+    try:
+        root = await network_folder(big)
+        sandbox.reset_counts()
+        info = await big.upload(root, "Webinaari 2021-05-12.mp4", pattern(size, 4 * MIB), size=size)
+    finally:
+        await big.close()
+    assert info.size == size
+    assert not any(line.endswith("/content") for line in sandbox.request_log)  # never the simple PUT
+    fragments = [line for line in sandbox.request_log if line.startswith("PUT /upload/")]
+    assert len(fragments) == -(-size // (32 * FRAGMENT_UNIT))
+    disk = sandbox.disk_path(TEAM, f"{root.path}/Webinaari 2021-05-12.mp4")
+    hasher = hashlib.sha256()
+    with disk.open("rb") as handle:
+        while block := handle.read(8 * MIB):
+            hasher.update(block)
+    assert hasher.hexdigest() == await digest_of(pattern(size, 4 * MIB))
+
+
+async def test_a_chunk_source_needs_a_size_that_matches(workspace: Workspace, sandbox: Sandbox) -> None:
+    root = await network_folder(workspace)
+    with pytest.raises(ValueError, match="size"):
+        await workspace.upload(root, "a.bin", pattern(10))
+    with pytest.raises(Invalid):
+        await workspace.upload(root, "b.bin", pattern(3 * MIB), size=2 * MIB)
+    with pytest.raises(Invalid):
+        await workspace.upload(root, "c.bin", pattern(100), size=200)
+    assert sandbox.open_upload_sessions() == 0
+    assert await workspace.list_files(root) == []
+
+
+# -- listing and search --------------------------------------------------------------------------------
+
+
+async def _fill(workspace: Workspace, root: Folder) -> None:
+    meeting = await workspace.ensure_folder(root, "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma")
+    for name in ("Alustus.pptx", "Pienryhmät.docx", "Tasa-arvo kysely.xlsx"):
+        await workspace.upload(meeting, name, name.encode())
+    for name in ("Säännöt.pdf", "Jäsenet.xlsx", "Aikataulu.docx"):
+        await workspace.upload(root, name, name.encode())
+
+
+async def test_files_are_listed_recursively_across_pages(workspace: Workspace, sandbox: Sandbox) -> None:
+    sandbox.switches.page_size = 2
+    root = await network_folder(workspace)
+    await _fill(workspace, root)
+    sandbox.reset_counts()
+    files = await workspace.list_files(root)
+    paths = sorted(f.path for f in files)
+    assert paths == [
+        "Aikataulu.docx",
+        "Jäsenet.xlsx",
+        "Säännöt.pdf",
+        "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Alustus.pptx",
+        "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Pienryhmät.docx",
+        "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Tasa-arvo kysely.xlsx",
+    ]
+    assert any("skiptoken" in line or "children" in line for line in sandbox.request_log)
+    assert sum("children" in line for line in sandbox.request_log) >= 5  # 4 items in root = 2 pages, ...
+    top = await workspace.list_files(root, recursive=False)
+    assert sorted(f.name for f in top) == ["Aikataulu.docx", "Jäsenet.xlsx", "Säännöt.pdf"]
+    sample = next(f for f in files if f.name == "Alustus.pptx")
+    assert isinstance(sample, FileInfo) and sample.size == len(b"Alustus.pptx") and sample.author
+    assert sample.modified.tzinfo is not None and sample.web_url.startswith("http://127.0.0.1")
+
+
+async def test_files_are_found_by_words(workspace: Workspace, sandbox: Sandbox) -> None:
+    sandbox.switches.page_size = 1
+    root = await network_folder(workspace)
+    await _fill(workspace, root)
+    found = await workspace.search(root, "  tasa-arvo   KYSELY ")
+    assert [f.path for f in found] == ["Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Tasa-arvo kysely.xlsx"]
+    assert sorted(f.name for f in await workspace.search(root, "xlsx")) == ["Jäsenet.xlsx", "Tasa-arvo kysely.xlsx"]
+    assert await workspace.search(root, "ei'löydy") == []
+
+
+async def test_many_channels_are_listed_in_batches(workspace: Workspace, sandbox: Sandbox) -> None:
+    names = [f"Verkosto {n:02}" for n in range(23)]
+    ids = sandbox.seed_team(TEAM, "Vertaansa vailla", names)
+    for n, name in enumerate(names):
+        sandbox.seed_file(TEAM, f"{name}/aineisto-{n}.pdf", b"x" * n, author="Maija Meikäläinen")
+    sandbox.seed_file(TEAM, "Verkosto 00/Tapaamiset/muistio.docx", b"notes")
+    sandbox.inject(429, times=3, match="filesFolder", retry_after=1)
+    sandbox.reset_counts()
+    listed = await workspace.list_files_of_channels(TEAM, [ids[name] for name in names])
+    assert sorted(f.path for f in listed[ids["Verkosto 00"]]) == ["Tapaamiset/muistio.docx", "aineisto-0.pdf"]
+    assert [(f.name, f.size, f.author) for f in listed[ids["Verkosto 22"]]] == [
+        ("aineisto-22.pdf", 22, "Maija Meikäläinen")
+    ]
+    # 2 batches of folders + 1 re-send of the throttled items + 2 batches per folder level * 2 levels
+    assert sandbox.round_trips == 2 + 1 + 2 + 1
+
+
+async def test_a_deleted_channel_lists_as_empty_in_a_batch(workspace: Workspace, sandbox: Sandbox) -> None:
+    ids = sandbox.seed_team(TEAM, "Vertaansa vailla", ["Elossa", "Poistettu"])
+    sandbox.seed_file(TEAM, "Elossa/a.txt", b"a")
+    sandbox.delete_channel(TEAM, ids["Poistettu"])
+    listed = await workspace.list_files_of_channels(TEAM, [ids["Elossa"], ids["Poistettu"]])
+    assert [f.name for f in listed[ids["Elossa"]]] == ["a.txt"]
+    assert listed[ids["Poistettu"]] == []
+
+
+# -- members and authentication ------------------------------------------------------------------------
+
+
+async def test_a_person_is_added_to_the_team_once(workspace: Workspace, sandbox: Sandbox) -> None:
+    await workspace.add_member(TEAM, USER)
+    await workspace.add_member(TEAM, USER)
+    assert sandbox.members(TEAM) == [USER]
+
+
+async def test_an_unknown_person_is_not_found(workspace: Workspace) -> None:
+    with pytest.raises(NotFound) as caught:
+        await workspace.add_member(TEAM, "not-a-user")
+    assert caught.value.key == "graph.error.user_not_found"
+
+
+async def test_a_wrong_client_secret_is_an_auth_error(sandbox: Sandbox) -> None:
+    wrong = open_workspace(sandbox.graph_config(client_secret="wrong"))
+    try:
+        with pytest.raises(Unavailable) as caught:
+            await wrong.ensure_channel(TEAM, "Verkosto")
+        assert caught.value.key == "graph.error.auth"
+    finally:
+        await wrong.close()
+
+
+async def test_an_untrusted_authority_certificate_is_refused(sandbox: Sandbox) -> None:
+    untrusting = open_workspace(sandbox.graph_config(ca_bundle=None))
+    try:
+        with pytest.raises(Unavailable) as caught:
+            await untrusting.ensure_channel(TEAM, "Verkosto")
+        assert caught.value.key == "graph.error.auth"
+    finally:
+        await untrusting.close()
