@@ -1,0 +1,271 @@
+"""`python -m bot.playground`: the bot plus the Microsoft 365 Agents Playground, for chatting with it locally.
+
+The bot runs in-process on the same settings as `python -m bot` (anonymous mode, loopback only). The
+Playground (npm `@microsoft/m365agentsplayground`, put into `tests/e2e/node_modules` by `make playground`)
+runs as a child process, fully offline, with the project team described in `.m365agentsplayground.yml`.
+
+The Playground always chats as the file's `currentUser` and stamps every activity with `locale: en-US`. A
+locale shim in front of the bot's `/api/messages` replaces that with the locale chosen for the session
+(`--locale` or PLAYGROUND_LOCALE: Finnish by default, `en-US` for English), as a Teams client in that language
+would send it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.app import create_app
+from bot.logs import configure
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_FILE = ROOT / ".m365agentsplayground.yml"
+CLI = ROOT / "tests" / "e2e" / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
+DEFAULT_PORT = 56150
+DEFAULT_LOCALE = "fi-FI"
+_LISTENING = re.compile(r"Listening on (\d+)")
+_LOCALE = re.compile(r"[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*")
+
+
+class PlaygroundError(RuntimeError):
+    """The Playground cannot run: not installed, no `node`, or it exited before listening."""
+
+
+def localize(activity: dict[str, Any], locale: str) -> None:
+    """Give the activity (and its clientInfo entity) the Teams client's locale, in place."""
+    activity["locale"] = locale
+    for entity in activity.get("entities") or ():
+        if isinstance(entity, dict) and entity.get("type") == "clientInfo":
+            entity["locale"] = locale
+
+
+_SESSION = web.AppKey("session", aiohttp.ClientSession)
+
+
+def create_shim(target: str, locale: str) -> web.Application:
+    """POST /api/messages forwarded to `target` with `locale` set; the bot's answer is passed back as is."""
+
+    async def lifespan(app: web.Application) -> AsyncIterator[None]:
+        app[_SESSION] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+        yield
+        await app[_SESSION].close()
+
+    async def forward(request: web.Request) -> web.Response:
+        body = await request.read()
+        try:
+            activity = await request.json()
+        except ValueError:
+            activity = None  # not JSON: the bot gives its own answer to that
+        if isinstance(activity, dict):
+            localize(activity, locale)
+            body = json.dumps(activity, ensure_ascii=False).encode()
+        headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")}
+        async with request.app[_SESSION].post(target, data=body, headers=headers) as answer:
+            content = await answer.read()
+            return web.Response(status=answer.status, body=content, headers=_content_type(answer))
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app.cleanup_ctx.append(lifespan)
+    app.router.add_post("/api/messages", forward)
+    return app
+
+
+def _content_type(answer: aiohttp.ClientResponse) -> dict[str, str]:
+    value = answer.headers.get("Content-Type")
+    return {"Content-Type": value} if value else {}
+
+
+@asynccontextmanager
+async def serve(app: web.Application, host: str, port: int) -> AsyncIterator[str]:
+    """Run an aiohttp app and yield its base URL; port 0 picks a free one."""
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        yield f"http://{host}:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+@dataclass
+class Playground:
+    url: str
+    process: asyncio.subprocess.Process
+    output: list[str]
+
+
+@asynccontextmanager
+async def start_playground(
+    endpoint: str,
+    port: int = DEFAULT_PORT,
+    *,
+    config: Path = CONFIG_FILE,
+    cli: Path = CLI,
+    log_dir: Path = ROOT / "var",
+    echo: bool = False,
+    startup_seconds: float = 30.0,
+) -> AsyncIterator[Playground]:
+    """Start the Playground against the bot's `endpoint`; yields once /_debug/ping answers, stops it after.
+
+    Raises PlaygroundError when it is not installed, `node` is missing, or it does not come up in time.
+    """
+    command, env = _command(endpoint, port, config, cli, log_dir)
+    process = await asyncio.create_subprocess_exec(
+        *command, cwd=ROOT, env=env, start_new_session=True,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output: list[str] = []
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    reader = asyncio.create_task(_read_output(process, output, listening, echo))
+    try:
+        try:
+            async with asyncio.timeout(startup_seconds):
+                actual_port = await listening
+                url = f"http://127.0.0.1:{actual_port}"
+                await _wait_for_ping(url, process)
+        except (TimeoutError, PlaygroundError) as error:
+            raise PlaygroundError(f"the Playground did not start: {error}\n" + "\n".join(output)) from error
+        yield Playground(url, process, output)
+    finally:
+        await _stop(process)
+        await reader
+
+
+def _command(
+    endpoint: str, port: int, config: Path, cli: Path, log_dir: Path
+) -> tuple[list[str], dict[str, str]]:
+    if not cli.is_file():
+        raise PlaygroundError(
+            f"the Agents Playground is not installed ({cli}): `make playground` installs it"
+        )
+    node = shutil.which("node")
+    if node is None:
+        raise PlaygroundError("`node` is not on PATH: install Node.js 20 or newer")
+    if not config.is_file():
+        raise PlaygroundError(f"the Playground's team and users file {config} is missing")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        # Without a browser to open, the Playground would exit; the URL is printed instead.
+        "TEAMSAPPTESTER_BROWSER": "none",
+        "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
+        "M365_AGENTS_PLAYGROUND_LOGFILE": str(log_dir / "m365agentsplayground.log"),
+    }
+    return [node, str(cli), "-e", endpoint, "-c", "msteams", "--dt", "-p", str(port)], env
+
+
+async def _read_output(
+    process: asyncio.subprocess.Process, output: list[str], listening: asyncio.Future[int], echo: bool
+) -> None:
+    assert process.stdout is not None
+    async for raw in process.stdout:
+        line = raw.decode(errors="replace").rstrip()
+        output.append(line)
+        if echo:
+            print(f"[playground] {line}", flush=True)
+        match = _LISTENING.search(line)
+        if match and not listening.done():
+            listening.set_result(int(match.group(1)))
+    if not listening.done():
+        listening.set_exception(PlaygroundError(f"it exited with code {await process.wait()}"))
+
+
+async def _wait_for_ping(url: str, process: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as session:
+        while process.returncode is None:
+            with contextlib.suppress(aiohttp.ClientError):
+                async with session.get(f"{url}/_debug/ping") as response:
+                    if response.status == 200:
+                        return
+            await asyncio.sleep(0.1)
+    raise PlaygroundError(f"it exited with code {process.returncode}")
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.terminate()
+        try:
+            async with asyncio.timeout(10):
+                await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def run(settings: Settings, port: int, locale: str) -> int:
+    """Serve the bot, the locale shim and the Playground until SIGINT/SIGTERM or the Playground's exit."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with (
+        serve(create_app(settings), settings.host, settings.port) as bot_url,
+        serve(create_shim(f"{bot_url}/api/messages", locale), settings.host, 0) as shim_url,
+        start_playground(f"{shim_url}/api/messages", port, log_dir=settings.var_dir, echo=True) as pg,
+    ):
+        print(f"Vertaisbotti is listening at {bot_url}/api/messages (local anonymous mode).", flush=True)
+        print(f"Open the Microsoft 365 Agents Playground: {pg.url} (locale {locale})", flush=True)
+        print(
+            "Type `apua` or `help`; in the team's channels, @mention Vertaisbotti first. Stop with Ctrl+C.",
+            flush=True,
+        )
+        exited = asyncio.create_task(pg.process.wait())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({exited, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (exited, stopped):
+            task.cancel()
+        if not stop.is_set():
+            print(f"The Playground exited with code {pg.process.returncode}.", file=sys.stderr, flush=True)
+            return 1
+    print("Stopped the Playground and the bot.", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.playground", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--port", type=int, default=os.environ.get("PLAYGROUND_PORT", str(DEFAULT_PORT)),
+        help=f"the Playground's port (PLAYGROUND_PORT, default {DEFAULT_PORT}; if busy, a free one is used)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--locale", default=os.environ.get("PLAYGROUND_LOCALE", DEFAULT_LOCALE),
+        help=f"the Teams client's locale (PLAYGROUND_LOCALE, default {DEFAULT_LOCALE}; en-US for English)",
+    )  # fmt: skip
+    options = parser.parse_args(argv)
+    if not _LOCALE.fullmatch(options.locale):
+        parser.error(f"--locale: expected a locale such as fi-FI or en-US, got {options.locale!r}")
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"Invalid settings (environment or .env):\n{error}", file=sys.stderr)
+        return 2
+    if not settings.anonymous:
+        print("The Playground needs the bot in local anonymous mode: unset MicrosoftAppId.", file=sys.stderr)
+        return 2
+    configure(settings.log_level, settings.log_format)
+    try:
+        return asyncio.run(run(settings, options.port, options.locale))
+    except PlaygroundError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
