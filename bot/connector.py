@@ -95,8 +95,11 @@ class _Conversations:
             await asyncio.sleep(min(delay, 10.0) + random.uniform(0, 0.1))
         raise AssertionError("unreachable")
 
-    async def send_to_conversation(self, conversation_id: str, activity: Activity, **_: Any) -> ResourceResponse:
-        data = await self._call("POST", f"/{quote(conversation_id, safe='')}/activities", activity.serialize())
+    async def send_to_conversation(
+        self, conversation_id: str, activity: Activity, attempts: int = 3, **_: Any
+    ) -> ResourceResponse:
+        path = f"/{quote(conversation_id, safe='')}/activities"
+        data = await self._call("POST", path, activity.serialize(), attempts=attempts)
         return ResourceResponse(id=data.get("id"))
 
     async def reply_to_activity(
@@ -116,8 +119,10 @@ class _Conversations:
     async def delete_activity(self, conversation_id: str, activity_id: str, **_: Any) -> None:
         await self._call("DELETE", f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}")
 
-    async def create_conversation(self, parameters: ConversationParameters, **_: Any) -> ConversationResourceResponse:
-        data = await self._call("POST", "", parameters.serialize())
+    async def create_conversation(
+        self, parameters: ConversationParameters, attempts: int = 3, **_: Any
+    ) -> ConversationResourceResponse:
+        data = await self._call("POST", "", parameters.serialize(), attempts=attempts)
         return ConversationResourceResponse(
             id=data.get("id"), activity_id=data.get("activityId"), service_url=data.get("serviceUrl")
         )
