@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 
 import aiohttp
 from aiohttp import web
@@ -13,6 +14,7 @@ from bot.adapter import TeamsAdapter
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.install import on_install
+from bot.graph_setup import open_graph
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
@@ -43,20 +45,22 @@ def create_app(settings: Settings) -> web.Application:
 
 
 async def _lifespan(app: web.Application) -> AsyncIterator[None]:
+    """Opens what the service needs in order and closes it in reverse order on shutdown."""
     services = app[SERVICES]
-    services.store = await open_store(services.settings.database_url)
-    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-    adapter = TeamsAdapter(services.settings, ConnectorPool(lambda: session))
-    adapter.on_turn_error = turn_error_handler(services)
-    adapter.use(SeenMiddleware(services.store))
-    app[ADAPTER] = adapter
-    app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
-    log.info("Vertaisbotti ready (anonymous=%s)", services.settings.anonymous)
-    try:
+    async with AsyncExitStack() as stack:
+        services.store = await open_store(services.settings.database_url)
+        stack.push_async_callback(services.store.close)
+        services.graph = await stack.enter_async_context(open_graph(services.settings))
+        services.workspace = services.graph.workspace
+        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        stack.push_async_callback(session.close)
+        adapter = TeamsAdapter(services.settings, ConnectorPool(lambda: session))
+        adapter.on_turn_error = turn_error_handler(services)
+        adapter.use(SeenMiddleware(services.store))
+        app[ADAPTER] = adapter
+        app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
+        log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", services.settings.anonymous, services.settings.graph_base_url)
         yield
-    finally:
-        await session.close()
-        await services.store.close()
 
 
 async def messages(request: web.Request) -> web.StreamResponse:

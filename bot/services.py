@@ -17,4 +17,5 @@ class Services:
     metrics: Metrics
     store: Any = None
     workspace: Any = None
+    graph: Any = None
     extras: dict[str, Any] = field(default_factory=dict)

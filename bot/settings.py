@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SANDBOX = "sandbox"
+MICROSOFT_GRAPH = "https://graph.microsoft.com/v1.0"
 
 
 def _is_loopback(host: str) -> bool:
@@ -47,7 +48,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field("sqlite:///var/vertaisbotti.db", validation_alias="DATABASE_URL")
 
-    graph_base_url: str = Field("https://graph.microsoft.com/v1.0", validation_alias="GRAPH_BASE_URL")
+    # Empty: Microsoft Graph when there are credentials to call it with, otherwise the local sandbox.
+    graph_base_url: str = Field("", validation_alias="GRAPH_BASE_URL")
     graph_authority_host: str = Field("https://login.microsoftonline.com", validation_alias="GRAPH_AUTHORITY_HOST")
     graph_client_id: str = Field("", validation_alias="GRAPH_CLIENT_ID")
     graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
@@ -86,12 +88,17 @@ class Settings(BaseSettings):
     @field_validator("graph_base_url", "graph_authority_host")
     @classmethod
     def _url(cls, value: str) -> str:
+        if not value:
+            return value
         if value != SANDBOX and not value.startswith(("https://", "http://")):
             raise ValueError(f"expected an http(s) URL or '{SANDBOX}', got {value!r}")
         return value.rstrip("/")
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if not self.graph_base_url:
+            has_credentials = bool(self.graph_client_id or self.app_id)
+            self.graph_base_url = MICROSOFT_GRAPH if has_credentials else SANDBOX
         if self.anonymous:
             if not _is_loopback(self.host):
                 raise ValueError(

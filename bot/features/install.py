@@ -22,6 +22,7 @@ async def on_install(turn: Turn, team: TeamInfo) -> None:
     name = team.name or turn.channel_data.get("team", {}).get("name") or ""
     team_key = team.aad_group_id or team.id or ""
     log.info("installed in team %s (%s)", name, team_key)
+    turn.services.graph.team_seen(team.aad_group_id, name)
     if await store.claim_activity(WELCOME_CHANNEL, f"team:{team_key}", "welcome"):
         await turn.send_card(welcome_card(turn.t, name))
     await sync_roster(turn.context, store, team.id)

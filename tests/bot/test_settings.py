@@ -22,8 +22,14 @@ def test_defaults_are_the_embedded_local_mode() -> None:
     s = settings()
     assert (s.host, s.port, s.anonymous) == ("127.0.0.1", 3978, True)
     assert s.database_url.startswith("sqlite:///var/")
-    assert s.graph_base_url == "https://graph.microsoft.com/v1.0"
+    assert s.graph_base_url == "sandbox" and s.graph_sandbox  # no credentials: the local Graph stand-in
     assert s.app_type == "SingleTenant"
+
+
+def test_graph_defaults_to_microsoft_when_there_are_credentials() -> None:
+    s = settings(MicrosoftAppId="id", MicrosoftAppPassword="pw", MicrosoftAppTenantId="tn")
+    assert s.graph_base_url == "https://graph.microsoft.com/v1.0" and not s.graph_sandbox
+    assert settings(GRAPH_BASE_URL="https://graph.example.test/v1.0/").graph_base_url == "https://graph.example.test/v1.0"
 
 
 def test_coordinators_are_a_comma_separated_list_compared_case_insensitively() -> None:

@@ -1,0 +1,58 @@
+"""The Workspace (Graph) the service uses: Microsoft Graph with the app's credentials, or the local sandbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from graph import GraphConfig, GraphWorkspace, open_workspace
+from graph.sandbox import Sandbox, start_sandbox
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TEAM_NAME = "Vertaansa vailla"
+
+
+@dataclass
+class GraphSide:
+    workspace: GraphWorkspace
+    sandbox: Sandbox | None
+
+    def team_seen(self, team_id: str, name: str | None) -> None:
+        """In the sandbox a team exists once the bot meets it, as the real one did before installing the bot."""
+        if self.sandbox is not None and team_id:
+            self.sandbox.seed_team(team_id, name or SANDBOX_TEAM_NAME, ["General"])
+
+
+def graph_config(settings: Settings) -> GraphConfig:
+    return GraphConfig(
+        base_url=settings.graph_base_url,
+        authority_host=settings.graph_authority_host,
+        tenant_id=settings.app_tenant_id or "organizations",
+        client_id=settings.graph_client_id or settings.app_id,
+        client_secret=(settings.graph_client_secret.get_secret_value() or settings.app_password.get_secret_value()),
+    )
+
+
+@asynccontextmanager
+async def open_graph(settings: Settings) -> AsyncIterator[GraphSide]:
+    sandbox = None
+    if settings.graph_sandbox:
+        sandbox = await start_sandbox(settings.var_dir / "graph-sandbox")
+        log.info("Graph sandbox at %s (files under %s)", sandbox.base_url, settings.var_dir / "graph-sandbox")
+        config = sandbox.graph_config()
+    else:
+        config = graph_config(settings)
+    side = GraphSide(open_workspace(config), sandbox)
+    if settings.team_id:
+        side.team_seen(settings.team_id, None)
+    try:
+        yield side
+    finally:
+        await side.workspace.close()
+        if sandbox is not None:
+            await sandbox.stop()
