@@ -9,10 +9,11 @@ from core.audit import AuditLog
 from core.conversations import ConversationStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
+from core.polls import PollStore
 from core.teams import TeamStore
 
 
-class Store(PeopleStore, ConversationStore, ActivityLog, AuditLog, TeamStore, OutboxStore, Protocol):
+class Store(PeopleStore, ConversationStore, ActivityLog, AuditLog, TeamStore, OutboxStore, PollStore, Protocol):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""
 
     async def ping(self) -> None:

@@ -20,6 +20,7 @@ from store.migrate import upgrade_to_head
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
+from store.polls import PollQueries
 from store.teams import TeamQueries
 from store.urls import describe, normalize_url, sqlite_path
 
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 
 
 class SqlStore(
-    PeopleQueries, ConversationQueries, ActivityQueries, AuditQueries, TeamQueries, OutboxQueries, Database
+    PeopleQueries, ConversationQueries, ActivityQueries, AuditQueries, TeamQueries, OutboxQueries, PollQueries,
+    Database
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
 

@@ -1,0 +1,242 @@
+"""Polls in network channels, and theme votes whose winning themes the meetings keep.
+
+A poll belongs to the channel it was posted in: a vote arriving from any other conversation is treated as a
+vote on an unknown poll. Each voter has one ballot per poll (the latest answer replaces the earlier one); a
+ballot holds one option, or several in a multiple-choice poll. In an anonymous poll the ballot is keyed by
+`voter_key` (a keyed hash of poll id and user id under a server secret), so the database holds no link
+from a vote to a person beyond what stops double voting. The closing time is checked by the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from core.errors import Conflict, Invalid, NotFound
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 10
+MAX_QUESTION = 300
+MAX_OPTION = 120
+# Teams refreshes a card per user only for the people named in `refresh.userIds`, at most 60 of them.
+MAX_REFRESH_AUDIENCE = 60
+
+
+class PollKind(StrEnum):
+    GENERAL = "general"
+    THEME = "theme"
+
+
+class Results(StrEnum):
+    """Who sees the counts: everyone, or only the poll's author."""
+
+    ALL = "all"
+    AUTHOR = "author"
+
+
+@dataclass(frozen=True)
+class PollDraft:
+    """What a facilitator fills in; `validated()` applies the rules or raises `Invalid`."""
+
+    question: str
+    options: tuple[str, ...]
+    multiple: bool = False
+    anonymous: bool = False
+    results: Results = Results.ALL
+    kind: PollKind = PollKind.GENERAL
+    closes_at: datetime | None = None
+
+    def validated(self, now: datetime) -> PollDraft:
+        question = " ".join(self.question.split())
+        options = tuple(" ".join(o.split()) for o in self.options if o and o.strip())
+        if not question:
+            raise Invalid("polls.error.no_question")
+        if len(question) > MAX_QUESTION:
+            raise Invalid("polls.error.question_too_long", limit=MAX_QUESTION)
+        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+            raise Invalid("polls.error.option_count", min=MIN_OPTIONS, max=MAX_OPTIONS)
+        if any(len(o) > MAX_OPTION for o in options):
+            raise Invalid("polls.error.option_too_long", limit=MAX_OPTION)
+        if len({o.casefold() for o in options}) != len(options):
+            raise Invalid("polls.error.duplicate_option")
+        if self.closes_at is not None:
+            if self.closes_at.tzinfo is None:
+                raise ValueError("closes_at must be timezone-aware")
+            if self.closes_at <= now:
+                raise Invalid("polls.error.closes_in_past")
+        return PollDraft(question, options, self.multiple, self.anonymous, self.results, self.kind, self.closes_at)
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A posted poll. `channel_id` is the Teams channel (`19:...`) it lives in; `conversation_id` and
+    `activity_id` name the shared card message; `audience` holds the member ids (`29:...`) whose cards refresh
+    per user, empty when the channel has more than `MAX_REFRESH_AUDIENCE` members (then the shared card is
+    updated instead)."""
+
+    id: str
+    channel_id: str
+    author: str
+    question: str
+    options: tuple[str, ...]
+    multiple: bool
+    anonymous: bool
+    results: Results
+    kind: PollKind
+    created_at: datetime
+    network: str | None = None
+    closes_at: datetime | None = None
+    closed_at: datetime | None = None
+    conversation_id: str | None = None
+    activity_id: str | None = None
+    audience: tuple[str, ...] = ()
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and (self.closes_at is None or now < self.closes_at)
+
+    def ended_at(self, now: datetime) -> datetime | None:
+        """When voting ended (closed by hand, or the closing time passed), None while open."""
+        if self.closed_at is not None:
+            return self.closed_at
+        if self.closes_at is not None and now >= self.closes_at:
+            return self.closes_at
+        return None
+
+    @property
+    def per_user_refresh(self) -> bool:
+        return bool(self.audience)
+
+    def results_visible_to(self, user: str | None) -> bool:
+        return self.results == Results.ALL or (user is not None and user == self.author)
+
+
+def new_poll(
+    draft: PollDraft, *, channel_id: str, author: str, now: datetime, network: str | None = None,
+    audience: Sequence[str] = (),
+) -> Poll:
+    """A poll from a validated draft, with a fresh unguessable id. A theme poll needs a network."""
+    if draft.kind == PollKind.THEME and not network:
+        raise Invalid("polls.error.theme_needs_network")
+    audience = tuple(audience) if len(audience) <= MAX_REFRESH_AUDIENCE else ()
+    return Poll(
+        id=secrets.token_urlsafe(12), channel_id=channel_id, author=author, question=draft.question,
+        options=draft.options, multiple=draft.multiple, anonymous=draft.anonymous, results=draft.results,
+        kind=draft.kind, created_at=now, network=network, closes_at=draft.closes_at, audience=audience,
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts per option (same order as `Poll.options`) and how many people voted."""
+
+    counts: tuple[int, ...]
+    voters: int
+
+    def winners(self) -> tuple[int, ...]:
+        """The indexes of the options with the most votes (ties all win); none before the first vote."""
+        top = max(self.counts, default=0)
+        return tuple(i for i, c in enumerate(self.counts) if top and c == top)
+
+
+def tally_of(option_count: int, ballots: Iterable[tuple[frozenset[int], int]]) -> Tally:
+    """A tally from (choices, how many ballots chose exactly that) pairs."""
+    counts = [0] * option_count
+    voters = 0
+    for choices, number in ballots:
+        voters += number
+        for index in choices:
+            if 0 <= index < option_count:
+                counts[index] += number
+    return Tally(tuple(counts), voters)
+
+
+def voter_key(secret: bytes, poll: Poll, user: str) -> str:
+    """Who a ballot belongs to: the user id in a named poll, a keyed hash of poll and user in an anonymous one.
+
+    The hash differs per poll, so anonymous ballots cannot be joined across polls either.
+    """
+    if not poll.anonymous:
+        return user
+    digest = hmac.new(secret, f"{poll.id}\x00{user.lower()}".encode(), hashlib.sha256).hexdigest()
+    return f"h:{digest}"
+
+
+def parse_choices(poll: Poll, raw: object) -> frozenset[int]:
+    """The option indexes a card sent back ("2" or "0,3"); `Invalid` for anything not in the poll."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        parts = [str(raw)]
+    elif isinstance(raw, str):
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+    else:
+        raise Invalid("polls.error.no_choice")
+    if not parts:
+        raise Invalid("polls.error.no_choice")
+    if not all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
+        raise Invalid("polls.error.bad_option")
+    choices = frozenset(int(p) for p in parts)
+    if any(i >= len(poll.options) for i in choices):
+        raise Invalid("polls.error.bad_option")
+    if len(choices) > 1 and not poll.multiple:
+        raise Invalid("polls.error.one_choice")
+    return choices
+
+
+def require_poll(poll: Poll | None, channel_id: str | None) -> Poll:
+    """The poll when it exists and lives in this channel; otherwise `NotFound` (never say which)."""
+    if poll is None or not channel_id or poll.channel_id != channel_id:
+        raise NotFound("polls.error.unknown")
+    return poll
+
+
+def require_open(poll: Poll, now: datetime) -> None:
+    if not poll.is_open(now):
+        raise Conflict("polls.error.closed")
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """The winning themes of one closed theme poll of a network."""
+
+    poll_id: str
+    question: str
+    themes: tuple[str, ...]
+    closed_at: datetime
+    votes: tuple[int, ...] = field(default=())
+
+
+class PollStore(Protocol):
+    async def create_poll(self, poll: Poll) -> None:
+        """Store a new poll (ids are unique)."""
+        ...
+
+    async def set_poll_message(self, poll_id: str, conversation_id: str, activity_id: str) -> None:
+        """Remember the shared card message of a poll, for activity updates."""
+        ...
+
+    async def get_poll(self, poll_id: str) -> Poll | None: ...
+
+    async def cast_vote(self, poll_id: str, voter: str, choices: frozenset[int], now: datetime) -> None:
+        """Replace the voter's ballot atomically; `NotFound` for no poll, `Conflict` once voting has ended
+        (checked under a lock on the poll, so a vote never lands after the close)."""
+        ...
+
+    async def ballot_of(self, poll_id: str, voter: str) -> frozenset[int]:
+        """The voter's current choices, empty when they have not voted."""
+        ...
+
+    async def tally(self, poll_id: str) -> Tally: ...
+
+    async def close_poll(self, poll_id: str, now: datetime) -> Poll:
+        """End voting now (idempotent: an ended poll keeps its end time); `NotFound` for no poll."""
+        ...
+
+    async def winning_themes(self, network: str, now: datetime | None = None) -> Sequence[ThemeResult]:
+        """The winning themes of the network's theme polls whose voting has ended (by `now`, default the
+        current time), newest first; the meetings use them to plan coming meetings."""
+        ...
