@@ -187,8 +187,10 @@ class GraphApi:
         if drive is None:
             return error(404, "itemNotFound", "The drive does not exist")
         parsed = ITEM_REST.fullmatch(rest)
-        base = item_path(parsed.group("id")) if parsed else None
-        if parsed is None or base is None or not drive.exists(base):
+        if parsed is None:
+            return error(400, "invalidRequest", "Malformed item path (a name may not contain ':')")
+        base = item_path(parsed.group("id"))
+        if base is None or not drive.exists(base):
             return error(404, "itemNotFound", "The resource could not be found.")
         relative = (parsed.group("path") or "").strip("/")
         path = f"{base}/{relative}" if base and relative else base or relative
