@@ -40,6 +40,7 @@ CONFIG_FILE = ROOT / ".m365agentsplayground.yml"
 CLI = ROOT / "tests" / "e2e" / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 DEFAULT_PORT = 56150
 DEFAULT_LOCALE = "fi-FI"
+LOG_FILE = "m365agentsplayground.log"  # where the Playground logs when its stdout is not a terminal
 _LISTENING = re.compile(r"Listening on (\d+)")
 _LOCALE = re.compile(r"[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*")
 
@@ -141,7 +142,10 @@ async def start_playground(
                 url = f"http://127.0.0.1:{actual_port}"
                 await _wait_for_ping(url, process)
         except (TimeoutError, PlaygroundError) as error:
-            raise PlaygroundError(f"the Playground did not start: {error}\n" + "\n".join(output)) from error
+            details = "\n".join([*output, *_log_lines(log_dir / LOG_FILE)])
+            raise PlaygroundError(
+                f"the Playground did not start ({error or 'timed out'}):\n{details}"
+            ) from error
         yield Playground(url, process, output)
     finally:
         await _stop(process)
@@ -166,9 +170,16 @@ def _command(
         # Without a browser to open, the Playground would exit; the URL is printed instead.
         "TEAMSAPPTESTER_BROWSER": "none",
         "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
-        "M365_AGENTS_PLAYGROUND_LOGFILE": str(log_dir / "m365agentsplayground.log"),
+        "M365_AGENTS_PLAYGROUND_LOGFILE": str(log_dir / LOG_FILE),
     }
     return [node, str(cli), "-e", endpoint, "-c", "msteams", "--dt", "-p", str(port)], env
+
+
+def _log_lines(path: Path, last: int = 20) -> list[str]:
+    try:
+        return path.read_text(errors="replace").splitlines()[-last:]
+    except OSError:
+        return []
 
 
 async def _read_output(
