@@ -1,4 +1,4 @@
-"""JSON `$batch` requests (at most 20 each) sent through the SDK's request adapter, re-sending throttled items.
+"""JSON `$batch` requests (at most 20 each) sent through the SDK's request adapter; throttled items re-sent.
 
 msgraph-core's BatchResponseContent reads each response body as bytes, so the envelope is built and read here.
 """

@@ -1,4 +1,5 @@
-"""Byte uploads: the simple PUT and our own upload-session loop (msgraph-core's LargeFileUploadTask is broken).
+"""Byte uploads: the simple PUT and our own upload-session loop (msgraph-core's LargeFileUploadTask is
+broken: an extra 0-byte PUT, no "N-" ranges, fragments not multiples of 320 KiB).
 
 kiota never retries octet-stream bodies, so both paths retry 429/503/504 themselves, honouring Retry-After.
 """
@@ -14,8 +15,8 @@ from urllib.parse import urlencode
 import httpx
 from kiota_abstractions.api_error import APIError
 from msgraph import GraphServiceClient
-from msgraph.generated.drives.item.items.item.create_upload_session.create_upload_session_post_request_body import (
-    CreateUploadSessionPostRequestBody,
+from msgraph.generated.drives.item.items.item.create_upload_session import (
+    create_upload_session_post_request_body as session_body,
 )
 from msgraph.generated.models.drive_item import DriveItem
 from msgraph.generated.models.drive_item_uploadable_properties import DriveItemUploadableProperties
@@ -34,7 +35,7 @@ async def put_simple(
     data: bytes,
     conflict: ConflictBehavior,
 ) -> DriveItem:
-    """`PUT /drives/{d}/items/{parent}:/{name}:/content?@microsoft.graph.conflictBehavior=...` with retries."""
+    """`PUT /drives/{d}/items/{parent}:/{name}:/content?@microsoft.graph.conflictBehavior=...`, retried."""
     content = (
         client.drives.by_drive_id(folder.drive_id)
         .items.by_drive_item_id(f"{folder.item_id}:/{name}:")
@@ -70,7 +71,7 @@ async def create_session(
 ) -> str:
     """The pre-authenticated uploadUrl of a new upload session."""
     item = client.drives.by_drive_id(folder.drive_id).items.by_drive_item_id(f"{folder.item_id}:/{name}:")
-    body = CreateUploadSessionPostRequestBody(
+    body = session_body.CreateUploadSessionPostRequestBody(
         item=DriveItemUploadableProperties(
             additional_data={"@microsoft.graph.conflictBehavior": str(conflict)}
         )

@@ -96,9 +96,9 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
             raise web.HTTPNotFound() from exc
         if disk.is_file():
             return web.FileResponse(disk)
+        links = [(drive.web_url(child), child.rpartition("/")[2]) for child in drive.children(path)]
         rows = "".join(
-            f'<li><a href="{html.escape(drive.web_url(child))}">{html.escape(child.rpartition("/")[2])}</a></li>'
-            for child in drive.children(path)
+            f'<li><a href="{html.escape(url)}">{html.escape(name)}</a></li>' for url, name in links
         )
         return web.Response(
             text=f"<h1>{html.escape(path or 'Shared Documents')}</h1><ul>{rows}</ul>",

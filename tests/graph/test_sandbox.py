@@ -1,6 +1,6 @@
-"""The sandbox's own rules, checked with plain HTTP (no SDK), so the contract suite tests against a faithful
-double: tokens, name rules, duplicate names, the channel limit, provisioning delay, upload limits and sessions,
-percent-encoded paths, paging, `$batch` and injected faults."""
+"""The sandbox's own rules, checked with plain HTTP (no SDK), so that the contract suite runs against a
+faithful double: tokens, name rules, duplicate names, the channel limit, provisioning delay, upload limits
+and sessions, percent-encoded paths, paging, `$batch` and injected faults."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ async def test_channel_name_rules_and_duplicates(graph: httpx.AsyncClient) -> No
     duplicate = await graph.post(url, json={"displayName": "äänekoski JA åbo"})
     assert duplicate.status_code == 400
     assert duplicate.json()["error"]["message"] == "Channel name already existed, please use other name"
-    assert (await graph.post(f"teams/unknown/channels", json={"displayName": "x"})).status_code == 404
+    assert (await graph.post("teams/unknown/channels", json={"displayName": "x"})).status_code == 404
 
 
 async def test_the_channel_limit_counts_deleted_channels(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
@@ -112,10 +112,15 @@ async def test_the_channel_limit_counts_deleted_channels(sandbox: Sandbox, graph
     assert (await graph.post(url, json={"displayName": "Kolmas"})).status_code == 201
     full = await graph.post(url, json={"displayName": "Neljäs"})
     assert full.status_code == 403
-    assert full.json()["error"] == {"code": "Forbidden", "message": "This team has exceeded the Max allowed channels"}
+    assert full.json()["error"] == {
+        "code": "Forbidden",
+        "message": "This team has exceeded the Max allowed channels",
+    }
 
 
-async def test_files_folder_is_not_ready_right_after_creation(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
+async def test_files_folder_is_not_ready_right_after_creation(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
     sandbox.switches.files_folder_delay = 0.3
     channel = (await graph.post(f"teams/{TEAM}/channels", json={"displayName": "Uusi"})).json()
     url = f"teams/{TEAM}/channels/{quote(channel['id'])}/filesFolder"
@@ -141,7 +146,9 @@ async def test_simple_upload_limit(sandbox: Sandbox, graph: httpx.AsyncClient) -
     assert too_big.status_code == 413
 
 
-async def test_percent_encoded_and_plain_paths_name_the_same_item(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
+async def test_percent_encoded_and_plain_paths_name_the_same_item(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
     folder = await channel_folder(graph, sandbox)
     encoded = item_url(folder).replace(folder["id"], quote(f"{folder['id']}:/Äiti ja #1.txt:", safe=""))
     created = await graph.put(f"{encoded}/content", content=b"hello")
@@ -158,7 +165,9 @@ async def test_percent_encoded_and_plain_paths_name_the_same_item(sandbox: Sandb
 async def test_file_name_rules_and_conflicts(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
     folder = await channel_folder(graph, sandbox)
     for bad in ("a:b.txt", " alku.txt", "~$lukko.docx", "CON.txt", "x_vti_y"):
-        assert (await graph.put(item_url(folder, f":/{quote(bad)}:/content"), content=b"x")).status_code == 400
+        assert (
+            await graph.put(item_url(folder, f":/{quote(bad)}:/content"), content=b"x")
+        ).status_code == 400
     target = item_url(folder, ":/muistio.txt:/content")
     assert (await graph.put(target, content=b"1")).status_code == 201
     assert (await graph.put(target, content=b"22")).status_code == 200  # replace is the PUT default
@@ -177,9 +186,12 @@ async def test_upload_sessions_check_ranges(sandbox: Sandbox, graph: httpx.Async
     upload_url = created.json()["uploadUrl"]
     total = 2 * UNIT + 10
     async with httpx.AsyncClient() as raw:
+
         def put(start: int, data: bytes, **headers: str):
             end = start + len(data) - 1
-            return raw.put(upload_url, content=data, headers={"Content-Range": f"bytes {start}-{end}/{total}", **headers})
+            return raw.put(
+                upload_url, content=data, headers={"Content-Range": f"bytes {start}-{end}/{total}", **headers}
+            )
 
         assert (await put(0, b"x" * UNIT, Authorization="Bearer no")).status_code == 401
         assert (await put(0, b"x" * (UNIT + 1))).status_code == 400  # not a multiple of 320 KiB
@@ -195,18 +207,24 @@ async def test_upload_sessions_check_ranges(sandbox: Sandbox, graph: httpx.Async
         assert (await raw.get(upload_url)).status_code == 404  # finished sessions are gone
 
 
-async def test_upload_session_commit_honours_conflict_fail(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
+async def test_upload_session_commit_honours_conflict_fail(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
     folder = await channel_folder(graph, sandbox)
     await graph.put(item_url(folder, ":/a.bin:/content"), content=b"old")
     body = {"item": {"@microsoft.graph.conflictBehavior": "fail"}}
-    upload_url = (await graph.post(item_url(folder, ":/a.bin:/createUploadSession"), json=body)).json()["uploadUrl"]
+    upload_url = (await graph.post(item_url(folder, ":/a.bin:/createUploadSession"), json=body)).json()[
+        "uploadUrl"
+    ]
     async with httpx.AsyncClient() as raw:
         commit = await raw.put(upload_url, content=b"new", headers={"Content-Range": "bytes 0-2/3"})
     assert (commit.status_code, commit.json()["error"]["code"]) == (409, "nameAlreadyExists")
     assert sandbox.disk_path(TEAM, "General/a.bin").read_bytes() == b"old"
 
 
-async def test_children_and_search_page_with_absolute_next_links(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
+async def test_children_and_search_page_with_absolute_next_links(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
     sandbox.switches.page_size = 2
     folder = await channel_folder(graph, sandbox)
     for n in range(5):
@@ -238,7 +256,9 @@ async def test_batch_limits_and_throttled_items(sandbox: Sandbox, graph: httpx.A
         {"id": str(n), "method": "GET", "url": f"/teams/{TEAM}/channels/{quote(ids[name])}/filesFolder"}
         for n, name in enumerate(["Yksi", "Kaksi"])
     ]
-    requests.append({"id": "9", "method": "GET", "url": f"/teams/{TEAM}/channels/{quote('19:x@thread.tacv2')}"})
+    requests.append(
+        {"id": "9", "method": "GET", "url": f"/teams/{TEAM}/channels/{quote('19:x@thread.tacv2')}"}
+    )
     sandbox.inject(429, times=1, match=f"{ids['Yksi']}/filesFolder", retry_after=3)
     reply = await graph.post("$batch", json={"requests": requests})
     assert reply.status_code == 200

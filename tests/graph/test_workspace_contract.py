@@ -68,7 +68,9 @@ async def test_a_network_gets_a_channel_and_keeps_it(workspace: Workspace, sandb
     assert sandbox.channel_names(TEAM).count(first.name) == 1
 
 
-async def test_a_name_that_needs_cleaning_makes_a_valid_channel(workspace: Workspace, sandbox: Sandbox) -> None:
+async def test_a_name_that_needs_cleaning_makes_a_valid_channel(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
     channel = await workspace.ensure_channel(TEAM, "Koulutus- & palvelupäälliköt: verkosto? #2 " + "x" * 40)
     assert channel.name == "Koulutus- palvelupäälliköt verkosto 2"
     assert channel.name in sandbox.channel_names(TEAM)
@@ -98,7 +100,9 @@ async def test_an_unknown_team_is_not_found(workspace: Workspace) -> None:
 # -- channel folder ------------------------------------------------------------------------------------
 
 
-async def test_the_folder_is_awaited_while_teams_provisions_it(workspace: Workspace, sandbox: Sandbox) -> None:
+async def test_the_folder_is_awaited_while_teams_provisions_it(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
     sandbox.switches.files_folder_delay = 0.8
     channel = await workspace.ensure_channel(TEAM, "Johtamisosaamisen verkosto")
     sandbox.reset_counts()
@@ -141,7 +145,7 @@ async def test_nested_folders_are_created_once(workspace: Workspace, sandbox: Sa
 
 async def test_folder_names_are_cleaned(workspace: Workspace) -> None:
     root = await network_folder(workspace)
-    folder = await workspace.ensure_folder(root, "Tapaamiset/12.5. Työpaja: \"osa 1\"?")
+    folder = await workspace.ensure_folder(root, 'Tapaamiset/12.5. Työpaja: "osa 1"?')
     assert folder.name == "12.5. Työpaja osa 1"
 
 
@@ -186,7 +190,9 @@ async def test_conflict_fail_also_holds_for_upload_sessions(workspace: Workspace
     root = await network_folder(workspace)
     await workspace.upload(root, "iso.bin", pattern(2 * MIB), size=2 * MIB)
     with pytest.raises(NameTaken):
-        await workspace.upload(root, "iso.bin", pattern(2 * MIB), size=2 * MIB, conflict=ConflictBehavior.FAIL)
+        await workspace.upload(
+            root, "iso.bin", pattern(2 * MIB), size=2 * MIB, conflict=ConflictBehavior.FAIL
+        )
 
 
 async def test_a_throttled_simple_upload_is_retried(workspace: Workspace, sandbox: Sandbox) -> None:
@@ -295,7 +301,10 @@ async def test_files_are_found_by_words(workspace: Workspace, sandbox: Sandbox) 
     await _fill(workspace, root)
     found = await workspace.search(root, "  tasa-arvo   KYSELY ")
     assert [f.path for f in found] == ["Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Tasa-arvo kysely.xlsx"]
-    assert sorted(f.name for f in await workspace.search(root, "xlsx")) == ["Jäsenet.xlsx", "Tasa-arvo kysely.xlsx"]
+    assert sorted(f.name for f in await workspace.search(root, "xlsx")) == [
+        "Jäsenet.xlsx",
+        "Tasa-arvo kysely.xlsx",
+    ]
     assert await workspace.search(root, "ei'löydy") == []
 
 
