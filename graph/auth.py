@@ -59,21 +59,30 @@ class MsalTokenProvider(AccessTokenProvider):
     def _application(self) -> msal.ConfidentialClientApplication:
         if self._app is None:
             config = self._config
-            host = urlsplit(config.authority_host).hostname or ""
-            known = host in msal.authority.WELL_KNOWN_AUTHORITY_HOSTS
-            extra: dict[str, Any] = {}
-            if config.ca_bundle:
-                self._session = requests.Session()
-                self._session.verify = config.ca_bundle
-                # requests lets REQUESTS_CA_BUNDLE in the environment override a session's `verify`.
-                self._session.trust_env = False
-                extra["http_client"] = self._session
+            options = msal_options(config)
+            self._session = options.get("http_client")
             self._app = msal.ConfidentialClientApplication(
                 config.client_id,
                 client_credential=config.client_secret,
                 authority=config.authority,
                 token_cache=msal.TokenCache(),
-                instance_discovery=None if known else False,
-                **extra,
+                **options,
             )
         return self._app
+
+
+def msal_options(config: GraphConfig) -> dict[str, Any]:
+    """Extra msal arguments: none for Microsoft's authorities (the ordinary path); for any other https
+    authority no instance discovery (it would ask login.microsoftonline.com) and, with `ca_bundle`, a
+    requests session that trusts that certificate."""
+    host = urlsplit(config.authority_host).hostname or ""
+    options: dict[str, Any] = {}
+    if host not in msal.authority.WELL_KNOWN_AUTHORITY_HOSTS:
+        options["instance_discovery"] = False
+    if config.ca_bundle:
+        session = requests.Session()
+        session.verify = config.ca_bundle
+        # requests lets REQUESTS_CA_BUNDLE in the environment override a session's `verify`.
+        session.trust_env = False
+        options["http_client"] = session
+    return options

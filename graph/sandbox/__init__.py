@@ -108,6 +108,10 @@ class Sandbox:
         return self._state.round_trips
 
     @property
+    def tokens_issued(self) -> int:
+        return len(self._state.tokens)
+
+    @property
     def request_log(self) -> list[str]:
         return self._state.log
 

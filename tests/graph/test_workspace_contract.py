@@ -215,6 +215,25 @@ async def test_throttled_and_unavailable_fragments_are_resent(workspace: Workspa
     assert sandbox.open_upload_sessions() == 0
 
 
+async def test_throttled_and_unavailable_json_calls_are_retried(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    sandbox.inject(429, times=1, match="POST /teams/", retry_after=1)
+    sandbox.inject(503, times=1, match="filesFolder", retry_after=1)
+    channel = await workspace.ensure_channel(TEAM, "Sitkeä verkosto")
+    folder = await workspace.channel_folder(TEAM, channel.id)
+    assert folder.name == "Sitkeä verkosto"
+    assert sum(line == f"POST /v1.0/teams/{TEAM}/channels" for line in sandbox.request_log) == 2
+
+
+async def test_a_folder_that_disappears_is_not_found(workspace: Workspace, sandbox: Sandbox) -> None:
+    root = await network_folder(workspace)
+    sandbox.inject(404, times=1, match="/children")
+    with pytest.raises(NotFound) as caught:
+        await workspace.list_files(root)
+    assert caught.value.key == "graph.error.folder_not_found"
+
+
 async def test_throttling_that_never_ends_is_reported(sandbox: Sandbox) -> None:
     stubborn = open_workspace(sandbox.graph_config(max_retries=2))
     try:
