@@ -1,0 +1,143 @@
+"""The delivery rules as pure functions: verdicts, backoff, windows, pacing, and bad messages refused."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from bot.outbox.pacing import Pacer
+from core.errors import Invalid
+from core.outbox import (
+    TEAMS_THREAD_WINDOWS,
+    OutgoingMessage,
+    RetryPolicy,
+    Target,
+    Verdict,
+    verdict_for,
+    window_delay,
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "verdict"),
+    [
+        (200, Verdict.SENT),
+        (201, Verdict.SENT),
+        (429, Verdict.RETRY),
+        (412, Verdict.RETRY),
+        (502, Verdict.RETRY),
+        (504, Verdict.RETRY),
+        (503, Verdict.RETRY),
+        (None, Verdict.RETRY),
+        (403, Verdict.UNREACHABLE),
+        (404, Verdict.UNREACHABLE),
+        (400, Verdict.REJECTED),
+        (413, Verdict.REJECTED),
+    ],
+)
+def test_verdicts(status: int | None, verdict: Verdict) -> None:
+    assert verdict_for(status) is verdict
+
+
+def test_backoff_grows_with_jitter_and_is_capped() -> None:
+    policy = RetryPolicy(base_seconds=1.0, cap_seconds=20.0)
+    rng = random.Random(7)
+    for attempts in range(1, 10):
+        ceiling = min(20.0, 2 ** (attempts - 1))
+        delays = {policy.delay(attempts, None, rng) for _ in range(50)}
+        assert all(ceiling / 2 <= d <= ceiling for d in delays)
+        assert len(delays) > 1  # jittered, not lockstep
+
+
+def test_backoff_honours_retry_after() -> None:
+    policy = RetryPolicy(base_seconds=0.01)
+    rng = random.Random(1)
+    delays = [policy.delay(1, 7.0, rng) for _ in range(50)]
+    assert all(7.0 <= d <= 8.0 for d in delays)
+    assert policy.exhausted(policy.max_attempts) and not policy.exhausted(policy.max_attempts - 1)
+
+
+def test_window_delay_follows_teams_thread_limits() -> None:
+    assert window_delay([], 0.0, TEAMS_THREAD_WINDOWS) == 0.0
+    seven = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    assert window_delay(seven, 0.6, TEAMS_THREAD_WINDOWS) == pytest.approx(0.4)  # 7 per second
+    eight = [*seven, 1.0]
+    assert window_delay(eight, 1.0, TEAMS_THREAD_WINDOWS) == pytest.approx(1.0)  # 8 per 2 s
+    sixty = [i * 0.25 for i in range(60)]
+    assert window_delay(sixty, 15.0, TEAMS_THREAD_WINDOWS) == pytest.approx(15.0)  # 60 per 30 s
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_pacer_spaces_the_whole_app_to_its_rate() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=50.0, clock=clock)
+    slots = [pacer.reserve(f"conv-{i}").at for i in range(100)]
+    gaps = [b - a for a, b in itertools.pairwise(slots)]
+    assert slots[0] == 100.0 and all(gap == pytest.approx(0.02) for gap in gaps)
+
+
+def test_pacer_keeps_each_conversation_in_its_windows_and_defers_long_waits() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=1000.0, defer_after=5.0, clock=clock)
+    booked = []
+    for _ in range(8):
+        slot = pacer.reserve("conv")
+        assert not slot.deferred
+        booked.append(slot.at)
+    assert booked[6] - booked[0] < 1.0 and booked[7] - booked[0] >= 1.0  # the 8th waits for the 1 s window
+    assert pacer.reserve("other").at < booked[7]  # another conversation is not held up behind it
+    short = Pacer(rate=1000.0, defer_after=0.5, clock=clock)
+    for _ in range(8):
+        short.reserve("conv")
+    deferred = short.reserve("conv")  # 8 per 2 s: the 9th would wait ~2 s
+    assert deferred.deferred and deferred.at - clock.now > 0.5
+
+
+def test_pacer_pause_and_cancel() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=10.0, clock=clock)
+    first = pacer.reserve("a")
+    pacer.pause(3.0)
+    assert pacer.reserve("b").at >= 103.0
+    pacer.cancel("a", first)
+    clock.now += 10
+    assert not pacer.reserve("a").deferred
+    with pytest.raises(ValueError):
+        Pacer(rate=0)
+
+
+@pytest.mark.parametrize(
+    ("target", "key"),
+    [
+        (lambda: Target("letter", "http://x/", conversation_id="c"), "outbox.error.bad_target"),
+        (lambda: Target("conversation", "", conversation_id="c"), "outbox.error.no_service_url"),
+        (lambda: Target("person", "http://x/"), "outbox.error.no_user"),
+        (lambda: Target("channel", "http://x/"), "outbox.error.no_conversation"),
+    ],
+)
+def test_bad_targets_are_refused(target, key: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Invalid) as raised:
+        target()
+    assert raised.value.key == key
+
+
+def test_bad_messages_are_refused() -> None:
+    target = Target("conversation", "http://x/", conversation_id="c")
+    with pytest.raises(Invalid) as raised:
+        OutgoingMessage("", "b", "r", target, {"type": "message"})
+    assert raised.value.key == "outbox.error.incomplete"
+    with pytest.raises(Invalid) as raised:
+        OutgoingMessage("k", "b", "r", target, {"type": "typing"})
+    assert raised.value.key == "outbox.error.not_a_message"
+    assert Target("channel", "http://x/", conversation_id="19:c@thread.tacv2;messageid=5").pace_key == (
+        "19:c@thread.tacv2"
+    )
