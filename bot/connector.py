@@ -37,6 +37,24 @@ class ConnectorError(Exception):
         super().__init__(f"Bot Connector answered {status} {code}: {message}")
 
 
+def activity_json(activity: Activity) -> dict[str, Any]:
+    """The wire form of an activity. msrest walks card content key by key; cards are JSON already, so they
+    are set aside during serialisation and put back as they are."""
+    attachments = activity.attachments or []
+    contents = [attachment.content for attachment in attachments]
+    try:
+        for attachment in attachments:
+            attachment.content = None
+        data = activity.serialize()
+    finally:
+        for attachment, content in zip(attachments, contents, strict=True):
+            attachment.content = content
+    for wire, content in zip(data.get("attachments") or [], contents, strict=True):
+        if content is not None:
+            wire["content"] = content
+    return data
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     try:
         return max(0.0, float(value)) if value else None
@@ -99,21 +117,21 @@ class _Conversations:
         self, conversation_id: str, activity: Activity, attempts: int = 3, **_: Any
     ) -> ResourceResponse:
         path = f"/{quote(conversation_id, safe='')}/activities"
-        data = await self._call("POST", path, activity.serialize(), attempts=attempts)
+        data = await self._call("POST", path, activity_json(activity), attempts=attempts)
         return ResourceResponse(id=data.get("id"))
 
     async def reply_to_activity(
         self, conversation_id: str, activity_id: str, activity: Activity, **_: Any
     ) -> ResourceResponse:
         path = f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
-        data = await self._call("POST", path, activity.serialize())
+        data = await self._call("POST", path, activity_json(activity))
         return ResourceResponse(id=data.get("id"))
 
     async def update_activity(
         self, conversation_id: str, activity_id: str, activity: Activity, **_: Any
     ) -> ResourceResponse:
         path = f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
-        data = await self._call("PUT", path, activity.serialize())
+        data = await self._call("PUT", path, activity_json(activity))
         return ResourceResponse(id=data.get("id") or activity_id)
 
     async def delete_activity(self, conversation_id: str, activity_id: str, **_: Any) -> None:
