@@ -95,6 +95,7 @@ class Sandbox:
         if channel is None:
             raise KeyError(channel_id)
         channel.deleted = True
+        self._state.save()
 
     def channel_names(self, team_id: str) -> list[str]:
         return [c.name for c in self._state.teams[team_id].live_channels()]
@@ -145,6 +146,7 @@ async def start_sandbox(root: Path, *, host: str = "127.0.0.1", port: int = 0, *
     graph_port = graph_runner.addresses[0][1]
     origin = f"http://{_netloc(host)}:{graph_port}"
     state.web_root = origin
+    state.load()
     cert, context = make_certificate(root / "tls", host)
     login_runner = web.AppRunner(login_app(state), access_log=None)
     await login_runner.setup()

@@ -133,6 +133,7 @@ class GraphApi:
         if channel is None:
             return error(404, "NotFound", "Channel not found")
         channel.deleted = True
+        self.state.save()
         return Reply(204)
 
     async def files_folder(self, request: Request, team_id: str, channel_id: str) -> Reply:
@@ -165,6 +166,7 @@ class GraphApi:
         user_id = found.group(1)
         if not GUID.fullmatch(user_id):
             return error(404, "NotFound", f"User {user_id} was not found")
+        known = user_id in team.members
         member = team.members.setdefault(
             user_id,
             {
@@ -175,6 +177,8 @@ class GraphApi:
                 "displayName": f"User {user_id[:8]}",
             },
         )
+        if not known:
+            self.state.save()
         return Reply(201, member)
 
     # -- drive items --------------------------------------------------------------------------------

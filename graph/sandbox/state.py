@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -96,6 +97,29 @@ class State:
     round_trips: int = 0
     log: list[str] = field(default_factory=list)
 
+    def save(self) -> None:
+        """Keep teams, channels and members in `root/state.json` so a restarted sandbox knows them."""
+        data = {
+            team.id: {
+                "name": team.name,
+                "channels": [[c.id, c.name, c.description, c.deleted] for c in team.channels],
+                "members": team.members,
+            }
+            for team in self.teams.values()
+        }
+        target = self.root / "state.json"
+        target.with_suffix(".tmp").write_text(json.dumps(data, ensure_ascii=False, indent=1))
+        target.with_suffix(".tmp").replace(target)
+
+    def load(self) -> None:
+        source = self.root / "state.json"
+        if not source.exists():
+            return
+        for team_id, saved in json.loads(source.read_text()).items():
+            team = self.add_team(team_id, saved["name"])
+            team.channels = [Channel(c[0], c[1], c[2], 0.0, c[3]) for c in saved["channels"]]
+            team.members = saved["members"]
+
     def add_team(self, team_id: str, name: str) -> Team:
         if team_id not in self.teams:
             drive_id = "b!" + uuid.uuid5(uuid.NAMESPACE_URL, team_id).hex
@@ -105,6 +129,7 @@ class State:
                 f"{self.web_root}/sites/{drive_id}/Shared%20Documents",
             )
             self.teams[team_id] = Team(team_id, name, drive)
+            self.save()
         return self.teams[team_id]
 
     def drive(self, drive_id: str) -> Drive | None:
@@ -114,6 +139,7 @@ class State:
         created = 0.0 if ready else time.monotonic()
         channel = Channel(f"19:{uuid.uuid4().hex}@thread.tacv2", name, description, created)
         team.channels.append(channel)
+        self.save()
         return channel
 
     def folder_ready(self, channel: Channel) -> bool:

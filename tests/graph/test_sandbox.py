@@ -293,3 +293,34 @@ async def test_members_are_bound_by_user_id(sandbox: Sandbox, graph: httpx.Async
     unknown = member | {"user@odata.bind": f"{sandbox.base_url}/users('maija')"}
     assert (await graph.post(url, json=unknown)).status_code == 404
     assert [m["userId"] for m in (await graph.get(url)).json()["value"]] == [user]
+
+
+async def test_a_restarted_sandbox_keeps_teams_channels_members_and_files(tmp_path) -> None:
+    from graph import open_workspace
+    from graph.sandbox import start_sandbox
+
+    root = tmp_path / "graph-sandbox"
+    first = await start_sandbox(root)
+    first.seed_team(TEAM, "T", ["General"])
+    workspace = open_workspace(first.graph_config())
+    try:
+        channel = await workspace.ensure_channel(TEAM, "Pysyvä verkosto")
+        folder = await workspace.channel_folder(TEAM, channel.id)
+        await workspace.upload(folder, "muistio.txt", b"notes")
+        await workspace.add_member(TEAM, "0a1b2c3d-0000-4000-8000-00000000abcd")
+    finally:
+        await workspace.close()
+        await first.stop()
+
+    second = await start_sandbox(root)
+    workspace = open_workspace(second.graph_config())
+    try:
+        assert second.seed_team(TEAM, "T", ["General"])["Pysyvä verkosto"] == channel.id
+        assert second.members(TEAM) == ["0a1b2c3d-0000-4000-8000-00000000abcd"]
+        folder = await workspace.channel_folder(TEAM, channel.id)
+        files = await workspace.list_files(folder)
+        assert [(f.name, f.size) for f in files] == [("muistio.txt", 5)]
+        assert files[0].web_url.startswith(second.base_url.removesuffix("/v1.0"))
+    finally:
+        await workspace.close()
+        await second.stop()
