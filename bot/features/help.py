@@ -14,19 +14,25 @@ from cards.help import CommandHelp, help_card
 from core.errors import Invalid
 
 
-def _command_help(t: Translator) -> list[CommandHelp]:
+MANIFEST_SCOPE = {"personal": "personal", "channel": "team", "groupChat": "groupChat"}
+
+
+def _command_help(t: Translator, conversation_type: str) -> list[CommandHelp]:
+    """The commands that work where the user is writing, in their language."""
+    scope = MANIFEST_SCOPE.get(conversation_type, "personal")
     return [
         CommandHelp(word=(c.fi if t.locale == "fi" else c.en), description=t(c.description_key))
         for c in commands.COMMANDS
+        if scope in c.scopes
     ]
 
 
 async def show_help(turn: Turn, _argument: str = "") -> None:
-    await turn.send_card(help_card(turn.t, _command_help(turn.t)))
+    await turn.send_card(help_card(turn.t, _command_help(turn.t, turn.conversation_type)))
 
 
 async def show_unknown(turn: Turn, text: str) -> None:
-    await turn.send_card(help_card(turn.t, _command_help(turn.t), unknown_text=text or None))
+    await turn.send_card(help_card(turn.t, _command_help(turn.t, turn.conversation_type), unknown_text=text or None))
 
 
 async def switch_language(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
@@ -35,7 +41,7 @@ async def switch_language(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if lang not in LANGUAGES:
         raise Invalid("error.bad_card_data")
     t = turn.services.catalogs.for_locale(lang)
-    return help_card(t, _command_help(t))
+    return help_card(t, _command_help(t, turn.conversation_type))
 
 
 def register(router: Router) -> None:
