@@ -78,9 +78,12 @@ def create_shim(target: str, locale: str) -> web.Application:
             localize(activity, locale)
             body = json.dumps(activity, ensure_ascii=False).encode()
         headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")}
-        async with request.app[_SESSION].post(target, data=body, headers=headers) as answer:
-            content = await answer.read()
-            return web.Response(status=answer.status, body=content, headers=_content_type(answer))
+        try:
+            async with request.app[_SESSION].post(target, data=body, headers=headers) as answer:
+                content = await answer.read()
+                return web.Response(status=answer.status, body=content, headers=_content_type(answer))
+        except aiohttp.ClientError as error:
+            return web.json_response({"error": f"the bot at {target} did not answer: {error}"}, status=502)
 
     app = web.Application(client_max_size=1024 * 1024)
     app.cleanup_ctx.append(lifespan)

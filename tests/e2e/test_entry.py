@@ -157,3 +157,14 @@ async def test_the_shim_passes_on_what_the_bot_answers_to_a_bad_body(tmp_path: P
                 answers.append((response.status, response.content_type, await response.read()))
     assert answers[0] == answers[1]
     assert answers[0][0] == 400
+
+
+async def test_the_shim_answers_502_when_the_bot_is_down() -> None:
+    target = f"http://127.0.0.1:{free_port()}/api/messages"
+    async with (
+        serve(create_shim(target, "fi-FI"), "127.0.0.1", 0) as shim,
+        aiohttp.ClientSession() as session,
+        session.post(f"{shim}/api/messages", json={"type": "message", "text": "apua"}) as response,
+    ):
+        assert response.status == 502
+        assert target in (await response.json())["error"]
