@@ -15,23 +15,34 @@ from graph.config import GraphConfig
 
 @dataclass(frozen=True)
 class GraphConnection:
+    """What every Graph operation needs: the SDK client and its adapter, the settings, and a plain HTTP
+    client for upload-session URLs (which must get no Authorization header)."""
+
+    config: GraphConfig
     client: GraphServiceClient
     adapter: GraphRequestAdapter
-    http: httpx.AsyncClient
-    transport: httpx.AsyncHTTPTransport
+    tokens: MsalTokenProvider
+    uploads: httpx.AsyncClient
+    _http: httpx.AsyncClient
+    _transport: httpx.AsyncHTTPTransport
 
     async def close(self) -> None:
-        # kiota's middleware transport does not close the transport it wraps.
-        await self.http.aclose()
-        await self.transport.aclose()
+        await self._http.aclose()
+        await self._transport.aclose()  # kiota's middleware transport does not close the one it wraps
+        await self.uploads.aclose()
+        self.tokens.close()
 
 
-def build_graph_client(config: GraphConfig, tokens: MsalTokenProvider) -> GraphConnection:
+def connect(config: GraphConfig) -> GraphConnection:
     """A `GraphServiceClient` with kiota's default middleware (retry on 429/503/504 with Retry-After,
-    redirects). The default Azure Identity provider is not used: it sends no token to unknown hosts."""
+    redirects) and our msal token provider. The SDK's default Azure Identity provider is not used: it
+    silently sends no token to hosts outside its allow-list. Nothing goes over the network until used."""
+    tokens = MsalTokenProvider(config)
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     http = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(120.0, connect=10.0), trust_env=False)
     http = GraphClientFactory.create_with_default_middleware(client=http)
     adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(tokens), client=http)
     adapter.base_url = config.base_url.rstrip("/")
-    return GraphConnection(GraphServiceClient(request_adapter=adapter), adapter, http, transport)
+    uploads = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=10.0), trust_env=False)
+    client = GraphServiceClient(request_adapter=adapter)
+    return GraphConnection(config, client, adapter, tokens, uploads, http, transport)

@@ -1,0 +1,131 @@
+"""Folders and files in a channel's library: ensure a folder path, upload, list recursively, search."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator
+
+import httpx
+from kiota_abstractions.api_error import APIError
+from msgraph.generated.models.drive_item import DriveItem
+from msgraph.generated.models.folder import Folder as GraphFolder
+
+from core.errors import Invalid, NotFound, Unavailable
+from core.workspace import ConflictBehavior, FileInfo, Folder, NameTaken
+from graph.client import GraphConnection
+from graph.errors import graph_errors, to_domain
+from graph.items import file_info, file_info_from_json, folder_from_item
+from graph.names import clean_file_name
+from graph.uploads import create_session, put_simple, upload_in_session
+
+FOLDER_NOT_FOUND = "graph.error.folder_not_found"
+
+
+async def ensure_folder(graph: GraphConnection, parent: Folder, path: str) -> Folder:
+    folder = parent
+    for part in (p for p in path.split("/") if p.strip()):
+        folder = await _child_folder(graph, folder, clean_file_name(part, at_root=not folder.path))
+    return folder
+
+
+async def _child_folder(graph: GraphConnection, parent: Folder, name: str) -> Folder:
+    """Create `name` below `parent` (conflictBehavior=fail); when it exists, fetch it instead."""
+    items = graph.client.drives.by_drive_id(parent.drive_id).items
+    body = DriveItem(
+        name=name, folder=GraphFolder(), additional_data={"@microsoft.graph.conflictBehavior": "fail"}
+    )
+    try:
+        created = await items.by_drive_item_id(parent.item_id).children.post(body)
+    except APIError as exc:
+        if exc.response_status_code != 409:
+            raise to_domain(exc, not_found=NotFound(FOLDER_NOT_FOUND)) from exc
+        with graph_errors():
+            created = await items.by_drive_item_id(f"{parent.item_id}:/{name}:").get()
+        if created is not None and created.folder is None:
+            raise NameTaken("graph.error.file_in_the_way", name=name) from exc
+    except httpx.HTTPError as exc:
+        raise Unavailable("graph.error.unavailable") from exc
+    if created is None:
+        raise Unavailable("graph.error.unavailable")
+    return folder_from_item(created, parent)
+
+
+async def upload(
+    graph: GraphConnection,
+    folder: Folder,
+    name: str,
+    content: bytes | AsyncIterable[bytes],
+    size: int | None,
+    conflict: ConflictBehavior,
+) -> FileInfo:
+    """Simple PUT up to `config.session_threshold` bytes, an upload session above it."""
+    clean = clean_file_name(name)
+    if isinstance(content, bytes | bytearray):
+        size = len(content)
+    elif size is None:
+        raise ValueError("size is required when content is a chunk source")
+    if size <= graph.config.session_threshold:
+        data = bytes(content) if isinstance(content, bytes | bytearray) else await _collect(content, size)
+        item = await put_simple(graph.client, graph.config, folder, clean, data, conflict)
+        return file_info(item, folder)
+    url = await create_session(graph.client, folder, clean, conflict)
+    source = _single(bytes(content)) if isinstance(content, bytes | bytearray) else content
+    body = await upload_in_session(graph.uploads, graph.config, url, source, size)
+    return file_info_from_json(body, folder)
+
+
+async def list_files(graph: GraphConnection, folder: Folder, recursive: bool) -> list[FileInfo]:
+    files: list[FileInfo] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop(0)
+        for item in await _children(graph, current):
+            if item.folder is not None:
+                if recursive:
+                    pending.append(folder_from_item(item, current))
+            else:
+                files.append(file_info(item, folder))
+    return files
+
+
+async def _children(graph: GraphConnection, folder: Folder) -> list[DriveItem]:
+    """Every page of `children`, following `@odata.nextLink` (PageIterator would drop async callbacks)."""
+    item = graph.client.drives.by_drive_id(folder.drive_id).items.by_drive_item_id(folder.item_id)
+    builder = item.children
+    with graph_errors(not_found=NotFound(FOLDER_NOT_FOUND)):
+        page = await builder.get()
+        items = list(page.value or []) if page else []
+        while page is not None and page.odata_next_link:
+            page = await builder.with_url(page.odata_next_link).get()
+            items.extend((page.value or []) if page else [])
+    return items
+
+
+async def search(graph: GraphConnection, folder: Folder, words: str) -> list[FileInfo]:
+    query = " ".join(words.split())
+    if not query:
+        return await list_files(graph, folder, recursive=True)
+    item = graph.client.drives.by_drive_id(folder.drive_id).items.by_drive_item_id(folder.item_id)
+    builder = item.search_with_q(query.replace("'", "''"))  # OData doubles a quote inside a string
+    found: list[DriveItem] = []
+    with graph_errors(not_found=NotFound(FOLDER_NOT_FOUND)):
+        page = await builder.get()
+        found.extend((page.value or []) if page else [])
+        while page is not None and page.odata_next_link:
+            page = await builder.with_url(page.odata_next_link).get()
+            found.extend((page.value or []) if page else [])
+    return [file_info(i, folder) for i in found if i.folder is None]
+
+
+async def _collect(source: AsyncIterable[bytes], size: int) -> bytes:
+    data = bytearray()
+    async for chunk in source:
+        data += chunk
+        if len(data) > size:
+            break
+    if len(data) != size:
+        raise Invalid("graph.error.size_mismatch")
+    return bytes(data)
+
+
+async def _single(data: bytes) -> AsyncIterator[bytes]:
+    yield data
