@@ -18,6 +18,7 @@ from bot.graph_setup import open_graph
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
+from bot.outbox import start_worker as start_outbox_worker
 from bot.seen import SeenMiddleware
 from bot.services import Services
 from bot.settings import Settings
@@ -59,6 +60,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         adapter.use(SeenMiddleware(services.store))
         app[ADAPTER] = adapter
         app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
+        stack.push_async_callback(start_outbox_worker(services, adapter).stop)  # stops before session, store
         log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", services.settings.anonymous, services.settings.graph_base_url)
         yield
 

@@ -56,6 +56,21 @@ async def running_worker(store: OutboxStore, sender: Any, **options: Any) -> Asy
         await worker.stop()
 
 
+@asynccontextmanager
+async def delivering(
+    store: OutboxStore,
+    settings: Settings,
+    on_new_chat: Callable[[ConversationRef], Awaitable[None]] | None = None,
+    **options: Any,
+) -> AsyncIterator[OutboxWorker]:
+    """A worker with the real sender running on `store` until the block ends."""
+    async with (
+        teams_sender(settings, on_new_chat) as sender,
+        running_worker(store, sender, **options) as worker,
+    ):
+        yield worker
+
+
 async def until_done(store: OutboxStore, name: str, within: float = 30.0) -> DeliveryReport:
     """The broadcast's report once nothing is pending, or AssertionError with where it stood."""
     deadline = asyncio.get_running_loop().time() + within

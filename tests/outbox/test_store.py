@@ -1,4 +1,4 @@
-"""The outbox queries on SQLite and PostgreSQL: idempotent, transactional, exclusive claims, leases, report."""
+"""Outbox queries on SQLite and PostgreSQL: idempotent, transactional, exclusive claims, leases, report."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ async def test_enqueue_commits_or_rolls_back_with_the_domain_change(any_store: S
     async def failing(conn) -> None:  # type: ignore[no-untyped-def]
         await change(conn)  # the same team again: primary key violation
 
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         await any_store.enqueue(broadcast(URL, 2, name="rolled-back"), together_with=failing)
     assert (await any_store.delivery_counts("rolled-back")).total == 0
 
