@@ -14,6 +14,7 @@ from bot.adapter import TeamsAdapter
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.install import on_install
+from bot.features.polls import close_shared_cards
 from bot.graph_setup import open_graph
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
@@ -55,6 +56,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         services.workspace = services.graph.workspace
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         stack.push_async_callback(session.close)
+        stack.push_async_callback(close_shared_cards, services)  # pending poll card updates go out first
         adapter = TeamsAdapter(services.settings, ConnectorPool(lambda: session))
         adapter.on_turn_error = turn_error_handler(services)
         adapter.use(SeenMiddleware(services.store))

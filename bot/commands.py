@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("meetings", "tapaamiset", "meetings"),
     Command("materials", "materiaalit", "materials"),
     Command("mydata", "tietoni", "mydata"),
+    Command("poll", "kysely", "poll", ("team",)),
 )
 
 

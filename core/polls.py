@@ -76,7 +76,7 @@ class PollDraft:
 @dataclass(frozen=True)
 class Poll:
     """A posted poll. `channel_id` is the Teams channel (`19:...`) it lives in; `conversation_id` and
-    `activity_id` name the shared card message; `audience` holds the member ids (`29:...`) whose cards refresh
+    `activity_id` name the shared card message, written in `lang`; `audience` holds the member ids (`29:...`) whose cards refresh
     per user, empty when the channel has more than `MAX_REFRESH_AUDIENCE` members (then the shared card is
     updated instead)."""
 
@@ -96,6 +96,7 @@ class Poll:
     conversation_id: str | None = None
     activity_id: str | None = None
     audience: tuple[str, ...] = ()
+    lang: str = "fi"
 
     def is_open(self, now: datetime) -> bool:
         return self.closed_at is None and (self.closes_at is None or now < self.closes_at)
@@ -118,7 +119,7 @@ class Poll:
 
 def new_poll(
     draft: PollDraft, *, channel_id: str, author: str, now: datetime, network: str | None = None,
-    audience: Sequence[str] = (),
+    audience: Sequence[str] = (), lang: str = "fi",
 ) -> Poll:
     """A poll from a validated draft, with a fresh unguessable id. A theme poll needs a network."""
     if draft.kind == PollKind.THEME and not network:
@@ -128,6 +129,7 @@ def new_poll(
         id=secrets.token_urlsafe(12), channel_id=channel_id, author=author, question=draft.question,
         options=draft.options, multiple=draft.multiple, anonymous=draft.anonymous, results=draft.results,
         kind=draft.kind, created_at=now, network=network, closes_at=draft.closes_at, audience=audience,
+        lang=lang,
     )
 
 

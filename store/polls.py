@@ -40,6 +40,7 @@ class PollRow(Base):
     conversation_id: Mapped[str | None] = mapped_column(String)
     activity_id: Mapped[str | None] = mapped_column(String)
     audience: Mapped[list[str]] = mapped_column(JSON)
+    lang: Mapped[str] = mapped_column(String)
 
 
 class BallotRow(Base):
@@ -60,11 +61,23 @@ def choices_of(mask: int) -> frozenset[int]:
 
 def _poll(row: Any) -> Poll:
     return Poll(
-        id=row.id, channel_id=row.channel_id, author=row.author, question=row.question,
-        options=tuple(row.options), multiple=row.multiple, anonymous=row.anonymous, results=Results(row.results),
-        kind=PollKind(row.kind), created_at=row.created_at, network=row.network, closes_at=row.closes_at,
-        closed_at=row.closed_at, conversation_id=row.conversation_id, activity_id=row.activity_id,
+        id=row.id,
+        channel_id=row.channel_id,
+        author=row.author,
+        question=row.question,
+        options=tuple(row.options),
+        multiple=row.multiple,
+        anonymous=row.anonymous,
+        results=Results(row.results),
+        kind=PollKind(row.kind),
+        created_at=row.created_at,
+        network=row.network,
+        closes_at=row.closes_at,
+        closed_at=row.closed_at,
+        conversation_id=row.conversation_id,
+        activity_id=row.activity_id,
         audience=tuple(row.audience or ()),
+        lang=row.lang,
     )
 
 
@@ -81,7 +94,9 @@ async def _locked_poll(conn: AsyncConnection, poll_id: str, *, write: bool) -> P
 
 async def _tally(conn: AsyncConnection, poll_id: str, option_count: int) -> Tally:
     rows = await conn.execute(
-        select(BallotRow.choices, func.count()).where(BallotRow.poll_id == poll_id).group_by(BallotRow.choices)
+        select(BallotRow.choices, func.count())
+        .where(BallotRow.poll_id == poll_id)
+        .group_by(BallotRow.choices)
     )
     return tally_of(option_count, ((choices_of(mask), number) for mask, number in rows))
 
@@ -91,11 +106,23 @@ class PollQueries(Database):
         async with self._tx() as conn:
             await conn.execute(
                 PollRow.__table__.insert().values(
-                    id=poll.id, channel_id=poll.channel_id, author=poll.author, question=poll.question,
-                    options=list(poll.options), multiple=poll.multiple, anonymous=poll.anonymous,
-                    results=poll.results.value, kind=poll.kind.value, network=poll.network,
-                    created_at=poll.created_at, closes_at=poll.closes_at, closed_at=poll.closed_at,
-                    conversation_id=poll.conversation_id, activity_id=poll.activity_id, audience=list(poll.audience),
+                    id=poll.id,
+                    channel_id=poll.channel_id,
+                    author=poll.author,
+                    question=poll.question,
+                    options=list(poll.options),
+                    multiple=poll.multiple,
+                    anonymous=poll.anonymous,
+                    results=poll.results.value,
+                    kind=poll.kind.value,
+                    network=poll.network,
+                    created_at=poll.created_at,
+                    closes_at=poll.closes_at,
+                    closed_at=poll.closed_at,
+                    conversation_id=poll.conversation_id,
+                    activity_id=poll.activity_id,
+                    audience=list(poll.audience),
+                    lang=poll.lang,
                 )
             )
 
@@ -123,10 +150,13 @@ class PollQueries(Database):
                 raise Conflict("polls.error.closed")
             if max(choices) >= len(poll.options) or (len(choices) > 1 and not poll.multiple):
                 raise ValueError(f"choices {sorted(choices)} do not fit poll {poll_id}")
-            stmt = insert_for(self.dialect, BallotRow).values(poll_id=poll_id, voter=voter, choices=mask_of(choices))
+            stmt = insert_for(self.dialect, BallotRow).values(
+                poll_id=poll_id, voter=voter, choices=mask_of(choices)
+            )
             await conn.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=[BallotRow.poll_id, BallotRow.voter], set_={"choices": stmt.excluded.choices}
+                    index_elements=[BallotRow.poll_id, BallotRow.voter],
+                    set_={"choices": stmt.excluded.choices},
                 )
             )
 
@@ -159,7 +189,9 @@ class PollQueries(Database):
         results: list[ThemeResult] = []
         async with self._tx() as conn:
             rows = await conn.execute(
-                select(PollRow.__table__).where(PollRow.network == network, PollRow.kind == PollKind.THEME.value)
+                select(PollRow.__table__).where(
+                    PollRow.network == network, PollRow.kind == PollKind.THEME.value
+                )
             )
             for poll in (_poll(row) for row in rows.all()):
                 ended = poll.ended_at(now)
@@ -169,7 +201,10 @@ class PollQueries(Database):
                 winners = tally.winners()
                 results.append(
                     ThemeResult(
-                        poll.id, poll.question, tuple(poll.options[i] for i in winners), ended,
+                        poll.id,
+                        poll.question,
+                        tuple(poll.options[i] for i in winners),
+                        ended,
                         tuple(tally.counts[i] for i in winners),
                     )
                 )

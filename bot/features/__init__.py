@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.features import help as help_feature
+from bot.features import polls
 from bot.router import Router
 
 
 def build_router() -> Router:
     router = Router()
-    for feature in (help_feature,):
+    for feature in (help_feature, polls):
         feature.register(router)
     return router

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.String(), nullable=True),
         sa.Column("activity_id", sa.String(), nullable=True),
         sa.Column("audience", sa.JSON(), nullable=False),
+        sa.Column("lang", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_polls")),
     )
     op.create_index(op.f("ix_polls_network"), "polls", ["network"])

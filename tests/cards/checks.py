@@ -1,0 +1,97 @@
+"""`assert_teams_card`: the check every card test runs on what the bot sends.
+
+Teams renders Adaptive Cards up to schema 1.5 (plus its own chart elements) and refuses messages over
+100 KB; we keep each activity under 80 KB. Every element and action type is checked, recursively, including
+cards inside `Action.ShowCard`, fallbacks, `selectAction` and `refresh`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_VERSION = (1, 5)
+MAX_ACTIVITY_BYTES = 80 * 1024
+MAX_REFRESH_USERS = 60
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+ELEMENTS = frozenset({
+    "TextBlock", "Image", "RichTextBlock", "Container", "ColumnSet", "Column", "FactSet", "ImageSet",
+    "ActionSet", "Table", "TableRow", "TableCell", "TextRun",
+    "Input.Text", "Input.Number", "Input.Date", "Input.Time", "Input.Toggle", "Input.ChoiceSet",
+})
+TEAMS_CHARTS = frozenset({
+    "Chart.Donut", "Chart.Pie", "Chart.Gauge", "Chart.Line", "Chart.VerticalBar", "Chart.VerticalBar.Grouped",
+    "Chart.HorizontalBar", "Chart.HorizontalBar.Stacked",
+})
+ACTIONS = frozenset({"Action.OpenUrl", "Action.Submit", "Action.ShowCard", "Action.ToggleVisibility", "Action.Execute"})
+# Keys whose values are not card structure (Teams-specific properties, data sent back to the bot).
+OPAQUE_KEYS = frozenset({"msteams", "data", "metadata"})
+
+
+def _version(value: object) -> tuple[int, ...]:
+    assert isinstance(value, str), f"card version must be a string, got {value!r}"
+    try:
+        return tuple(int(part) for part in value.split("."))
+    except ValueError:
+        raise AssertionError(f"card version {value!r} is not numeric") from None
+
+
+def _check_card(card: dict[str, Any], path: str) -> None:
+    assert card.get("type") == "AdaptiveCard", f"{path}: not an AdaptiveCard: {card.get('type')!r}"
+    if "version" in card or path == "card":
+        version = _version(card.get("version"))
+        assert version <= MAX_VERSION, f"{path}: version {card.get('version')} is newer than Teams renders (1.5)"
+    refresh = card.get("refresh")
+    if refresh is not None:
+        action = refresh.get("action") or {}
+        assert action.get("type") == "Action.Execute", f"{path}.refresh: the action must be Action.Execute"
+        users = refresh.get("userIds")
+        if users is not None:
+            assert isinstance(users, list) and 0 < len(users) <= MAX_REFRESH_USERS, (
+                f"{path}.refresh.userIds: 1-{MAX_REFRESH_USERS} ids, got {len(users) if isinstance(users, list) else users!r}"
+            )
+
+
+def _walk(node: Any, path: str, ids: set[str]) -> None:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _walk(item, f"{path}[{i}]", ids)
+        return
+    if not isinstance(node, dict):
+        return
+    kind = node.get("type")
+    if isinstance(kind, str):
+        if kind == "AdaptiveCard":
+            _check_card(node, path)
+        else:
+            assert kind in ELEMENTS | TEAMS_CHARTS | ACTIONS, f"{path}: {kind!r} is not rendered by Teams at 1.5"
+        if kind.startswith("Input."):
+            assert node.get("id"), f"{path}: {kind} needs an id"
+            assert node["id"] not in ids, f"{path}: input id {node['id']!r} used twice"
+            ids.add(node["id"])
+        if kind == "Action.Execute":
+            assert node.get("verb"), f"{path}: Action.Execute needs a verb"
+        if kind == "Input.ChoiceSet":
+            assert node.get("choices"), f"{path}: Input.ChoiceSet without choices"
+    for key, value in node.items():
+        if key not in OPAQUE_KEYS:
+            _walk(value, f"{path}.{key}", ids)
+
+
+def activity_bytes(card_json: dict[str, Any]) -> int:
+    """The size of a message activity carrying this card as its one attachment, as JSON on the wire."""
+    activity = {
+        "type": "message",
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card_json}],
+    }
+    return len(json.dumps(activity, ensure_ascii=False).encode())
+
+
+def assert_teams_card(card_json: dict[str, Any]) -> None:
+    """Fail with the path of the first thing Teams would not render, or when the message would be too big."""
+    assert isinstance(card_json, dict), f"a card is a JSON object, got {type(card_json).__name__}"
+    _check_card(card_json, "card")
+    _walk(card_json, "card", set())
+    size = activity_bytes(card_json)
+    assert size < MAX_ACTIVITY_BYTES, f"the activity carrying this card is {size} bytes (budget {MAX_ACTIVITY_BYTES})"
