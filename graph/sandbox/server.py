@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 from aiohttp import web
 
 from graph.sandbox import uploads
-from graph.sandbox.api import GraphApi, Reply, Request, error, parse_query
+from graph.sandbox.api import GraphApi
+from graph.sandbox.http import Reply, Request, error, parse_query
 from graph.sandbox.state import State
 
 BATCH_LIMIT = 20

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from graph.sandbox.api import Reply, _iso, error
+from graph.sandbox.http import Reply, error, iso
 from graph.sandbox.state import State, UploadSession
 
 UNIT = 320 * 1024
@@ -24,7 +24,7 @@ def _session(state: State, request: web.Request) -> UploadSession | Reply:
 
 
 def _status(session: UploadSession) -> dict[str, Any]:
-    return {"expirationDateTime": _iso(session.expires), "nextExpectedRanges": [f"{session.received}-"]}
+    return {"expirationDateTime": iso(session.expires), "nextExpectedRanges": [f"{session.received}-"]}
 
 
 async def session_status(state: State, request: web.Request) -> Reply:

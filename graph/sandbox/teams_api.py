@@ -1,0 +1,107 @@
+"""Sandbox Graph handlers for teams: channels (name rules, duplicates, limit, filesFolder delay), members."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from graph.names import channel_name_violation
+from graph.sandbox.http import Reply, Request, app_author, error
+from graph.sandbox.state import GUID, State, Team
+
+NOT_READY = "Folder location for this channel is not ready yet, please try again later."
+
+
+class TeamsApi:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def _team(self, team_id: str) -> Team | Reply:
+        team = self.state.teams.get(team_id)
+        return team if team else error(404, "NotFound", f"No team found with Group Id {team_id}")
+
+    async def list_channels(self, request: Request, team_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        return Reply(200, {"value": [c.resource(self.state.web_root) for c in team.live_channels()]})
+
+    async def create_channel(self, request: Request, team_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        body = request.json()
+        name = body.get("displayName")
+        if not isinstance(name, str) or channel_name_violation(name):
+            return error(400, "BadRequest", f"Channel name is invalid: {channel_name_violation(str(name))}")
+        if any(c.name.lower() == name.lower() for c in team.live_channels()):
+            return error(400, "BadRequest", "Channel name already existed, please use other name")
+        if len(team.channels) >= self.state.switches.channel_limit:
+            return error(403, "Forbidden", "This team has exceeded the Max allowed channels")
+        channel = self.state.add_channel(team, name, body.get("description"))
+        return Reply(201, channel.resource(self.state.web_root))
+
+    async def get_channel(self, request: Request, team_id: str, channel_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        channel = team.channel(channel_id)
+        if channel is None:
+            return error(404, "NotFound", "Channel not found")
+        return Reply(200, channel.resource(self.state.web_root))
+
+    async def delete_channel(self, request: Request, team_id: str, channel_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        channel = team.channel(channel_id)
+        if channel is None:
+            return error(404, "NotFound", "Channel not found")
+        channel.deleted = True
+        self.state.save()
+        return Reply(204)
+
+    async def files_folder(self, request: Request, team_id: str, channel_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        channel = team.channel(channel_id)
+        if channel is None:
+            return error(404, "NotFound", "Channel not found")
+        if not self.state.folder_ready(channel):
+            return error(404, "NotFound", NOT_READY)
+        team.drive.make_folder(channel.name)
+        return Reply(200, team.drive.item(channel.name, app_author(self.state.client_id)))
+
+    async def list_members(self, request: Request, team_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        return Reply(200, {"value": list(team.members.values())})
+
+    async def add_member(self, request: Request, team_id: str) -> Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        body = request.json()
+        bind = str(body.get("user@odata.bind", ""))
+        found = re.search(r"users\('([^']*)'\)$", bind)
+        if body.get("@odata.type") != "#microsoft.graph.aadUserConversationMember" or not found:
+            return error(400, "BadRequest", "Expected an aadUserConversationMember with user@odata.bind")
+        user_id = found.group(1)
+        if not GUID.fullmatch(user_id):
+            return error(404, "NotFound", f"User {user_id} was not found")
+        known = user_id in team.members
+        member = team.members.setdefault(
+            user_id,
+            {
+                "@odata.type": "#microsoft.graph.aadUserConversationMember",
+                "id": uuid.uuid4().hex,
+                "roles": list(body.get("roles") or []),
+                "userId": user_id,
+                "displayName": f"User {user_id[:8]}",
+            },
+        )
+        if not known:
+            self.state.save()
+        return Reply(201, member)
