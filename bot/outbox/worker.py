@@ -122,12 +122,13 @@ class OutboxWorker:
 
     async def _deliver(self, row: ClaimedMessage) -> None:
         try:
-            self._outcomes.append(await self._attempt(row))
+            outcome = await self._attempt(row)
         except asyncio.CancelledError:
-            self._outcomes.append(self._release(row, 0.0))
+            outcome = self._release(row, 0.0)
         except Exception as error:  # a bug must not kill the worker: the row is retried, then dead-lettered
             log.exception("outbox: delivering row %s failed", row.id)
-            self._outcomes.append(self._after(row, Delivery(None, error=f"{type(error).__name__}: {error}")))
+            outcome = self._after(row, Delivery(None, error=f"{type(error).__name__}: {error}"))
+        self._outcomes.append(outcome)  # after the await: a flush may have swapped the list meanwhile
 
     async def _attempt(self, row: ClaimedMessage) -> Outcome:
         if row.attempts > self._policy.max_attempts:  # leases ran out too often (the worker kept dying)
@@ -218,7 +219,9 @@ class OutboxWorker:
                 await asyncio.sleep(1.0)
             return
         for outcome in batch:
-            self._held.pop(outcome.id, None)
+            task = self._held.get(outcome.id)
+            if task is not None and task.done():  # not a newer claim of the same row
+                del self._held[outcome.id]
         if len(self._held) <= self._hand // 2:
             self._wake.set()  # room for more: claim now rather than at the next poll
 
