@@ -63,10 +63,19 @@ class Sandbox:
         )
         return dataclasses.replace(config, **overrides)
 
-    def inject(self, status: int, *, times: int = 1, match: str = "", retry_after: int | None = None) -> None:
+    def inject(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        match: str = "",
+        retry_after: int | None = None,
+        after: bool = False,
+    ) -> None:
         """Answer `status` (429, 503, 404, ...) to the next `times` Graph requests whose "METHOD /path"
-        contains `match` (also items inside `$batch` and upload fragments)."""
-        self._state.faults.append(Fault(status, times, match, retry_after))
+        contains `match` (also items inside `$batch` and upload fragments). With `after`, the request is
+        carried out first and only its answer is replaced (a response lost on the way back)."""
+        self._state.faults.append(Fault(status, times, match, retry_after, after))
 
     def clear_faults(self) -> None:
         self._state.faults.clear()

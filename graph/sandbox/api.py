@@ -15,8 +15,6 @@ from graph.sandbox.items_api import ItemsApi
 from graph.sandbox.state import State
 from graph.sandbox.teams_api import TeamsApi
 
-FAULT_CODES = {429: "TooManyRequests", 503: "serviceNotAvailable", 404: "itemNotFound"}
-
 
 class GraphApi:
     def __init__(self, state: State) -> None:
@@ -40,11 +38,12 @@ class GraphApi:
 
     async def dispatch(self, request: Request) -> Reply:
         fault = self.state.take_fault(request.method, unquote(request.path))
-        if fault is not None:
-            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-            return error(
-                fault.status, FAULT_CODES.get(fault.status, "generalException"), "injected", **headers
-            )
+        if fault is not None and not fault.after:
+            return fault.reply()
+        reply = await self._route(request)
+        return fault.reply() if fault is not None else reply
+
+    async def _route(self, request: Request) -> Reply:
         for method, pattern, handler in self.routes:
             match = re.fullmatch(pattern, request.path)
             if match and method == request.method:

@@ -75,11 +75,11 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
     async def fragment(request: web.Request) -> web.Response:
         if request.method == "PUT":
             fault = state.take_fault("PUT", request.path)
-            if fault is not None:
+            if fault is not None and not fault.after:
                 await request.read()
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-                return _respond(error(fault.status, "injected", "injected", **headers))
-            return _respond(await uploads.put_fragment(state, request, api.app_author()))
+                return _respond(fault.reply())
+            reply = await uploads.put_fragment(state, request, api.app_author())
+            return _respond(fault.reply() if fault is not None else reply)
         if request.method == "DELETE":
             return _respond(await uploads.cancel_session(state, request))
         return _respond(await uploads.session_status(state, request))

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.sandbox.drive import Drive
+from graph.sandbox.http import Reply, error
+
+FAULT_CODES = {429: "TooManyRequests", 503: "serviceNotAvailable", 404: "itemNotFound"}
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -51,12 +54,18 @@ class Team:
 
 @dataclass
 class Fault:
-    """Answer `status` to the next `times` requests whose "METHOD /path" contains `match`."""
+    """Answer `status` to the next `times` requests whose "METHOD /path" contains `match`; with `after`,
+    do the work first and lose the real answer (a gateway failing after the server acted)."""
 
     status: int
     times: int
     match: str = ""
     retry_after: int | None = None
+    after: bool = False
+
+    def reply(self) -> Reply:
+        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+        return error(self.status, FAULT_CODES.get(self.status, "generalException"), "injected", **headers)
 
 
 @dataclass

@@ -234,6 +234,20 @@ async def test_a_folder_that_disappears_is_not_found(workspace: Workspace, sandb
     assert caught.value.key == "graph.error.folder_not_found"
 
 
+async def test_a_fragment_whose_answer_was_lost_is_not_sent_twice(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    root = await network_folder(workspace)
+    sandbox.inject(503, times=1, match="PUT /upload/", after=True)  # stored, but the client sees 503
+    size = 2 * MIB
+    info = await workspace.upload(root, "aineisto.zip", pattern(size), size=size)
+    assert info.size == size
+    fragments = [line for line in sandbox.request_log if line.startswith("PUT /upload/")]
+    assert len(fragments) == -(-size // (2 * FRAGMENT_UNIT)) + 1  # one repeat, answered 416, then resumed
+    on_disk = sandbox.disk_path(TEAM, f"{root.path}/aineisto.zip").read_bytes()
+    assert hashlib.sha256(on_disk).hexdigest() == await digest_of(pattern(size))
+
+
 async def test_throttling_that_never_ends_is_reported(sandbox: Sandbox) -> None:
     stubborn = open_workspace(sandbox.graph_config(max_retries=2))
     try:
