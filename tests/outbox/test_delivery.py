@@ -120,7 +120,7 @@ async def test_a_person_never_messaged_gets_a_new_chat_once(
     assert report.sent == 1
     creates = [s for s in throttling.sent if s.path == "/v3/conversations"]
     assert len(creates) == 1  # the retry went to the chat created the first time
-    assert creates[0].body["members"] == [{"id": "aad-0"}] and creates[0].body["tenantId"] == "tenant-1"
+    assert creates[0].body["members"] == [{"id": "aad-0"}] and creates[0].body["channelData"] == {"tenant": {"id": "tenant-1"}}
     assert throttling.sent[-1].conversation_id == "a:personal-1"
     assert throttling.sent[-1].text.startswith("Kartoitus on auki")
     saved = await sqlite_store.personal_conversation("aad-0")

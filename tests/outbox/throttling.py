@@ -4,7 +4,7 @@ Requests over a limit get 429 with `Retry-After` (seconds, fractional) and are n
 time of every accepted and every throttled request is kept per conversation, so tests can check that the
 bot never exceeded a window and came back no sooner than it was told. Conversations can be made to answer
 a fixed status (`answer(key, status)`, e.g. 403 for a person who blocked the bot) or a scripted sequence
-(`script(key, [502, 504])`).
+(`script(key, [502, 504])`). It records requests itself (the body is read once, to find the conversation).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from core.outbox import TEAMS_THREAD_WINDOWS, Window, window_delay
-from tests.harness.connector import ConnectorDouble
+from tests.harness.connector import ConnectorDouble, Sent
 
 
 @dataclass
@@ -65,16 +65,19 @@ class ThrottlingConnector(ConnectorDouble):
         self._refilled = now
         return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.global_rate
 
-    async def _key_of(self, request: web.Request, conversation: str) -> str:
+    @staticmethod
+    def _key_of(body: dict[str, Any], conversation: str) -> str:
         if conversation:
             return conversation.split(";messageid=", 1)[0]
-        body: dict[str, Any] = await request.json()
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
         members = body.get("members") or [{}]
         return channel or members[0].get("id") or ""
 
     async def _record(self, request: web.Request, conversation: str) -> web.Response | None:
-        key = await self._key_of(request, conversation)
+        if self.expect_anonymous and "Authorization" in request.headers:
+            return web.json_response({"error": {"code": "BadAuth", "message": "unexpected token"}}, status=401)
+        body = await request.json() if request.can_read_body else {}
+        key = self._key_of(body, conversation)
         now = self._now()
         wait = max(self._global_wait(now), window_delay(self.accepted.get(key, []), now, self.windows))
         if wait > 0:
@@ -91,4 +94,7 @@ class ThrottlingConnector(ConnectorDouble):
             error = {"error": {"code": f"Status{status}", "message": "scripted"}}
             return web.json_response(error, status=status)
         self.accepted[key].append(now)
-        return await super()._record(request, conversation)
+        async with self._changed:
+            self.sent.append(Sent(request.method, request.path, conversation, body, dict(request.headers)))
+            self._changed.notify_all()
+        return None
