@@ -223,9 +223,9 @@ class PollStore(Protocol):
 
     async def get_poll(self, poll_id: str) -> Poll | None: ...
 
-    async def cast_vote(self, poll_id: str, voter: str, choices: frozenset[int], now: datetime) -> None:
-        """Replace the voter's ballot atomically; `NotFound` for no poll, `Conflict` once voting has ended
-        (checked under a lock on the poll, so a vote never lands after the close)."""
+    async def cast_vote(self, poll_id: str, voter: str, choices: frozenset[int], now: datetime) -> Tally:
+        """Replace the voter's ballot atomically and return the tally with it; `NotFound` for no poll,
+        `Conflict` once voting has ended (checked under a lock on the poll, so no vote lands after the close)."""
         ...
 
     async def ballot_of(self, poll_id: str, voter: str) -> frozenset[int]:

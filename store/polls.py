@@ -141,7 +141,7 @@ class PollQueries(Database):
             row = (await conn.execute(select(PollRow.__table__).where(PollRow.id == poll_id))).first()
         return _poll(row) if row else None
 
-    async def cast_vote(self, poll_id: str, voter: str, choices: frozenset[int], now: datetime) -> None:
+    async def cast_vote(self, poll_id: str, voter: str, choices: frozenset[int], now: datetime) -> Tally:
         if not choices:
             raise ValueError("a ballot needs at least one choice")
         async with self._tx() as conn:
@@ -159,6 +159,7 @@ class PollQueries(Database):
                     set_={"choices": stmt.excluded.choices},
                 )
             )
+            return await _tally(conn, poll_id, len(poll.options))
 
     async def ballot_of(self, poll_id: str, voter: str) -> frozenset[int]:
         async with self._tx() as conn:

@@ -244,10 +244,12 @@ async def vote(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     poll = await _poll_for(turn, data)
     require_open(poll, moment)
     choices = parse_choices(poll, data.get("choice"))
-    await turn.services.store.cast_vote(poll.id, voter_key(await _secret(turn), poll, _user(turn)), choices, moment)
+    user = _user(turn)
+    tally = await turn.services.store.cast_vote(poll.id, voter_key(await _secret(turn), poll, user), choices, moment)
     if not poll.per_user_refresh and poll.results_visible_to(None):
         _schedule_shared_update(turn, poll)
-    return await _view(turn, poll, moment, turn.t("polls.card.voted"))
+    shown = tally if poll.results_visible_to(user) else None
+    return poll_card(turn.t, PollView(poll, moment, shown, user, choices, turn.t("polls.card.voted")))
 
 
 async def refresh(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

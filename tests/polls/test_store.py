@@ -46,9 +46,9 @@ async def test_latest_answer_replaces_the_earlier_one(store: SqlStore) -> None:
     await store.create_poll(poll)
     await store.cast_vote(poll.id, "aad-liisa", frozenset({0}), NOW)
     await store.cast_vote(poll.id, "aad-liisa", frozenset({2}), NOW)
-    await store.cast_vote(poll.id, "aad-matti", frozenset({2}), NOW)
+    returned = await store.cast_vote(poll.id, "aad-matti", frozenset({2}), NOW)
     tally = await store.tally(poll.id)
-    assert tally.counts == (0, 0, 2) and tally.voters == 2
+    assert tally.counts == (0, 0, 2) and tally.voters == 2 and returned == tally
     assert await store.ballot_of(poll.id, "aad-liisa") == frozenset({2})
     assert await store.ballot_of(poll.id, "aad-nobody") == frozenset()
 
