@@ -75,7 +75,8 @@ class ThrottlingConnector(ConnectorDouble):
 
     async def _record(self, request: web.Request, conversation: str) -> web.Response | None:
         if self.expect_anonymous and "Authorization" in request.headers:
-            return web.json_response({"error": {"code": "BadAuth", "message": "unexpected token"}}, status=401)
+            unexpected = {"error": {"code": "BadAuth", "message": "unexpected token"}}
+            return web.json_response(unexpected, status=401)
         body = await request.json() if request.can_read_body else {}
         key = self._key_of(body, conversation)
         now = self._now()
