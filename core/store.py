@@ -7,13 +7,26 @@ from typing import Protocol
 from core.activities import ActivityLog
 from core.audit import AuditLog
 from core.conversations import ConversationStore
+from core.networks import NetworkStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
 from core.polls import PollStore
+from core.survey import SurveyStore
 from core.teams import TeamStore
 
 
-class Store(PeopleStore, ConversationStore, ActivityLog, AuditLog, TeamStore, OutboxStore, PollStore, Protocol):
+class Store(
+    PeopleStore,
+    ConversationStore,
+    ActivityLog,
+    AuditLog,
+    TeamStore,
+    OutboxStore,
+    PollStore,
+    NetworkStore,
+    SurveyStore,
+    Protocol,
+):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""
 
     async def ping(self) -> None:

@@ -17,10 +17,12 @@ from store.conversations import ConversationQueries
 from store.database import Database
 from store.engine import create_engine
 from store.migrate import upgrade_to_head
+from store.networks import NetworkQueries
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
 from store.polls import PollQueries
+from store.survey import SurveyQueries
 from store.teams import TeamQueries
 from store.urls import describe, normalize_url, sqlite_path
 
@@ -28,8 +30,16 @@ log = logging.getLogger(__name__)
 
 
 class SqlStore(
-    PeopleQueries, ConversationQueries, ActivityQueries, AuditQueries, TeamQueries, OutboxQueries, PollQueries,
-    Database
+    PeopleQueries,
+    ConversationQueries,
+    ActivityQueries,
+    AuditQueries,
+    TeamQueries,
+    OutboxQueries,
+    PollQueries,
+    NetworkQueries,
+    SurveyQueries,
+    Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
 

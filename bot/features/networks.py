@@ -1,0 +1,271 @@
+"""`verkostot` / `networks`, `liity` / `join <network>`, and the coordinator's launch, facilitator and
+catalogue editing, all on peer network cards. Proactive messages (welcome card, invitations) go through
+the outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard
+
+from bot.outbox import send_later
+from bot.router import Router
+from bot.turn import Turn
+from cards import networks as cards
+from cards.base import to_json
+from core.errors import Invalid, NotAllowed, NotFound
+from core.networks import LaunchFailed, Network, NetworkStatus, find_network, join, launch_network
+from core.outbox import OutgoingMessage, Target
+from core.survey import requesters
+from core.teams import Team
+from store.networks import load_catalogue
+
+log = logging.getLogger(__name__)
+
+SEEDED = "networks.seeded"
+CARD_CONTENT = "application/vnd.microsoft.card.adaptive"
+LAUNCH_WORDS = ("käynnistä", "launch")
+
+
+async def catalogue(turn: Turn) -> Sequence[Network]:
+    """The networks, the config file's new ones added on first use in this process."""
+    store = turn.services.store
+    if not turn.services.extras.get(SEEDED):
+        added = await store.seed_networks(await load_catalogue())
+        turn.services.extras[SEEDED] = True
+        if added:
+            log.info("network catalogue: %d networks added from config/networks.yml", added)
+    return await store.list_networks()
+
+
+async def project_team(turn: Turn) -> Team | None:
+    """The project's team: the one this activity comes from, TEAM_ID, or the only team the bot is in."""
+    store = turn.services.store
+    data = turn.channel_data.get("team") or {}
+    graph_id = data.get("aadGroupId")
+    for team_id in (graph_id, turn.services.settings.team_id):
+        if team_id:
+            team = await store.get_team(team_id)
+            if team is not None:
+                return team
+    if graph_id and turn.activity.service_url:
+        tenant = (turn.channel_data.get("tenant") or {}).get("id")
+        return Team(graph_id, data.get("name"), tenant, turn.activity.service_url, data.get("id"))
+    teams = await store.list_teams()
+    return teams[0] if len(teams) == 1 else None
+
+
+def card_message(value: AdaptiveCard) -> dict[str, Any]:
+    return {"type": "message", "attachments": [{"contentType": CARD_CONTENT, "content": to_json(value)}]}
+
+
+def target(turn: Turn, kind: str, service_url: str | None, **where: str) -> Target:
+    recipient = turn.activity.recipient
+    tenant = (turn.channel_data.get("tenant") or {}).get("id")
+    return Target(
+        kind=kind,  # type: ignore[arg-type]
+        service_url=service_url or turn.activity.service_url,
+        tenant_id=tenant,
+        bot_id=recipient.id if recipient else None,
+        **where,
+    )
+
+
+class OutboxAnnouncer:
+    """`core.networks.Announcer` on the outbox: the welcome card in the channel, invitations in chats."""
+
+    def __init__(self, turn: Turn, team: Team | None) -> None:
+        self._turn = turn
+        self._team = team
+
+    async def welcome(self, network: Network, channel_id: str) -> None:
+        turn = self._turn
+        t = turn.services.catalogs.for_locale("fi")
+        name = await _person_name(turn, network.facilitator)
+        message = OutgoingMessage(
+            key=f"network:{network.key}:welcome:{channel_id}",
+            broadcast=f"network:{network.key}:welcome",
+            recipient=network.name_fi,
+            target=target(
+                turn, "channel", self._team.service_url if self._team else None, conversation_id=channel_id
+            ),
+            activity=card_message(cards.welcome_card(t, network, name)),
+        )
+        await send_later(turn.services, [message])
+
+    async def invite(self, network: Network, people: Sequence[str]) -> int:
+        turn = self._turn
+        store = turn.services.store
+        messages = []
+        for person_id in dict.fromkeys(people):
+            person = await store.get_person(person_id)
+            t = turn.services.catalogs.for_locale(person.locale if person else None)
+            messages.append(
+                OutgoingMessage(
+                    key=f"network:{network.key}:invite:{person_id}",
+                    broadcast=f"network:{network.key}:invite",
+                    recipient=person_id,
+                    target=target(
+                        turn, "person", self._team.service_url if self._team else None, user_id=person_id
+                    ),
+                    activity=card_message(cards.invite_card(t, network)),
+                )
+            )
+        if messages:
+            await send_later(turn.services, messages)
+        return len(messages)
+
+
+async def _person_name(turn: Turn, aad_id: str | None) -> str:
+    if not aad_id:
+        return ""
+    person = await turn.services.store.get_person(aad_id)
+    return (person.name or person.email or aad_id) if person else aad_id
+
+
+async def list_card(turn: Turn) -> AdaptiveCard:
+    networks = await catalogue(turn)
+    store = turn.services.store
+    names = {n.facilitator: await _person_name(turn, n.facilitator) for n in networks if n.facilitator}
+    mine = set()
+    if turn.user_aad_id:
+        for network in networks:
+            if network.members and turn.user_aad_id in await store.network_members(network.key):
+                mine.add(network.key)
+    return cards.networks_card(turn.t, networks, names, coordinator=turn.is_coordinator, mine=mine)
+
+
+async def show_networks(turn: Turn, argument: str) -> None:
+    word, _, rest = argument.partition(" ")
+    if word.casefold() in LAUNCH_WORDS:
+        network = find_network(await catalogue(turn), rest)
+        await turn.send_card(await launch(turn, {"key": network.key}))
+        return
+    await turn.send_card(await list_card(turn))
+
+
+async def join_command(turn: Turn, argument: str) -> None:
+    if not argument.strip():
+        await turn.send_card(await list_card(turn))
+        return
+    network, new = await join(turn.services.store, await catalogue(turn), argument, turn.user_aad_id)
+    await turn.send_card(cards.joined_card(turn.t, network, new))
+
+
+async def join_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    key = str(data.get("key") or "")
+    networks = await catalogue(turn)
+    if key not in {n.key for n in networks}:
+        raise NotFound("networks.error.unknown", name=key)
+    network, new = await join(turn.services.store, networks, key, turn.user_aad_id)
+    return cards.joined_card(turn.t, network, new)
+
+
+async def launch(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    """Launch or resume; a failed step comes back as a card that says what happened and offers a retry."""
+    if not turn.is_coordinator:
+        raise NotAllowed("networks.error.coordinator_only")
+    key = str(data.get("key") or "")
+    await catalogue(turn)
+    store = turn.services.store
+    team = await project_team(turn)
+    survey = await store.latest_survey()
+    wanted = requesters(await store.list_answers(survey.id), key) if survey else []
+    try:
+        result = await launch_network(
+            store,
+            turn.services.workspace,
+            OutboxAnnouncer(turn, team),
+            key=key,
+            team_id=team.team_id if team else None,
+            is_coordinator=True,
+            requesters=wanted,
+        )
+    except LaunchFailed as failure:
+        log.warning(
+            "launch of %s stopped at %s: %s", key, failure.params.get("step"), failure.params.get("cause")
+        )
+        cause = str(failure.params.get("cause") or "")
+        known = cause in turn.services.catalogs.keys(turn.t.locale)
+        return cards.launch_failed_card(
+            turn.t,
+            str(failure.params.get("name") or key),
+            key,
+            str(failure.params.get("step")),
+            cause if known else "networks.launch.cause_unknown",
+        )
+    await store.record(
+        turn.user_aad_id or "", "network.launch", f"network:{key}", {"channel": result.network.channel_id}
+    )
+    return cards.launched_card(turn.t, result.network, result.invited)
+
+
+async def edit(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    if not turn.is_coordinator:
+        raise NotAllowed("networks.error.coordinator_only")
+    key = data.get("key")
+    if not key:
+        return cards.edit_card(turn.t, None)
+    await catalogue(turn)
+    network = await turn.services.store.get_network(str(key))
+    if network is None:
+        raise NotFound("networks.error.unknown", name=str(key))
+    email = ""
+    if network.facilitator:
+        person = await turn.services.store.get_person(network.facilitator)
+        email = (person.email or person.upn or "") if person else ""
+    return cards.edit_card(turn.t, network, email)
+
+
+async def save(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    """The edit form: catalogue texts, status, candidate flag and the facilitator (by email)."""
+    if not turn.is_coordinator:
+        raise NotAllowed("networks.error.coordinator_only")
+    store = turn.services.store
+    await catalogue(turn)
+    key = str(data.get("key") or "").strip().lower()
+    current = await store.get_network(key) if key else None
+    try:
+        status = NetworkStatus(str(data.get("status") or (current.status if current else "requested")))
+    except ValueError as error:
+        raise Invalid("networks.error.bad_status") from error
+    if current is not None and status is NetworkStatus.ACTIVE and current.status is not NetworkStatus.ACTIVE:
+        raise Invalid("networks.error.activate_by_launch")
+    fields = {name: str(data.get(name) or "") for name in ("name_fi", "name_en", "purpose_fi", "purpose_en")}
+    candidate = str(data.get("candidate", "")).lower() == "true"
+    if current is not None:
+        network = replace(current, **fields, status=status, candidate=candidate)
+    else:
+        if status is NetworkStatus.ACTIVE:
+            raise Invalid("networks.error.activate_by_launch")
+        network = Network(key=key, **fields, status=status, candidate=candidate)
+    facilitator_email = str(data.get("facilitator") or "").strip()
+    facilitator: str | None = None
+    if facilitator_email:
+        facilitator = await store.find_person_id(facilitator_email)
+        if facilitator is None:
+            raise Invalid("networks.error.unknown_person", email=facilitator_email)
+    saved = await store.save_network(network)
+    if facilitator != saved.facilitator and (facilitator or "facilitator" in data):
+        saved = await store.set_facilitator(saved.key, facilitator)
+    await store.record(
+        turn.user_aad_id or "", "network.save", f"network:{saved.key}", {"status": saved.status.value}
+    )
+    return cards.saved_card(turn.t, saved)
+
+
+async def list_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
+    return await list_card(turn)
+
+
+def register(router: Router) -> None:
+    router.command("networks", show_networks)
+    router.command("join", join_command)
+    router.action(cards.JOIN, join_action)
+    router.action(cards.LAUNCH, launch)
+    router.action(cards.EDIT, edit)
+    router.action(cards.SAVE, save)
+    router.action(cards.LIST, list_action)

@@ -1,0 +1,201 @@
+"""`kartoitus` / `survey`: the coordinator starts the needs-mapping survey (the General channel gets an
+announcement, every known member the form in personal chat, both through the outbox), members answer on
+the card, the coordinator follows live results, exports a CSV into the General channel's files and closes.
+
+`kartoitus` alone: the coordinator sees the results (or starts a survey when none is open); others get
+the form. Arguments: `aloita|start`, `tulokset|results`, `vie|export`, `sulje|close`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard
+
+from bot.features.networks import card_message, catalogue, project_team, target
+from bot.outbox import send_later
+from bot.router import Router
+from bot.turn import Turn
+from cards import survey as cards
+from core.errors import Conflict, NotFound
+from core.outbox import OutgoingMessage
+from core.survey import Survey, answers_csv, find_survey, parse_answer, require_coordinator, summarize
+from core.workspace import ConflictBehavior
+
+WORDS = {
+    "aloita": "start",
+    "start": "start",
+    "tulokset": "results",
+    "results": "results",
+    "vie": "export",
+    "export": "export",
+    "sulje": "close",
+    "close": "close",
+}
+
+
+async def _organizations(turn: Turn) -> list[tuple[str, str]]:
+    return [(o.key, o.short_name) for o in await turn.services.store.list_organizations()]
+
+
+async def form_for(turn: Turn, survey: Survey, *, saved: bool = False) -> AdaptiveCard:
+    """The form with the user's own answer, or their organisation from the email domain."""
+    store = turn.services.store
+    answer = await store.get_answer(survey.id, turn.user_aad_id) if turn.user_aad_id else None
+    person = await store.get_person(turn.user_aad_id) if turn.user_aad_id else None
+    return cards.answer_card(
+        turn.t,
+        survey,
+        await catalogue(turn),
+        await _organizations(turn),
+        answer=answer,
+        organization=person.organization if person else None,
+        saved=saved,
+    )
+
+
+async def start(turn: Turn) -> tuple[Survey, int]:
+    """Open the survey and queue the announcement and the personal forms; returns (survey, forms queued)."""
+    require_coordinator(turn.is_coordinator)
+    store = turn.services.store
+    networks = await catalogue(turn)
+    team = await project_team(turn)
+    survey = await store.start_survey(
+        uuid.uuid4().hex, team.team_id if team else None, turn.user_aad_id or ""
+    )
+    service_url = team.service_url if team else None
+    organizations = await _organizations(turn)
+    messages = []
+    if team is not None and team.thread_id:
+        fi = turn.services.catalogs.for_locale("fi")
+        messages.append(
+            OutgoingMessage(
+                key=f"survey:{survey.id}:general",
+                broadcast=f"survey:{survey.id}",
+                recipient="General",
+                target=target(turn, "channel", service_url, conversation_id=team.thread_id),
+                activity=card_message(cards.announcement_card(fi, survey)),
+            )
+        )
+    people = await store.survey_recipients()
+    for person in people:
+        t = turn.services.catalogs.for_locale(person.locale)
+        form = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
+        messages.append(
+            OutgoingMessage(
+                key=f"survey:{survey.id}:person:{person.aad_object_id}",
+                broadcast=f"survey:{survey.id}",
+                recipient=person.aad_object_id,
+                target=target(turn, "person", service_url, user_id=person.aad_object_id),
+                activity=card_message(form),
+            )
+        )
+    await send_later(turn.services, messages)
+    await store.record(turn.user_aad_id or "", "survey.start", f"survey:{survey.id}", {"forms": len(people)})
+    return survey, len(people)
+
+
+async def results(turn: Turn, survey: Survey) -> AdaptiveCard:
+    require_coordinator(turn.is_coordinator)
+    store = turn.services.store
+    answers = await store.list_answers(survey.id)
+    summary = summarize(survey, answers, await catalogue(turn), await store.headcounts())
+    names = {key: name for key, name in await _organizations(turn)}
+    return cards.results_card(turn.t, summary, names)
+
+
+async def export(turn: Turn, survey: Survey) -> AdaptiveCard:
+    """The answers as CSV in the General channel's Files folder (replacing the previous export)."""
+    require_coordinator(turn.is_coordinator)
+    team = await project_team(turn)
+    workspace = turn.services.workspace
+    if team is None or not team.thread_id or workspace is None:
+        raise Conflict("networks.error.no_team")
+    answers = await turn.services.store.list_answers(survey.id)
+    folder = await workspace.channel_folder(team.team_id, team.thread_id)
+    name = f"kartoitus-{survey.started_at:%Y-%m-%d}-{survey.id[:8]}.csv"
+    stored = await workspace.upload(folder, name, answers_csv(answers), conflict=ConflictBehavior.REPLACE)
+    await turn.services.store.record(
+        turn.user_aad_id or "", "survey.export", f"survey:{survey.id}", {"file": stored.name}
+    )
+    return cards.exported_card(turn.t, stored.name, stored.web_url, len(answers))
+
+
+async def survey_command(turn: Turn, argument: str) -> None:
+    store = turn.services.store
+    word = WORDS.get(argument.strip().split(" ", 1)[0].casefold()) if argument.strip() else None
+    if argument.strip() and word is None:
+        await turn.send_text("survey.error.unknown_argument", argument=argument.strip()[:40])
+        return
+    current = await store.open_survey()
+    if word == "start" or (word is None and turn.is_coordinator and current is None):
+        survey, sent = await start(turn)
+        await turn.send_text("survey.started", count=sent)
+        await turn.send_card(await results(turn, survey))
+        return
+    if word is None and not turn.is_coordinator:
+        if current is None:
+            raise NotFound("survey.error.none_open")
+        await turn.send_card(await form_for(turn, current))
+        return
+    survey = current or await store.latest_survey()
+    if survey is None:
+        raise NotFound("survey.error.none")
+    if word == "export":
+        await turn.send_card(await export(turn, survey))
+    elif word == "close":
+        require_coordinator(turn.is_coordinator)
+        await turn.send_card(await results(turn, await store.close_survey(survey.id)))
+    else:
+        await turn.send_card(await results(turn, survey))
+
+
+async def _survey_of(turn: Turn, data: dict[str, Any]) -> Survey:
+    survey_id = data.get("survey")
+    return await find_survey(turn.services.store, str(survey_id) if survey_id else None)
+
+
+async def start_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
+    survey, _sent = await start(turn)
+    return await results(turn, survey)
+
+
+async def open_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    return await form_for(turn, await _survey_of(turn, data))
+
+
+async def answer_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    survey = await _survey_of(turn, data)
+    organizations = [key for key, _name in await _organizations(turn)]
+    answer = parse_answer(survey, turn.user_aad_id, data, await catalogue(turn), organizations)
+    await turn.services.store.save_answer(answer)
+    return await form_for(turn, survey, saved=True)
+
+
+async def results_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    require_coordinator(turn.is_coordinator)
+    return await results(turn, await _survey_of(turn, data))
+
+
+async def export_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    require_coordinator(turn.is_coordinator)
+    return await export(turn, await _survey_of(turn, data))
+
+
+async def close_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    require_coordinator(turn.is_coordinator)
+    survey = await _survey_of(turn, data)
+    closed = await turn.services.store.close_survey(survey.id)
+    await turn.services.store.record(turn.user_aad_id or "", "survey.close", f"survey:{survey.id}", {})
+    return await results(turn, closed)
+
+
+def register(router: Router) -> None:
+    router.command("survey", survey_command)
+    router.action(cards.START, start_action)
+    router.action(cards.OPEN, open_action)
+    router.action(cards.ANSWER, answer_action)
+    router.action(cards.RESULTS, results_action)
+    router.action(cards.EXPORT, export_action)
+    router.action(cards.CLOSE, close_action)

@@ -1,0 +1,248 @@
+"""Peer network cards: the catalogue list, the coordinator's edit form, the channel welcome, the invitation
+to join, and the launch outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Container,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    TextBlock,
+    TextInput,
+    ToggleInput,
+)
+
+from cards.base import card
+from core.i18n import Translator
+from core.networks import NAME_MAX, PURPOSE_MAX, Network, NetworkStatus
+
+JOIN = "network.join"
+LAUNCH = "network.launch"
+EDIT = "network.edit"
+SAVE = "network.save"
+LIST = "network.list"
+
+
+def status_text(t: Translator, status: NetworkStatus) -> str:
+    return t(f"networks.status.{status.value}")
+
+
+def join_action(t: Translator, network: Network) -> ExecuteAction:
+    return ExecuteAction(title=t("networks.action.join"), verb=JOIN, data={"key": network.key})
+
+
+def networks_card(
+    t: Translator, networks: Sequence[Network], names: Mapping[str, str], *, coordinator: bool, mine: set[str]
+) -> AdaptiveCard:
+    """Every network with its status, member count and facilitator; join buttons for active networks the
+    user is not in; launch and edit buttons for the coordinator. `names` maps Entra ids to display names."""
+    body: list[CardElement] = [
+        TextBlock(text=t("networks.list.title"), size="Large", weight="Bolder", wrap=True)
+    ]
+    if not networks:
+        body.append(TextBlock(text=t("networks.list.empty"), wrap=True))
+    for network in networks:
+        facts = [
+            Fact(title=t("networks.field.status"), value=status_text(t, network.status)),
+            Fact(title=t("networks.field.members"), value=str(network.members)),
+            Fact(
+                title=t("networks.field.facilitator"),
+                value=names.get(network.facilitator or "", "") or t("networks.facilitator.none"),
+            ),
+        ]
+        items: list[CardElement] = [
+            TextBlock(text=network.name(t.locale), weight="Bolder", wrap=True),
+            TextBlock(text=_short(network.purpose(t.locale), 300), wrap=True, is_subtle=True),
+            FactSet(facts=facts),
+        ]
+        buttons = []
+        if network.status is NetworkStatus.ACTIVE and network.key not in mine:
+            buttons.append(join_action(t, network))
+        if network.key in mine:
+            items.append(TextBlock(text=t("networks.list.member"), color="Good", wrap=True))
+        if (
+            coordinator
+            and network.status is not NetworkStatus.ARCHIVED
+            and network.status is not NetworkStatus.ACTIVE
+        ):
+            buttons.append(
+                ExecuteAction(title=t("networks.action.launch"), verb=LAUNCH, data={"key": network.key})
+            )
+        if coordinator:
+            buttons.append(
+                ExecuteAction(title=t("networks.action.edit"), verb=EDIT, data={"key": network.key})
+            )
+        if buttons:
+            items.append(ActionSet(actions=buttons))
+        body.append(Container(items=items, separator=True, spacing="Medium"))
+    actions = [ExecuteAction(title=t("networks.action.new"), verb=EDIT, data={})] if coordinator else None
+    return card(body, actions)
+
+
+def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> AdaptiveCard:
+    """The coordinator's form for a new or an existing network; `facilitator` is the current one's email."""
+    body: list[CardElement] = [
+        TextBlock(
+            text=t("networks.edit.title_new")
+            if network is None
+            else t("networks.edit.title", name=network.name_fi),
+            size="Large",
+            weight="Bolder",
+            wrap=True,
+        )
+    ]
+    if network is None:
+        body.append(
+            TextInput(
+                id="key",
+                label=t("networks.field.key"),
+                is_required=True,
+                max_length=40,
+                placeholder=t("networks.edit.key_hint"),
+                regex="^[a-z0-9][a-z0-9-]{1,39}$",
+                error_message=t("networks.error.bad_key", key=""),
+            )
+        )
+    body += [
+        TextInput(
+            id="name_fi",
+            label=t("networks.field.name_fi"),
+            is_required=True,
+            max_length=NAME_MAX,
+            value=network.name_fi if network else None,
+        ),
+        TextInput(
+            id="name_en",
+            label=t("networks.field.name_en"),
+            is_required=True,
+            max_length=NAME_MAX,
+            value=network.name_en if network else None,
+        ),
+        TextInput(
+            id="purpose_fi",
+            label=t("networks.field.purpose_fi"),
+            is_multiline=True,
+            max_length=PURPOSE_MAX,
+            value=network.purpose_fi if network else None,
+        ),
+        TextInput(
+            id="purpose_en",
+            label=t("networks.field.purpose_en"),
+            is_multiline=True,
+            max_length=PURPOSE_MAX,
+            value=network.purpose_en if network else None,
+        ),
+        ChoiceSetInput(
+            id="status",
+            label=t("networks.field.status"),
+            value=(network.status if network else NetworkStatus.REQUESTED).value,
+            choices=[Choice(title=status_text(t, s), value=s.value) for s in NetworkStatus],
+        ),
+        ToggleInput(
+            id="candidate",
+            title=t("networks.field.candidate"),
+            value="true" if network and network.candidate else "false",
+        ),
+        TextInput(
+            id="facilitator",
+            label=t("networks.field.facilitator_email"),
+            value=facilitator or None,
+            style="Email",
+            placeholder="etunimi.sukunimi@omnia.fi",
+        ),
+    ]
+    data = {"key": network.key} if network else {}
+    return card(body, [ExecuteAction(title=t("networks.action.save"), verb=SAVE, data=data)])
+
+
+def saved_card(t: Translator, network: Network) -> AdaptiveCard:
+    body: list[CardElement] = [
+        TextBlock(
+            text=t("networks.edit.saved", name=network.name(t.locale)),
+            weight="Bolder",
+            color="Good",
+            wrap=True,
+        ),
+        FactSet(facts=[Fact(title=t("networks.field.status"), value=status_text(t, network.status))]),
+    ]
+    return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
+
+
+def welcome_card(t: Translator, network: Network, facilitator: str = "") -> AdaptiveCard:
+    """Posted in the new channel: what the network is for, who facilitates it, a join button."""
+    body: list[CardElement] = [
+        TextBlock(
+            text=t("networks.welcome.title", name=network.name(t.locale)),
+            size="Large",
+            weight="Bolder",
+            wrap=True,
+        ),
+        TextBlock(text=network.purpose(t.locale) or t("networks.welcome.no_purpose"), wrap=True),
+        TextBlock(text=t("networks.welcome.how"), wrap=True),
+    ]
+    if facilitator:
+        body.append(FactSet(facts=[Fact(title=t("networks.field.facilitator"), value=facilitator)]))
+    return card(body, [join_action(t, network)])
+
+
+def invite_card(t: Translator, network: Network) -> AdaptiveCard:
+    """Sent to everyone who asked for the network in the survey."""
+    body: list[CardElement] = [
+        TextBlock(
+            text=t("networks.invite.title", name=network.name(t.locale)),
+            size="Medium",
+            weight="Bolder",
+            wrap=True,
+        ),
+        TextBlock(text=t("networks.invite.body"), wrap=True),
+        TextBlock(text=_short(network.purpose(t.locale), 500), wrap=True, is_subtle=True),
+    ]
+    return card(body, [join_action(t, network)])
+
+
+def joined_card(t: Translator, network: Network, new: bool) -> AdaptiveCard:
+    key = "networks.joined.new" if new else "networks.joined.already"
+    return card(
+        [TextBlock(text=t(key, name=network.name(t.locale)), color="Good", weight="Bolder", wrap=True)]
+    )
+
+
+def launched_card(t: Translator, network: Network, invited: int) -> AdaptiveCard:
+    body: list[CardElement] = [
+        TextBlock(
+            text=t("networks.launch.done", name=network.name(t.locale)),
+            color="Good",
+            weight="Bolder",
+            wrap=True,
+        ),
+        TextBlock(text=t("networks.launch.invited", count=invited), wrap=True),
+    ]
+    return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
+
+
+def launch_failed_card(t: Translator, network_name: str, key: str, step: str, cause: str) -> AdaptiveCard:
+    """A launch that stopped: what is done, why it stopped, and a button that continues from there."""
+    body: list[CardElement] = [
+        TextBlock(
+            text=t("networks.launch.failed_title", name=network_name),
+            color="Attention",
+            weight="Bolder",
+            wrap=True,
+        ),
+        TextBlock(text=t(f"networks.launch.step.{step}"), wrap=True),
+        TextBlock(text=t(cause), wrap=True, is_subtle=True),
+        TextBlock(text=t("networks.launch.retry_hint"), wrap=True),
+    ]
+    return card(body, [ExecuteAction(title=t("networks.action.retry"), verb=LAUNCH, data={"key": key})])
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,242 @@
+"""Needs-mapping survey cards: the General channel announcement, the answer form (showing the person's own
+answer back), and the coordinator's live results with a bar chart per network."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Container,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    HorizontalBarChart,
+    HorizontalBarChartDataValue,
+    OpenUrlAction,
+    TextBlock,
+    TextInput,
+    ToggleInput,
+)
+
+from cards.base import card
+from cards.networks import LAUNCH
+from core.i18n import Translator
+from core.networks import Network, NetworkStatus
+from core.survey import TEXT_MAX, Answer, Survey, SurveyResults, SurveyStatus
+
+OPEN = "survey.open"
+ANSWER = "survey.answer"
+START = "survey.start"
+RESULTS = "survey.results"
+EXPORT = "survey.export"
+CLOSE = "survey.close"
+
+PROPOSALS_SHOWN = 15
+TEXT_SHOWN = 200
+
+
+def announcement_card(t: Translator, survey: Survey) -> AdaptiveCard:
+    """Posted in the General channel: the button opens the form with the clicking user's own answer."""
+    body: list[CardElement] = [
+        TextBlock(text=t("survey.title"), size="Large", weight="Bolder", wrap=True),
+        TextBlock(text=t("survey.intro"), wrap=True),
+        TextBlock(text=t("survey.announce.hint"), wrap=True, is_subtle=True),
+    ]
+    return card(body, [ExecuteAction(title=t("survey.action.open"), verb=OPEN, data={"survey": survey.id})])
+
+
+def answer_card(
+    t: Translator,
+    survey: Survey,
+    networks: Sequence[Network],
+    organizations: Sequence[tuple[str, str]],
+    *,
+    answer: Answer | None = None,
+    organization: str | None = None,
+    saved: bool = False,
+) -> AdaptiveCard:
+    """The form, pre-filled with `answer` (or the organisation from the email domain). `organizations` are
+    (key, short name) pairs. A closed survey shows the answer without the send button."""
+    body: list[CardElement] = [TextBlock(text=t("survey.title"), size="Large", weight="Bolder", wrap=True)]
+    if saved:
+        body.append(TextBlock(text=t("survey.saved"), color="Good", weight="Bolder", wrap=True))
+    if survey.status is SurveyStatus.CLOSED:
+        body.append(TextBlock(text=t("survey.closed"), color="Attention", wrap=True))
+    body.append(TextBlock(text=t("survey.intro"), wrap=True))
+    chosen_org = answer.organization if answer else organization
+    body.append(
+        ChoiceSetInput(
+            id="organization",
+            label=t("survey.field.organization"),
+            is_required=True,
+            error_message=t("survey.error.organization"),
+            value=chosen_org or None,
+            choices=[Choice(title=name, value=key) for key, name in organizations],
+        )
+    )
+    body.append(
+        TextInput(
+            id="existing",
+            label=t("survey.field.existing"),
+            placeholder=t("survey.field.existing_hint"),
+            is_multiline=True,
+            max_length=TEXT_MAX,
+            value=answer.existing if answer and answer.existing else None,
+        )
+    )
+    offered = [n for n in networks if n.status is not NetworkStatus.ARCHIVED]
+    body.append(
+        ChoiceSetInput(
+            id="needs",
+            label=t("survey.field.needs"),
+            is_multi_select=True,
+            style="expanded",
+            value=",".join(answer.needs) if answer and answer.needs else None,
+            choices=[Choice(title=n.name(t.locale), value=n.key) for n in offered],
+        )
+    )
+    body += [
+        TextInput(
+            id="proposal",
+            label=t("survey.field.proposal"),
+            placeholder=t("survey.field.proposal_hint"),
+            is_multiline=True,
+            max_length=TEXT_MAX,
+            value=answer.proposal if answer and answer.proposal else None,
+        ),
+        ToggleInput(
+            id="join",
+            title=t("survey.field.join"),
+            value="true" if answer and answer.join else "false",
+            wrap=True,
+        ),
+        ToggleInput(
+            id="present",
+            title=t("survey.field.present"),
+            value="true" if answer and answer.present else "false",
+            wrap=True,
+        ),
+    ]
+    if answer and answer.answered_at:
+        body.append(
+            TextBlock(
+                text=t("survey.answered_at", at=t.datetime(answer.answered_at)), is_subtle=True, wrap=True
+            )
+        )
+    actions = None
+    if survey.status is SurveyStatus.OPEN:
+        label = t("survey.action.update") if answer else t("survey.action.send")
+        actions = [ExecuteAction(title=label, verb=ANSWER, data={"survey": survey.id})]
+    return card(body, actions)
+
+
+def results_card(
+    t: Translator, results: SurveyResults, organization_names: Mapping[str, str]
+) -> AdaptiveCard:
+    """Live results for the coordinator; the free texts are cut so the card stays far below 80 KB."""
+    survey = results.survey
+    state = t("survey.state.open") if survey.status is SurveyStatus.OPEN else t("survey.state.closed")
+    body: list[CardElement] = [
+        TextBlock(text=t("survey.results.title"), size="Large", weight="Bolder", wrap=True),
+        TextBlock(
+            text=t(
+                "survey.results.summary", answers=results.answers, state=state, presenters=results.presenters
+            ),
+            wrap=True,
+        ),
+        HorizontalBarChart(
+            title=t("survey.results.chart"),
+            x_axis_title=t("survey.results.axis_people"),
+            data=[
+                HorizontalBarChartDataValue(x=_short(n.network.name(t.locale), 40), y=n.people)
+                for n in results.needs
+            ],
+        ),
+        FactSet(
+            facts=[
+                Fact(
+                    title=n.network.name(t.locale),
+                    value=t(
+                        "survey.results.need",
+                        people=n.people,
+                        organizations=n.organizations,
+                        joiners=n.joiners,
+                    ),
+                )
+                for n in results.needs
+            ]
+        ),
+    ]
+    launchable = [
+        n for n in results.needs if n.network.status in (NetworkStatus.REQUESTED, NetworkStatus.PLANNED)
+    ]
+    if launchable:
+        body.append(TextBlock(text=t("survey.results.launch_hint"), wrap=True, weight="Bolder"))
+        body.append(
+            ActionSet(
+                actions=[
+                    ExecuteAction(
+                        title=t("survey.action.launch", name=_short(n.network.name(t.locale), 40)),
+                        verb=LAUNCH,
+                        data={"key": n.network.key},
+                    )
+                    for n in launchable[:5]
+                ]
+            )
+        )
+    body.append(TextBlock(text=t("survey.results.rates"), weight="Bolder", wrap=True, separator=True))
+    body.append(
+        FactSet(
+            facts=[
+                Fact(
+                    title=organization_names.get(r.organization, r.organization),
+                    value=t("survey.results.rate", answered=r.answered, known=r.known, percent=r.percent),
+                )
+                for r in results.rates
+            ]
+            or [Fact(title="-", value=t("survey.results.no_answers"))]
+        )
+    )
+    body.append(_texts(t, t("survey.results.proposals"), results.proposals, organization_names))
+    body.append(_texts(t, t("survey.results.existing"), results.existing, organization_names))
+    actions = [
+        ExecuteAction(title=t("survey.action.refresh"), verb=RESULTS, data={"survey": survey.id}),
+        ExecuteAction(title=t("survey.action.export"), verb=EXPORT, data={"survey": survey.id}),
+    ]
+    if survey.status is SurveyStatus.OPEN:
+        actions.append(ExecuteAction(title=t("survey.action.close"), verb=CLOSE, data={"survey": survey.id}))
+    return card(body, actions)
+
+
+def _texts(
+    t: Translator, title: str, texts: Sequence[tuple[str, str]], organization_names: Mapping[str, str]
+) -> Container:
+    items: list[CardElement] = [TextBlock(text=title, weight="Bolder", wrap=True)]
+    if not texts:
+        items.append(TextBlock(text=t("survey.results.none"), is_subtle=True, wrap=True))
+    for organization, text in texts[:PROPOSALS_SHOWN]:
+        name = organization_names.get(organization, organization)
+        items.append(TextBlock(text=f"{name}: {_short(text, TEXT_SHOWN)}", wrap=True))
+    if len(texts) > PROPOSALS_SHOWN:
+        items.append(
+            TextBlock(
+                text=t("survey.results.more", count=len(texts) - PROPOSALS_SHOWN), is_subtle=True, wrap=True
+            )
+        )
+    return Container(items=items, separator=True)
+
+
+def exported_card(t: Translator, name: str, url: str, count: int) -> AdaptiveCard:
+    body: list[CardElement] = [
+        TextBlock(text=t("survey.export.done", name=name, count=count), wrap=True, color="Good")
+    ]
+    return card(body, [OpenUrlAction(title=t("survey.action.open_file"), url=url)])
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,241 @@
+"""The needs-mapping survey (kartoitus): who may start and close it, one answer per person, the results.
+
+One survey is open at a time. Each person has at most one answer per survey; answering again replaces it
+(the latest wins) until the survey closes. Results count people and distinct organisations per needed
+network, list the free-text proposals and the response rate per organisation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from core.errors import Conflict, Invalid, NotAllowed, NotFound
+from core.networks import Network, NetworkStatus
+from core.people import Person
+
+TEXT_MAX = 1000
+
+
+class SurveyStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Survey:
+    id: str
+    team_id: str | None
+    status: SurveyStatus
+    started_by: str
+    started_at: datetime
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A person's answer. `needs` are network keys; `existing` names the organisation's internal networks."""
+
+    survey_id: str
+    person: str
+    organization: str
+    existing: str = ""
+    needs: tuple[str, ...] = ()
+    proposal: str = ""
+    join: bool = False
+    present: bool = False
+    answered_at: datetime | None = field(default=None, compare=False)
+
+
+class SurveyStore(Protocol):
+    async def start_survey(self, survey_id: str, team_id: str | None, started_by: str) -> Survey:
+        """Open a new survey; raises `Conflict` while another one is open (also under concurrent starts)."""
+        ...
+
+    async def open_survey(self) -> Survey | None: ...
+
+    async def get_survey(self, survey_id: str) -> Survey | None: ...
+
+    async def latest_survey(self) -> Survey | None:
+        """The most recently started survey, open or closed."""
+        ...
+
+    async def close_survey(self, survey_id: str) -> Survey:
+        """Close it (idempotent); raises `NotFound`."""
+        ...
+
+    async def save_answer(self, answer: Answer) -> Answer:
+        """Insert or replace the person's answer in one statement; raises `NotFound` for an unknown survey
+        and `Conflict` when it is closed."""
+        ...
+
+    async def get_answer(self, survey_id: str, person: str) -> Answer | None: ...
+
+    async def list_answers(self, survey_id: str) -> Sequence[Answer]: ...
+
+    async def headcounts(self) -> Mapping[str, int]:
+        """Known people per organisation key (the denominator of the response rate)."""
+        ...
+
+    async def survey_recipients(self) -> Sequence[Person]:
+        """Every person the bot knows (the team's roster), for sending the survey."""
+        ...
+
+
+def require_coordinator(is_coordinator: bool) -> None:
+    if not is_coordinator:
+        raise NotAllowed("survey.error.coordinator_only")
+
+
+def parse_answer(
+    survey: Survey,
+    person: str | None,
+    data: Mapping[str, object],
+    networks: Sequence[Network],
+    organizations: Iterable[str],
+) -> Answer:
+    """An `Answer` from the card's inputs; raises `Invalid` for an unknown organisation or network,
+    `Conflict` when the survey is closed."""
+    if not person:
+        raise NotAllowed("survey.error.no_identity")
+    if survey.status is not SurveyStatus.OPEN:
+        raise Conflict("survey.error.closed")
+    organization = str(data.get("organization") or "").strip()
+    if organization not in set(organizations):
+        raise Invalid("survey.error.organization")
+    allowed = {n.key for n in networks if n.status is not NetworkStatus.ARCHIVED}
+    raw = data.get("needs") or ""
+    chosen = raw if isinstance(raw, list) else str(raw).split(",")
+    needs = tuple(dict.fromkeys(str(k).strip() for k in chosen if str(k).strip()))
+    unknown = [k for k in needs if k not in allowed]
+    if unknown:
+        raise Invalid("survey.error.network", key=unknown[0])
+    texts = {name: str(data.get(name) or "").strip() for name in ("existing", "proposal")}
+    if any(len(text) > TEXT_MAX for text in texts.values()):
+        raise Invalid("survey.error.too_long", max=TEXT_MAX)
+    return Answer(
+        survey_id=survey.id,
+        person=person,
+        organization=organization,
+        existing=texts["existing"],
+        needs=needs,
+        proposal=texts["proposal"],
+        join=_flag(data.get("join")),
+        present=_flag(data.get("present")),
+    )
+
+
+def _flag(value: object) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+@dataclass(frozen=True)
+class NeedCount:
+    network: Network
+    people: int
+    organizations: int
+    joiners: int
+
+
+@dataclass(frozen=True)
+class OrganizationRate:
+    organization: str
+    answered: int
+    known: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.known) if self.known else 0
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    survey: Survey
+    answers: int
+    needs: list[NeedCount]
+    proposals: list[tuple[str, str]]  # (organisation, text)
+    existing: list[tuple[str, str]]
+    rates: list[OrganizationRate]
+    presenters: int
+
+
+def summarize(
+    survey: Survey, answers: Sequence[Answer], networks: Sequence[Network], headcounts: Mapping[str, int]
+) -> SurveyResults:
+    """Count needs per network (people and distinct organisations), response rate per organisation."""
+    needs = []
+    for network in networks:
+        wanting = [a for a in answers if network.key in a.needs]
+        if wanting or network.status is not NetworkStatus.ARCHIVED:
+            needs.append(
+                NeedCount(
+                    network,
+                    len(wanting),
+                    len({a.organization for a in wanting}),
+                    sum(1 for a in wanting if a.join),
+                )
+            )
+    needs.sort(key=lambda n: (-n.people, -n.organizations, n.network.name_fi))
+    answered: dict[str, int] = {}
+    for answer in answers:
+        answered[answer.organization] = answered.get(answer.organization, 0) + 1
+    rates = [
+        OrganizationRate(org, answered.get(org, 0), max(headcounts.get(org, 0), answered.get(org, 0)))
+        for org in sorted(set(headcounts) | set(answered))
+    ]
+    return SurveyResults(
+        survey=survey,
+        answers=len(answers),
+        needs=needs,
+        proposals=[(a.organization, a.proposal) for a in answers if a.proposal],
+        existing=[(a.organization, a.existing) for a in answers if a.existing],
+        rates=rates,
+        presenters=sum(1 for a in answers if a.present),
+    )
+
+
+def requesters(answers: Sequence[Answer], network_key: str) -> list[str]:
+    """Who asked for the network in the survey."""
+    return [a.person for a in answers if network_key in a.needs]
+
+
+CSV_COLUMNS = ("person", "organization", "needs", "existing", "proposal", "join", "present", "answered_at")
+
+
+def answers_csv(answers: Sequence[Answer]) -> bytes:
+    """The answers as UTF-8 CSV with a BOM (so Excel reads ä and ö), one row per person."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for a in answers:
+        writer.writerow(
+            [
+                a.person,
+                a.organization,
+                " ".join(a.needs),
+                _cell(a.existing),
+                _cell(a.proposal),
+                "1" if a.join else "0",
+                "1" if a.present else "0",
+                a.answered_at.isoformat() if a.answered_at else "",
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas in free text (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+async def find_survey(store: SurveyStore, survey_id: str | None = None) -> Survey:
+    """The survey a card refers to (or the open one); raises `NotFound`."""
+    survey = await (store.get_survey(survey_id) if survey_id else store.open_survey())
+    if survey is None:
+        raise NotFound("survey.error.none_open" if not survey_id else "survey.error.unknown")
+    return survey

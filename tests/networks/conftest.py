@@ -1,0 +1,158 @@
+"""The world of the network and survey tests: the real bot on an ephemeral port, a Bot Connector double, the
+Graph sandbox behind the bot's workspace, a real database (SQLite, or PostgreSQL where a test asks for it),
+and a team with people from three partner organisations."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import SERVICES
+from core.outbox import DeliveryReport
+from core.people import Person
+from core.teams import Team
+from graph import open_workspace
+from graph.sandbox import Sandbox, start_sandbox
+from store import SqlStore
+from tests.harness.activities import (
+    LIISA,
+    MAIJA,
+    MATTI,
+    TEAM_AAD,
+    TENANT,
+    User,
+    card_action,
+    personal_conversation,
+    personal_message,
+)
+from tests.harness.connector import ConnectorDouble
+from tests.harness.running import RunningBot, make_settings, running_bot
+from tests.networks.cards import check_card
+from tests.store.databases import fresh_database
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@dataclass
+class World:
+    bot: RunningBot
+    connector: ConnectorDouble
+    sandbox: Sandbox
+    general_id: str
+
+    @property
+    def store(self) -> SqlStore:
+        assert self.bot.app is not None
+        return self.bot.app[SERVICES].store
+
+    async def say(self, text: str, user: User = MAIJA) -> list[dict[str, Any]]:
+        """Send a chat message; returns what the bot answered in that chat (texts and checked cards)."""
+        before = len(self.connector.sent)
+        response = await self.bot.post(personal_message(self.connector.url, text, user))
+        assert response.status in (200, 201, 202), response.status
+        sent = await self.connector.settle(0.15)
+        chat = personal_conversation(user)["id"]
+        replies = [s.body for s in sent[before:] if s.conversation_id == chat]
+        for reply in replies:
+            for attachment in reply.get("attachments") or []:
+                check_card(attachment["content"])
+        return replies
+
+    async def act(self, verb: str, data: dict[str, Any] | None = None, user: User = MAIJA) -> dict[str, Any]:
+        """Click an Action.Execute button; returns the invoke body (a checked card, or an error)."""
+        status, body = await self.bot.post_json(card_action(self.connector.url, verb, data or {}, user))
+        assert status == 200, (status, body)
+        if body.get("type") == "application/vnd.microsoft.card.adaptive":
+            check_card(body["value"])
+        return body
+
+    async def delivered(self, broadcast: str, expected: int, within: float = 30.0) -> DeliveryReport:
+        """Wait until the outbox worker has sent the broadcast's messages; the report of what happened."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            report = await self.store.delivery_counts(broadcast)
+            if report.total >= expected and report.done:
+                return report
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{broadcast}: not delivered in time: {report}")
+            await asyncio.sleep(0.05)
+
+    def channel_posts(self, channel_id: str) -> list[dict[str, Any]]:
+        """Cards posted as new conversations in a channel (checked)."""
+        posts = []
+        for sent in self.connector.sent:
+            if (
+                sent.path == "/v3/conversations"
+                and (sent.body.get("channelData") or {}).get("channel", {}).get("id") == channel_id
+            ):
+                for attachment in sent.body["activity"].get("attachments") or []:
+                    check_card(attachment["content"])
+                    posts.append(attachment["content"])
+        return posts
+
+    async def chat_cards(self, user: User) -> list[dict[str, Any]]:
+        """Cards sent proactively into the personal chat the bot opened with the user (checked)."""
+        ref = await self.store.personal_conversation(user.aad)
+        assert ref is not None, f"no chat with {user.name}"
+        found = [s.card for s in self.connector.sent if s.conversation_id == ref.conversation_id and s.card]
+        for card in found:
+            check_card(card)
+        return found  # type: ignore[return-value]
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Every string of a card, for asserting on what a user reads."""
+    return json.dumps(card, ensure_ascii=False)
+
+
+async def open_world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    sandbox = await start_sandbox(tmp_path / "graph-sandbox")
+    channels = sandbox.seed_team(TEAM_AAD, "Vertaansa vailla", ["General"])
+    try:
+        async with ConnectorDouble() as connector:
+            settings = make_settings(tmp_path, DATABASE_URL=database_url)
+            async with running_bot(settings) as bot:
+                assert bot.app is not None
+                services = bot.app[SERVICES]
+                previous = services.workspace
+                services.workspace = open_workspace(
+                    sandbox.graph_config(folder_wait_seconds=5.0, max_retries=2)
+                )
+                if previous is not None:
+                    await previous.close()
+                store: SqlStore = services.store
+                await store.save_team(
+                    Team(TEAM_AAD, "Vertaansa vailla", TENANT, connector.url, thread_id=channels["General"])
+                )
+                for user in (MAIJA, MATTI, LIISA):
+                    await store.upsert_person(
+                        Person(
+                            user.aad, name=user.name, email=user.email, locale=user.locale, tenant_id=TENANT
+                        )
+                    )
+                try:
+                    yield World(bot, connector, sandbox, channels["General"])
+                finally:
+                    await services.workspace.close()
+                    services.workspace = None
+    finally:
+        await sandbox.stop()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async for opened in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}"):
+        yield opened
+
+
+@pytest.fixture(params=ENGINES)
+async def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
+    async with fresh_database(request.param, tmp_path) as url:
+        async for opened in open_world(tmp_path, url):
+            yield opened
