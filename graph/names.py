@@ -60,6 +60,8 @@ def file_name_violation(name: str, *, at_root: bool = False) -> str | None:
         return "leading or trailing space"
     lowered = name.lower()
     stem = lowered.split(".", 1)[0] if not lowered.startswith(".") else lowered
+    if not name.strip("."):
+        return "reserved name"
     if lowered in _FILE_RESERVED or stem in _FILE_DEVICES or "_vti_" in lowered or lowered.startswith("~$"):
         return "reserved name"
     if at_root and lowered == "forms":

@@ -40,7 +40,10 @@ class GraphApi:
         fault = self.state.take_fault(request.method, unquote(request.path))
         if fault is not None and not fault.after:
             return fault.reply()
-        reply = await self._route(request)
+        try:
+            reply = await self._route(request)
+        except ValueError:  # a path with "." or ".." segments
+            reply = error(400, "invalidRequest", "The path is not valid")
         return fault.reply() if fault is not None else reply
 
     async def _route(self, request: Request) -> Reply:

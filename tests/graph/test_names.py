@@ -101,6 +101,6 @@ def test_long_file_names_keep_their_extension() -> None:
     assert file_name_violation(cleaned) is None
 
 
-@pytest.mark.parametrize("name", [" alku", "loppu ", "a*b", "a:b", "nul", "LPT0.txt", "~$x", ""])
+@pytest.mark.parametrize("name", [" alku", "loppu ", "a*b", "a:b", "nul", "LPT0.txt", "~$x", "", ".", ".."])
 def test_file_name_rules_reject(name: str) -> None:
     assert file_name_violation(name) is not None

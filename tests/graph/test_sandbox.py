@@ -248,6 +248,10 @@ async def test_unknown_items_and_drives_are_not_found(sandbox: Sandbox, graph: h
     assert (await graph.get(item_url(folder, ":/puuttuu.txt:"))).status_code == 404
     assert (await graph.get(item_url(folder).replace(folder["id"], "01NOTANID"))).status_code == 404
     assert (await graph.get(f"drives/b!nope/items/{ROOT_ID}/children")).status_code == 404
+    climbing = item_url(folder).replace(folder["id"], quote(f"{folder['id']}:/../../etc:", safe=""))
+    assert (await graph.get(climbing)).status_code == 400
+    upward = item_url(folder).replace(folder["id"], quote(f"{folder['id']}:/../x.txt:", safe=""))
+    assert (await graph.put(f"{upward}/content", content=b"x")).status_code == 400
 
 
 async def test_batch_limits_and_throttled_items(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import AsyncIterator
 
 import httpx
@@ -52,9 +53,12 @@ async def digest_of(source: AsyncIterator[bytes]) -> str:
     return hasher.hexdigest()
 
 
-def test_the_graph_workspace_implements_the_port(workspace: GraphWorkspace) -> None:
-    port: Workspace = workspace
-    assert port is workspace
+def test_the_graph_workspace_implements_every_operation_of_the_port() -> None:
+    operations = [n for n, v in vars(Workspace).items() if inspect.iscoroutinefunction(v)]
+    assert len(operations) == 9
+    for name in operations:
+        ours = inspect.signature(getattr(GraphWorkspace, name))
+        assert ours == inspect.signature(getattr(Workspace, name)), name
 
 
 # -- channels ------------------------------------------------------------------------------------------
