@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, delete
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +26,11 @@ RETENTION = timedelta(days=2)
 PRUNE_EVERY = 1000
 
 
+def _claim_statement(dialect: str) -> Any:
+    table = ProcessedActivityRow.__table__
+    return insert_for(dialect, table).on_conflict_do_nothing().returning(table.c.activity_id)
+
+
 class ActivityQueries(Database):
     _claims_since_prune = 0
 
@@ -38,18 +44,14 @@ class ActivityQueries(Database):
                 await conn.execute(
                     delete(ProcessedActivityRow).where(ProcessedActivityRow.claimed_at < utcnow() - RETENTION)
                 )
-            stmt = (
-                insert_for(self.dialect, ProcessedActivityRow)
-                .values(
-                    channel_id=channel_id,
-                    conversation_id=conversation_id,
-                    activity_id=activity_id,
-                    claimed_at=utcnow(),
-                )
-                .on_conflict_do_nothing()
-                .returning(ProcessedActivityRow.activity_id)
-            )
-            return (await conn.execute(stmt)).first() is not None
+            claim = self._statement("claim_activity", _claim_statement)
+            values = {
+                "channel_id": channel_id,
+                "conversation_id": conversation_id,
+                "activity_id": activity_id,
+                "claimed_at": utcnow(),
+            }
+            return (await conn.execute(claim, values)).first() is not None
 
     async def forget_activities_before(self, moment: datetime) -> int:
         async with self._tx() as conn:

@@ -43,6 +43,15 @@ def _ref(row: Any) -> ConversationRef:
     )
 
 
+def _save_conversation(dialect: str) -> Any:
+    table = ConversationRow.__table__
+    stmt = insert_for(dialect, table)
+    changes = {
+        column.name: stmt.excluded[column.name] for column in table.c if column.name != "conversation_id"
+    }
+    return stmt.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=changes)
+
+
 class ConversationQueries(Database):
     async def save_conversation(self, ref: ConversationRef) -> None:
         if ref.scope not in SCOPES:
@@ -63,12 +72,9 @@ class ConversationQueries(Database):
             "user_aad_id": ref.user_aad_id,
             "updated_at": utcnow(),
         }
+        upsert = self._statement("save_conversation", _save_conversation)
         async with self._tx() as conn:
-            stmt = insert_for(self.dialect, ConversationRow).values(**values)
-            changes = {name: stmt.excluded[name] for name in values if name != "conversation_id"}
-            await conn.execute(
-                stmt.on_conflict_do_update(index_elements=[ConversationRow.conversation_id], set_=changes)
-            )
+            await conn.execute(upsert, values)
 
     async def get_conversation(self, conversation_id: str) -> ConversationRef | None:
         async with self._tx() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -28,6 +29,7 @@ class Database:
         self._setup = setup
         self._ready = False
         self._setup_lock = asyncio.Lock()
+        self._statements: dict[str, Any] = {}
         # SQLite has one writer: queueing transactions here is far cheaper than its busy-wait back-off.
         self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
@@ -38,6 +40,14 @@ class Database:
     @property
     def dialect(self) -> str:
         return self._engine.dialect.name
+
+    def _statement(self, name: str, build: Callable[[str], Any]) -> Any:
+        """A statement built once per store (`build(dialect_name)`) and executed with parameters: the hot
+        paths skip rebuilding SQLAlchemy constructs on every call."""
+        statement = self._statements.get(name)
+        if statement is None:
+            statement = self._statements[name] = build(self.dialect)
+        return statement
 
     async def ensure_ready(self) -> None:
         """Run the start-up once; raises `Unavailable` while the database cannot be reached."""

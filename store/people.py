@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -63,6 +65,21 @@ def _person(row: PersonRow | object) -> Person:
     )
 
 
+def _upsert_person(keep_organization: bool, dialect: str) -> Any:
+    table = PersonRow.__table__
+    stmt = insert_for(dialect, table)
+    new = stmt.excluded
+    changes: dict[str, Any] = {
+        name: func.coalesce(new[name], table.c[name])
+        for name in ("name", "email", "upn", "locale", "tenant_id")
+    }
+    changes["organization_key"] = table.c.organization_key if keep_organization else new.organization_key
+    changes["last_seen"] = new.last_seen
+    return stmt.on_conflict_do_update(index_elements=[table.c.aad_object_id], set_=changes).returning(
+        *table.c
+    )
+
+
 def _candidate_domains(domain: str) -> list[str]:
     """`a.edu.hel.fi` -> [`a.edu.hel.fi`, `edu.hel.fi`, `hel.fi`, `fi`]: every domain that could own it."""
     parts = domain.split(".")
@@ -86,11 +103,16 @@ class PeopleQueries(Database):
         if not person.aad_object_id:
             raise Invalid("store.person.no_id")
         now = utcnow()
+        # With an address the derived organisation replaces the stored one (even when none matched);
+        # without one (and no explicit organisation), the stored organisation stays.
+        keep_organization = person.organization is None and not person.address
+        upsert = self._statement(
+            f"upsert_person:{keep_organization}", partial(_upsert_person, keep_organization)
+        )
         async with self._tx() as conn:
             organization = person.organization
             if organization is None and person.address:
                 organization = await _organization_key_for(conn, person.address)
-            rows = insert_for(self.dialect, PersonRow)
             values = {
                 "aad_object_id": person.aad_object_id,
                 "name": person.name,
@@ -102,22 +124,7 @@ class PeopleQueries(Database):
                 "first_seen": now,
                 "last_seen": now,
             }
-            stmt = rows.values(**values)
-            new = stmt.excluded
-            keep = {
-                name: func.coalesce(new[name], getattr(PersonRow, name))
-                for name in ("name", "email", "upn", "locale", "tenant_id")
-            }
-            # With an address the derived organisation replaces the stored one (even when none matched);
-            # without one, the stored organisation stays.
-            if person.organization is None and not person.address:
-                keep["organization_key"] = PersonRow.organization_key
-            else:
-                keep["organization_key"] = new.organization_key
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[PersonRow.aad_object_id], set_={**keep, "last_seen": new.last_seen}
-            ).returning(*PersonRow.__table__.columns)
-            row = (await conn.execute(stmt)).one()
+            row = (await conn.execute(upsert, values)).one()
         return _person(row)
 
     async def get_person(self, aad_object_id: str) -> Person | None:
