@@ -121,13 +121,13 @@ async def test_the_channel_limit_counts_deleted_channels(sandbox: Sandbox, graph
 async def test_files_folder_is_not_ready_right_after_creation(
     sandbox: Sandbox, graph: httpx.AsyncClient
 ) -> None:
-    sandbox.switches.files_folder_delay = 0.3
+    sandbox.switches.files_folder_delay = 1.0
     channel = (await graph.post(f"teams/{TEAM}/channels", json={"displayName": "Uusi"})).json()
     url = f"teams/{TEAM}/channels/{quote(channel['id'])}/filesFolder"
     early = await graph.get(url)
     assert early.status_code == 404
     assert "not ready" in early.json()["error"]["message"]
-    await asyncio.sleep(0.35)
+    await asyncio.sleep(1.05)
     ready = await graph.get(url)
     assert ready.status_code == 200
     assert ready.json()["name"] == "Uusi" and "folder" in ready.json()
