@@ -58,23 +58,48 @@ def new_poll_card(t: Translator, *, theme_allowed: bool, error: str | None = Non
     if error:
         body.append(TextBlock(text=error, color="Attention", wrap=True))
     body += [
-        TextInput(id="question", label=t("polls.form.question"), is_required=True, max_length=MAX_QUESTION,
-                  error_message=t("polls.error.no_question")),
-        TextInput(id="options", label=t("polls.form.options", max=MAX_OPTIONS), is_multiline=True, is_required=True,
-                  placeholder=t("polls.form.options_hint"), max_length=(MAX_OPTION + 1) * MAX_OPTIONS,
-                  error_message=t("polls.error.option_count", min=2, max=MAX_OPTIONS)),
+        TextInput(
+            id="question",
+            label=t("polls.form.question"),
+            is_required=True,
+            max_length=MAX_QUESTION,
+            error_message=t("polls.error.no_question"),
+        ),
+        TextInput(
+            id="options",
+            label=t("polls.form.options", max=MAX_OPTIONS),
+            is_multiline=True,
+            is_required=True,
+            placeholder=t("polls.form.options_hint"),
+            max_length=(MAX_OPTION + 1) * MAX_OPTIONS,
+            error_message=t("polls.error.option_count", min=2, max=MAX_OPTIONS),
+        ),
         ToggleInput(id="multiple", title=t("polls.form.multiple"), value="false"),
         ToggleInput(id="anonymous", title=t("polls.form.anonymous"), value="false"),
-        ChoiceSetInput(id="results", label=t("polls.form.results"), style="expanded", value=Results.ALL.value,
-                       choices=[Choice(title=t("polls.form.results.all"), value=Results.ALL.value),
-                                Choice(title=t("polls.form.results.author"), value=Results.AUTHOR.value)]),
+        ChoiceSetInput(
+            id="results",
+            label=t("polls.form.results"),
+            style="expanded",
+            value=Results.ALL.value,
+            choices=[
+                Choice(title=t("polls.form.results.all"), value=Results.ALL.value),
+                Choice(title=t("polls.form.results.author"), value=Results.AUTHOR.value),
+            ],
+        ),
     ]
     if theme_allowed:
-        body.append(ChoiceSetInput(
-            id="kind", label=t("polls.form.kind"), style="expanded", value=PollKind.GENERAL.value,
-            choices=[Choice(title=t("polls.form.kind.general"), value=PollKind.GENERAL.value),
-                     Choice(title=t("polls.form.kind.theme"), value=PollKind.THEME.value)],
-        ))
+        body.append(
+            ChoiceSetInput(
+                id="kind",
+                label=t("polls.form.kind"),
+                style="expanded",
+                value=PollKind.GENERAL.value,
+                choices=[
+                    Choice(title=t("polls.form.kind.general"), value=PollKind.GENERAL.value),
+                    Choice(title=t("polls.form.kind.theme"), value=PollKind.THEME.value),
+                ],
+            )
+        )
     body += [
         DateInput(id="closes_date", label=t("polls.form.closes_date")),
         TimeInput(id="closes_time", label=t("polls.form.closes_time")),
@@ -106,16 +131,23 @@ def parse_new_poll(data: Mapping[str, Any]) -> PollDraft:
     question = data.get("question")
     options = data.get("options")
     if not isinstance(question, str) or not isinstance(options, str):
-        raise Invalid("polls.error.no_question" if not isinstance(question, str) else "polls.error.option_count",
-                      min=2, max=MAX_OPTIONS)
+        raise Invalid(
+            "polls.error.no_question" if not isinstance(question, str) else "polls.error.option_count",
+            min=2,
+            max=MAX_OPTIONS,
+        )
     try:
         results = Results(str(data.get("results") or Results.ALL.value))
         kind = PollKind(str(data.get("kind") or PollKind.GENERAL.value))
     except ValueError as error:
         raise Invalid("error.bad_card_data") from error
     return PollDraft(
-        question=question, options=tuple(options.splitlines()), multiple=_flag(data.get("multiple")),
-        anonymous=_flag(data.get("anonymous")), results=results, kind=kind,
+        question=question,
+        options=tuple(options.splitlines()),
+        multiple=_flag(data.get("multiple")),
+        anonymous=_flag(data.get("anonymous")),
+        results=results,
+        kind=kind,
         closes_at=_closing_time(data.get("closes_date"), data.get("closes_time")),
     )
 
@@ -137,8 +169,10 @@ def _status(t: Translator, view: PollView) -> str:
 
 
 def _features(t: Translator, poll: Poll) -> str:
-    parts = [t("polls.card.multiple" if poll.multiple else "polls.card.single"),
-             t("polls.card.anonymous" if poll.anonymous else "polls.card.named")]
+    parts = [
+        t("polls.card.multiple" if poll.multiple else "polls.card.single"),
+        t("polls.card.anonymous" if poll.anonymous else "polls.card.named"),
+    ]
     if poll.results == Results.AUTHOR:
         parts.append(t("polls.card.results_author"))
     if poll.kind == PollKind.THEME:
@@ -149,12 +183,21 @@ def _features(t: Translator, poll: Poll) -> str:
 def _results(t: Translator, poll: Poll, tally: Tally) -> list[Any]:
     labels = [f"{i + 1}. {option}" for i, option in enumerate(poll.options)]
     return [
-        TextBlock(text=t("polls.card.voters", count=tally.voters), weight="Bolder", wrap=True, spacing="Medium"),
+        TextBlock(
+            text=t("polls.card.voters", count=tally.voters), weight="Bolder", wrap=True, spacing="Medium"
+        ),
         HorizontalBarChart(
             title=poll.question[:80],
-            data=[HorizontalBarChartDataValue(x=label, y=count) for label, count in zip(labels, tally.counts, strict=True)],
+            data=[
+                HorizontalBarChartDataValue(x=label, y=count)
+                for label, count in zip(labels, tally.counts, strict=True)
+            ],
         ),
-        FactSet(facts=[Fact(title=label, value=str(count)) for label, count in zip(labels, tally.counts, strict=True)]),
+        FactSet(
+            facts=[
+                Fact(title=label, value=str(count)) for label, count in zip(labels, tally.counts, strict=True)
+            ]
+        ),
     ]
 
 
@@ -170,13 +213,18 @@ def poll_card(t: Translator, view: PollView) -> AdaptiveCard:
     if view.notice:
         body.append(TextBlock(text=view.notice, wrap=True, weight="Bolder"))
     if is_open:
-        body.append(ChoiceSetInput(
-            id="choice", style="expanded", is_multi_select=poll.multiple, is_required=True,
-            label=t("polls.card.choose_many" if poll.multiple else "polls.card.choose_one"),
-            error_message=t("polls.error.no_choice"),
-            value=",".join(str(i) for i in sorted(view.mine)) or None,
-            choices=[Choice(title=option, value=str(i)) for i, option in enumerate(poll.options)],
-        ))
+        body.append(
+            ChoiceSetInput(
+                id="choice",
+                style="expanded",
+                is_multi_select=poll.multiple,
+                is_required=True,
+                label=t("polls.card.choose_many" if poll.multiple else "polls.card.choose_one"),
+                error_message=t("polls.error.no_choice"),
+                value=",".join(str(i) for i in sorted(view.mine)) or None,
+                choices=[Choice(title=option, value=str(i)) for i, option in enumerate(poll.options)],
+            )
+        )
     elif view.mine:
         chosen = ", ".join(poll.options[i] for i in sorted(view.mine) if i < len(poll.options))
         body.append(TextBlock(text=t("polls.card.your_answer", answer=chosen), wrap=True))
@@ -187,11 +235,17 @@ def poll_card(t: Translator, view: PollView) -> AdaptiveCard:
     ref = {"poll": poll.id}
     actions: list[ExecuteAction] = []
     if is_open:
-        actions.append(ExecuteAction(title=t("polls.card.vote"), verb=VOTE, data=ref, associated_inputs="auto"))
+        actions.append(
+            ExecuteAction(title=t("polls.card.vote"), verb=VOTE, data=ref, associated_inputs="auto")
+        )
     if view.viewer is None:
-        actions.append(ExecuteAction(title=t("polls.card.show_mine"), verb=REFRESH, data=ref, associated_inputs="none"))
+        actions.append(
+            ExecuteAction(title=t("polls.card.show_mine"), verb=REFRESH, data=ref, associated_inputs="none")
+        )
     elif view.viewer == poll.author and is_open:
-        actions.append(ExecuteAction(title=t("polls.card.close"), verb=CLOSE, data=ref, associated_inputs="none"))
+        actions.append(
+            ExecuteAction(title=t("polls.card.close"), verb=CLOSE, data=ref, associated_inputs="none")
+        )
     extra: dict[str, Any] = {}
     if poll.per_user_refresh:
         extra["refresh"] = RefreshDefinition(

@@ -70,15 +70,17 @@ class PollDraft:
                 raise ValueError("closes_at must be timezone-aware")
             if self.closes_at <= now:
                 raise Invalid("polls.error.closes_in_past")
-        return PollDraft(question, options, self.multiple, self.anonymous, self.results, self.kind, self.closes_at)
+        return PollDraft(
+            question, options, self.multiple, self.anonymous, self.results, self.kind, self.closes_at
+        )
 
 
 @dataclass(frozen=True)
 class Poll:
     """A posted poll. `channel_id` is the Teams channel (`19:...`) it lives in; `conversation_id` and
-    `activity_id` name the shared card message, written in `lang`; `audience` holds the member ids (`29:...`) whose cards refresh
-    per user, empty when the channel has more than `MAX_REFRESH_AUDIENCE` members (then the shared card is
-    updated instead)."""
+    `activity_id` name the shared card message, written in `lang`; `audience` holds the member ids
+    (`29:...`) whose cards refresh per user, empty when the channel has more than `MAX_REFRESH_AUDIENCE`
+    members (then the shared card is updated instead)."""
 
     id: str
     channel_id: str
@@ -118,17 +120,33 @@ class Poll:
 
 
 def new_poll(
-    draft: PollDraft, *, channel_id: str, author: str, now: datetime, network: str | None = None,
-    audience: Sequence[str] = (), lang: str = "fi",
+    draft: PollDraft,
+    *,
+    channel_id: str,
+    author: str,
+    now: datetime,
+    network: str | None = None,
+    audience: Sequence[str] = (),
+    lang: str = "fi",
 ) -> Poll:
     """A poll from a validated draft, with a fresh unguessable id. A theme poll needs a network."""
     if draft.kind == PollKind.THEME and not network:
         raise Invalid("polls.error.theme_needs_network")
     audience = tuple(audience) if len(audience) <= MAX_REFRESH_AUDIENCE else ()
     return Poll(
-        id=secrets.token_urlsafe(12), channel_id=channel_id, author=author, question=draft.question,
-        options=draft.options, multiple=draft.multiple, anonymous=draft.anonymous, results=draft.results,
-        kind=draft.kind, created_at=now, network=network, closes_at=draft.closes_at, audience=audience,
+        id=secrets.token_urlsafe(12),
+        channel_id=channel_id,
+        author=author,
+        question=draft.question,
+        options=draft.options,
+        multiple=draft.multiple,
+        anonymous=draft.anonymous,
+        results=draft.results,
+        kind=draft.kind,
+        created_at=now,
+        network=network,
+        closes_at=draft.closes_at,
+        audience=audience,
         lang=lang,
     )
 
@@ -159,7 +177,7 @@ def tally_of(option_count: int, ballots: Iterable[tuple[frozenset[int], int]]) -
 
 
 def voter_key(secret: bytes, poll: Poll, user: str) -> str:
-    """Who a ballot belongs to: the user id in a named poll, a keyed hash of poll and user in an anonymous one.
+    """Who a ballot belongs to: the user id in a named poll, a keyed hash of poll and user in an anonymous.
 
     The hash differs per poll, so anonymous ballots cannot be joined across polls either.
     """
@@ -225,7 +243,7 @@ class PollStore(Protocol):
 
     async def cast_vote(self, poll_id: str, voter: str, choices: frozenset[int], now: datetime) -> Tally:
         """Replace the voter's ballot atomically and return the tally with it; `NotFound` for no poll,
-        `Conflict` once voting has ended (checked under a lock on the poll, so no vote lands after the close)."""
+        `Conflict` once voting has ended (checked under a lock on the poll: no vote lands after the close)."""
         ...
 
     async def ballot_of(self, poll_id: str, voter: str) -> frozenset[int]:

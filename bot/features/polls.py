@@ -1,4 +1,4 @@
-"""`kysely` / `poll`: facilitators and the coordinator post polls in network channels; members vote on the card.
+"""`kysely` / `poll`: facilitators and the coordinator post polls in network channels; members vote on it.
 
 - `@Vertaisbotti kysely` in a channel answers with the "new poll" form; `kysely Question? | A | B` posts a
   named single-choice poll at once.
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -27,15 +28,35 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.router import Router
 from bot.turn import Turn, card_activity
-from cards.polls import CLOSE, CREATE, REFRESH, VOTE, PollView, new_poll_card, parse_new_poll, parse_poll_command
-from cards.polls import poll_card, poll_posted_card
+from cards.polls import (
+    CLOSE,
+    CREATE,
+    REFRESH,
+    VOTE,
+    PollView,
+    new_poll_card,
+    parse_new_poll,
+    parse_poll_command,
+    poll_card,
+    poll_posted_card,
+)
 from core.errors import Invalid, NotAllowed
-from core.polls import MAX_REFRESH_AUDIENCE, Poll, PollDraft, PollKind, new_poll, parse_choices, require_open
-from core.polls import require_poll, voter_key
+from core.polls import (
+    MAX_REFRESH_AUDIENCE,
+    Poll,
+    PollDraft,
+    PollKind,
+    new_poll,
+    parse_choices,
+    require_open,
+    require_poll,
+    voter_key,
+)
 
 log = logging.getLogger(__name__)
 
 UPDATE_INTERVAL_S = 1.0
+CLOSE_WAIT_S = 5.0
 SECRET_FILE = "poll-secret"
 _SECRET, _UPDATES = "polls.secret", "polls.updates"
 
@@ -58,13 +79,15 @@ def _read_or_create_secret(path: Path) -> bytes:
 async def _secret(turn: Turn) -> bytes:
     extras = turn.services.extras
     if _SECRET not in extras:
-        extras[_SECRET] = await asyncio.to_thread(_read_or_create_secret, turn.services.settings.var_dir / SECRET_FILE)
+        extras[_SECRET] = await asyncio.to_thread(
+            _read_or_create_secret, turn.services.settings.var_dir / SECRET_FILE
+        )
     return extras[_SECRET]
 
 
 class SharedCards:
     """Coalesces updates of shared poll cards: the first change is sent at once, later ones at most once per
-    `interval` per poll, always showing the newest counts (Teams allows about 7 messages a second per thread)."""
+    `interval` per poll, always showing the newest counts (Teams allows ~7 messages a second a thread)."""
 
     def __init__(self, interval: float = UPDATE_INTERVAL_S) -> None:
         self.interval = interval
@@ -83,21 +106,21 @@ class SharedCards:
                 self._dirty.discard(poll_id)
                 try:
                     await send()
-                except Exception as error:  # the next change tries again; the voter's own card is already right
+                except Exception as error:  # the next change retries; the voter's own card is right already
                     log.warning("could not update the shared card of poll %s: %s", poll_id, error)
-                try:  # wait out the interval, but wake at once to send the last change when the service stops
+                # Wait out the interval, but wake at once to send the last change when the service stops.
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closing.wait(), self.interval)
-                except TimeoutError:
-                    pass
         finally:
             self._tasks.pop(poll_id, None)
 
-    async def aclose(self, timeout: float = 5.0) -> None:
-        """Send the pending changes and stop; called before the store and the HTTP session close."""
+    async def aclose(self) -> None:
+        """Send the pending changes (waiting at most `CLOSE_WAIT_S`) and stop; runs before the store and the
+        HTTP session close."""
         self._closing.set()
         tasks = list(self._tasks.values())
         if tasks:
-            _done, pending = await asyncio.wait(tasks, timeout=timeout)
+            _done, pending = await asyncio.wait(tasks, timeout=CLOSE_WAIT_S)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -133,7 +156,7 @@ async def _network_of(turn: Turn, channel_id: str) -> Any | None:
 
 
 async def _posting_place(turn: Turn) -> tuple[str, Any | None]:
-    """(channel, network) when this user may post a poll here: the coordinator, or the network's facilitator."""
+    """(channel, network) when this user may post a poll here: coordinator or network facilitator."""
     channel_id = channel_of(turn)
     if channel_id is None:
         raise Invalid("polls.error.channel_only")
@@ -180,14 +203,25 @@ async def _post(turn: Turn, draft: PollDraft) -> Poll:
     if draft.kind == PollKind.THEME and network_key is None:
         raise Invalid("polls.error.theme_needs_network")
     poll = new_poll(
-        draft, channel_id=channel_id, author=_user(turn), now=moment, network=network_key,
-        audience=await _audience(turn), lang=turn.t.locale,
+        draft,
+        channel_id=channel_id,
+        author=_user(turn),
+        now=moment,
+        network=network_key,
+        audience=await _audience(turn),
+        lang=turn.t.locale,
     )
     await turn.services.store.create_poll(poll)
     activity_id = await turn.send_card(poll_card(turn.t, PollView(poll, moment)))
     if activity_id and turn.activity.conversation:
         await turn.services.store.set_poll_message(poll.id, turn.activity.conversation.id, activity_id)
-    log.info("poll %s posted in %s (%d options, refresh=%s)", poll.id, channel_id, len(poll.options), bool(poll.audience))
+    log.info(
+        "poll %s posted in %s (%d options, refresh=%s)",
+        poll.id,
+        channel_id,
+        len(poll.options),
+        bool(poll.audience),
+    )
     return poll
 
 
@@ -232,7 +266,9 @@ def _schedule_shared_update(turn: Turn, poll: Poll) -> None:
         if fresh is None:
             return
         tally = await store.tally(poll.id) if fresh.results_visible_to(None) else None
-        activity: Activity = card_activity(poll_card(catalogs.for_locale(fresh.lang), PollView(fresh, moment, tally)))
+        activity: Activity = card_activity(
+            poll_card(catalogs.for_locale(fresh.lang), PollView(fresh, moment, tally))
+        )
         activity.type, activity.id = ActivityTypes.message, activity_id
         await client.conversations.update_activity(conversation_id, activity_id, activity)
 
@@ -245,7 +281,9 @@ async def vote(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     require_open(poll, moment)
     choices = parse_choices(poll, data.get("choice"))
     user = _user(turn)
-    tally = await turn.services.store.cast_vote(poll.id, voter_key(await _secret(turn), poll, user), choices, moment)
+    tally = await turn.services.store.cast_vote(
+        poll.id, voter_key(await _secret(turn), poll, user), choices, moment
+    )
     if not poll.per_user_refresh and poll.results_visible_to(None):
         _schedule_shared_update(turn, poll)
     shown = tally if poll.results_visible_to(user) else None
@@ -273,4 +311,3 @@ def register(router: Router) -> None:
     router.action(VOTE, vote)
     router.action(REFRESH, refresh)
     router.action(CLOSE, close)
-

@@ -1,8 +1,8 @@
 """Vote throughput: Action.Execute invokes from 250 distinct voters on one poll, beside the stock echo bot.
 
-The stock CloudAdapter echo bot answers personal messages (its turn rate is the baseline); Vertaisbotti answers
-`poll.vote` invokes in a channel with each voter's own card, on SQLite, while the shared card is updated in
-the background. Both send to the same connector double and are driven by the same load generator.
+The stock CloudAdapter echo bot answers personal messages (its turn rate is the baseline); Vertaisbotti
+answers `poll.vote` invokes in a channel with each voter's own card, on SQLite, while the shared card is
+updated in the background. Both send to the same connector double and are driven by the same load generator.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ def _rows(name: str, result: LoadResult, unit: str) -> list[BenchRow]:
 
 
 async def _post_poll(url: str, connector: ConnectorDouble) -> str:
-    create = action(connector.url, "poll.create", form("Mikä teema seuraavaksi?", OPTIONS, anonymous="true"), MAIJA)
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url, json=create) as response:
-            body = await response.json()
+    create = action(
+        connector.url, "poll.create", form("Mikä teema seuraavaksi?", OPTIONS, anonymous="true"), MAIJA
+    )
+    async with aiohttp.ClientSession() as session, session.post(url, json=create) as response:
+        body = await response.json()
     if body.get("type") != "application/vnd.microsoft.card.adaptive":
         raise RuntimeError(f"the bench poll was not posted: {body}")
     return poll_id_of((await connector.wait_for(1))[0].card)
@@ -51,12 +52,17 @@ async def run() -> list[BenchRow]:
             stock = await drive(
                 echo.url + "/api/messages",
                 lambda i: a.personal_message(connector.url, "hei", id=f"bench-echo-{i}"),
-                seconds=SECONDS, concurrency=CONCURRENCY,
+                seconds=SECONDS,
+                concurrency=CONCURRENCY,
             )
         rows += _rows("(a) stock CloudAdapter echo", stock, "turns")
         connector.sent.clear()
         with tempfile.TemporaryDirectory() as tmp:
-            env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}", "VAR_DIR": tmp, "COORDINATORS": MAIJA.aad}
+            env = {
+                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
+                "VAR_DIR": tmp,
+                "COORDINATORS": MAIJA.aad,
+            }
             async with server(["bot"], env) as ours:
                 url = ours.url + "/api/messages"
                 poll = await _post_poll(url, connector)
@@ -70,6 +76,14 @@ async def run() -> list[BenchRow]:
                 shared_updates = sum(1 for sent in connector.sent if sent.method == "PUT")
         rows += _rows("(b) Vertaisbotti poll.vote invokes, 250 voters", result, "votes")
     ratio = result.rate / stock.rate if stock.rate else 0.0
-    rows.append(BenchRow("votes", "ratio b/a (invokes/s vs echo turns/s)", f"{ratio:.2f}x", f">= {GOAL:.1f}x", ratio >= GOAL))
+    rows.append(
+        BenchRow(
+            "votes",
+            "ratio b/a (invokes/s vs echo turns/s)",
+            f"{ratio:.2f}x",
+            f">= {GOAL:.1f}x",
+            ratio >= GOAL,
+        )
+    )
     rows.append(BenchRow("votes", "(b) shared card updates sent (coalesced, <= 1/s)", f"{shared_updates}"))
     return rows

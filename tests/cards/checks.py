@@ -15,16 +15,44 @@ MAX_ACTIVITY_BYTES = 80 * 1024
 MAX_REFRESH_USERS = 60
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
-ELEMENTS = frozenset({
-    "TextBlock", "Image", "RichTextBlock", "Container", "ColumnSet", "Column", "FactSet", "ImageSet",
-    "ActionSet", "Table", "TableRow", "TableCell", "TextRun",
-    "Input.Text", "Input.Number", "Input.Date", "Input.Time", "Input.Toggle", "Input.ChoiceSet",
-})
-TEAMS_CHARTS = frozenset({
-    "Chart.Donut", "Chart.Pie", "Chart.Gauge", "Chart.Line", "Chart.VerticalBar", "Chart.VerticalBar.Grouped",
-    "Chart.HorizontalBar", "Chart.HorizontalBar.Stacked",
-})
-ACTIONS = frozenset({"Action.OpenUrl", "Action.Submit", "Action.ShowCard", "Action.ToggleVisibility", "Action.Execute"})
+ELEMENTS = frozenset(
+    {
+        "TextBlock",
+        "Image",
+        "RichTextBlock",
+        "Container",
+        "ColumnSet",
+        "Column",
+        "FactSet",
+        "ImageSet",
+        "ActionSet",
+        "Table",
+        "TableRow",
+        "TableCell",
+        "TextRun",
+        "Input.Text",
+        "Input.Number",
+        "Input.Date",
+        "Input.Time",
+        "Input.Toggle",
+        "Input.ChoiceSet",
+    }
+)
+TEAMS_CHARTS = frozenset(
+    {
+        "Chart.Donut",
+        "Chart.Pie",
+        "Chart.Gauge",
+        "Chart.Line",
+        "Chart.VerticalBar",
+        "Chart.VerticalBar.Grouped",
+        "Chart.HorizontalBar",
+        "Chart.HorizontalBar.Stacked",
+    }
+)
+ACTIONS = frozenset(
+    {"Action.OpenUrl", "Action.Submit", "Action.ShowCard", "Action.ToggleVisibility", "Action.Execute"}
+)
 # Keys whose values are not card structure (Teams-specific properties, data sent back to the bot).
 OPAQUE_KEYS = frozenset({"msteams", "data", "metadata"})
 
@@ -41,7 +69,9 @@ def _check_card(card: dict[str, Any], path: str) -> None:
     assert card.get("type") == "AdaptiveCard", f"{path}: not an AdaptiveCard: {card.get('type')!r}"
     if "version" in card or path == "card":
         version = _version(card.get("version"))
-        assert version <= MAX_VERSION, f"{path}: version {card.get('version')} is newer than Teams renders (1.5)"
+        assert version <= MAX_VERSION, (
+            f"{path}: version {card.get('version')} is newer than Teams renders (1.5)"
+        )
     refresh = card.get("refresh")
     if refresh is not None:
         action = refresh.get("action") or {}
@@ -49,7 +79,8 @@ def _check_card(card: dict[str, Any], path: str) -> None:
         users = refresh.get("userIds")
         if users is not None:
             assert isinstance(users, list) and 0 < len(users) <= MAX_REFRESH_USERS, (
-                f"{path}.refresh.userIds: 1-{MAX_REFRESH_USERS} ids, got {len(users) if isinstance(users, list) else users!r}"
+                f"{path}.refresh.userIds: 1-{MAX_REFRESH_USERS} ids, got "
+                f"{len(users) if isinstance(users, list) else users!r}"
             )
 
 
@@ -65,7 +96,9 @@ def _walk(node: Any, path: str, ids: set[str]) -> None:
         if kind == "AdaptiveCard":
             _check_card(node, path)
         else:
-            assert kind in ELEMENTS | TEAMS_CHARTS | ACTIONS, f"{path}: {kind!r} is not rendered by Teams at 1.5"
+            assert kind in ELEMENTS | TEAMS_CHARTS | ACTIONS, (
+                f"{path}: {kind!r} is not rendered by Teams at 1.5"
+            )
         if kind.startswith("Input."):
             assert node.get("id"), f"{path}: {kind} needs an id"
             assert node["id"] not in ids, f"{path}: input id {node['id']!r} used twice"
@@ -94,4 +127,6 @@ def assert_teams_card(card_json: dict[str, Any]) -> None:
     _check_card(card_json, "card")
     _walk(card_json, "card", set())
     size = activity_bytes(card_json)
-    assert size < MAX_ACTIVITY_BYTES, f"the activity carrying this card is {size} bytes (budget {MAX_ACTIVITY_BYTES})"
+    assert size < MAX_ACTIVITY_BYTES, (
+        f"the activity carrying this card is {size} bytes (budget {MAX_ACTIVITY_BYTES})"
+    )

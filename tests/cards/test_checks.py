@@ -23,15 +23,34 @@ def test_a_plain_card_passes() -> None:
         (base(version="1.6"), "newer than Teams renders"),
         ({**base(), "version": None}, "version must be a string"),
         (base(body=[{"type": "Container", "items": [{"type": "Carousel", "pages": []}]}]), "'Carousel'"),
-        (base(actions=[{"type": "Action.ShowCard", "card": {"type": "AdaptiveCard", "version": "1.6", "body": []}}]),
-         "newer than Teams renders"),
+        (
+            base(
+                actions=[
+                    {
+                        "type": "Action.ShowCard",
+                        "card": {"type": "AdaptiveCard", "version": "1.6", "body": []},
+                    }
+                ]
+            ),
+            "newer than Teams renders",
+        ),
         (base(actions=[{"type": "Action.Popover", "title": "x"}]), "'Action.Popover'"),
         (base(actions=[{"type": "Action.Execute", "title": "x"}]), "needs a verb"),
         (base(body=[{"type": "Input.Text"}]), "needs an id"),
-        (base(body=[{"type": "Input.Text", "id": "a"}, {"type": "Input.Toggle", "id": "a", "title": "t"}]), "used twice"),
+        (
+            base(body=[{"type": "Input.Text", "id": "a"}, {"type": "Input.Toggle", "id": "a", "title": "t"}]),
+            "used twice",
+        ),
         (base(refresh={"action": {"type": "Action.Submit"}}), "must be Action.Execute"),
-        (base(refresh={"action": {"type": "Action.Execute", "verb": "r"}, "userIds": [f"29:{i}" for i in range(61)]}),
-         "userIds"),
+        (
+            base(
+                refresh={
+                    "action": {"type": "Action.Execute", "verb": "r"},
+                    "userIds": [f"29:{i}" for i in range(61)],
+                }
+            ),
+            "userIds",
+        ),
         (base(body=[{"type": "TextBlock", "text": "x" * 90_000}]), "budget"),
     ],
 )

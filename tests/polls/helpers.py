@@ -17,11 +17,22 @@ def channel_conversation(channel: str) -> dict[str, Any]:
     return {"conversationType": "channel", "isGroup": True, "id": f"{channel};messageid=1700000000000"}
 
 
-def action(url: str, verb: str, data: dict[str, Any], user: User = MAIJA, channel: str = HR_CHANNEL,
-           locale: str | None = None) -> dict[str, Any]:
+def action(
+    url: str,
+    verb: str,
+    data: dict[str, Any],
+    user: User = MAIJA,
+    channel: str = HR_CHANNEL,
+    locale: str | None = None,
+) -> dict[str, Any]:
     return a.card_action(
-        url, verb, data, user, conversation=channel_conversation(channel),
-        channel_data=a.team_channel_data(channel, "HR"), locale=locale,
+        url,
+        verb,
+        data,
+        user,
+        conversation=channel_conversation(channel),
+        channel_data=a.team_channel_data(channel, "HR"),
+        locale=locale,
     )
 
 

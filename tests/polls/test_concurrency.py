@@ -14,13 +14,22 @@ from tests.polls.helpers import action, facts, form, invoke, poll_id_of
 MEMBERS = [User(f"member{i}", f"Jäsen {i}", f"jasen{i}@omnia.fi") for i in range(250)]
 
 
-async def test_250_members_vote_at_once(tmp_path: Path, database_url: str, connector: ConnectorDouble) -> None:
+async def test_250_members_vote_at_once(
+    tmp_path: Path, database_url: str, connector: ConnectorDouble
+) -> None:
     async with running_bot(make_settings(tmp_path, DATABASE_URL=database_url)) as bot:
-        await invoke(bot, action(connector.url, "poll.create", form("Teema?", ["A", "B", "C", "D"], anonymous="true"), MAIJA))
+        await invoke(
+            bot,
+            action(
+                connector.url, "poll.create", form("Teema?", ["A", "B", "C", "D"], anonymous="true"), MAIJA
+            ),
+        )
         poll = poll_id_of((await connector.wait_for(1))[0].card)
 
         async def vote(i: int, member: User, choice: int) -> dict:
-            return await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": str(choice)}, member))
+            return await invoke(
+                bot, action(connector.url, "poll.vote", {"poll": poll, "choice": str(choice)}, member)
+            )
 
         first = await asyncio.gather(*(vote(i, m, i % 4) for i, m in enumerate(MEMBERS)))
         assert all(body["type"] == "application/vnd.microsoft.card.adaptive" for body in first)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,6 @@ from sqlalchemy import text
 
 from bot.app import SERVICES
 from bot.features.polls import SharedCards
-from core.polls import Poll
 from tests.cards.checks import assert_teams_card
 from tests.harness import activities as a
 from tests.harness.activities import LIISA, MAIJA, MATTI
@@ -31,7 +29,10 @@ from tests.polls.helpers import (
     texts,
 )
 
-LANGS = [("fi-FI", "Kysely ”Teema?” on julkaistu kanavalle.", "Vastaajia: 1"), ("en-US", "The poll \"Teema?\" is posted in the channel.", "Responses: 1")]
+LANGS = [
+    ("fi-FI", "Kysely ”Teema?” on julkaistu kanavalle.", "Vastaajia: 1"),
+    ("en-US", 'The poll "Teema?" is posted in the channel.', "Responses: 1"),
+]
 
 
 @pytest.fixture
@@ -61,13 +62,17 @@ async def post_poll(bot: RunningBot, connector: ConnectorDouble, locale: str = "
 async def test_coordinator_posts_a_poll_and_members_vote(
     bot: RunningBot, connector: ConnectorDouble, locale: str, posted: str, voters: str
 ) -> None:
-    body = await invoke(bot, action(connector.url, "poll.create", form("Teema?", ["A", "B", "C"]), MAIJA, locale=locale))
+    body = await invoke(
+        bot, action(connector.url, "poll.create", form("Teema?", ["A", "B", "C"]), MAIJA, locale=locale)
+    )
     assert posted in texts(body["value"])
     [sent] = await connector.wait_for(1)
     assert sent.conversation_id == f"{HR_CHANNEL};messageid=1700000000000"
     poll = poll_id_of(sent.card)
 
-    body = await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, LIISA, locale=locale))
+    body = await invoke(
+        bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, LIISA, locale=locale)
+    )
     card = body["value"]
     assert choice_value(card) == "1"
     assert voters in texts(card)
@@ -111,11 +116,13 @@ async def test_a_vote_for_an_option_not_in_the_poll_is_refused(
     body = await invoke(bot, action(connector.url, "poll.vote", data, LIISA, locale=locale))
     assert error_message(body) == message
     ok = await invoke(bot, action(connector.url, "poll.refresh", {"poll": poll}, LIISA))
-    assert "0" == facts(ok["value"])["1. Arviointi"]
+    assert facts(ok["value"])["1. Arviointi"] == "0"
 
 
 @pytest.mark.parametrize("poll", ["no-such-poll", "", None, 42])
-async def test_a_vote_on_an_unknown_poll_is_refused(bot: RunningBot, connector: ConnectorDouble, poll: object) -> None:
+async def test_a_vote_on_an_unknown_poll_is_refused(
+    bot: RunningBot, connector: ConnectorDouble, poll: object
+) -> None:
     body = await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
     assert error_message(body) == "Kyselyä ei löydy tältä kanavalta."
 
@@ -147,7 +154,9 @@ async def test_a_closed_poll_takes_no_votes(bot: RunningBot, connector: Connecto
     assert put and "Kysely on suljettu" in texts(put[-1].card)
 
 
-async def test_the_closing_time_is_enforced_by_the_server(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_the_closing_time_is_enforced_by_the_server(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     poll_id = await post_poll(bot, connector, closes_date="2999-01-01", closes_time="12:00")
     store = bot.app[SERVICES].store
     poll = await store.get_poll(poll_id)
@@ -156,7 +165,9 @@ async def test_the_closing_time_is_enforced_by_the_server(bot: RunningBot, conne
     past = datetime.now(UTC) - timedelta(minutes=1)
     async with store.engine.begin() as conn:
         await conn.execute(text("UPDATE polls SET closes_at = :t WHERE id = :id"), {"t": past, "id": poll_id})
-    body = await invoke(bot, action(connector.url, "poll.vote", {"poll": poll_id, "choice": "0"}, LIISA, locale="en-US"))
+    body = await invoke(
+        bot, action(connector.url, "poll.vote", {"poll": poll_id, "choice": "0"}, LIISA, locale="en-US")
+    )
     assert error_message(body) == "The poll is closed, so no more answers are taken."
     assert (await store.tally(poll_id)).voters == 0
 
@@ -164,7 +175,10 @@ async def test_the_closing_time_is_enforced_by_the_server(bot: RunningBot, conne
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"closes_date": "2000-01-01", "closes_time": "10:00"}, "Sulkeutumisajan pitää olla tulevaisuudessa."),
+        (
+            {"closes_date": "2000-01-01", "closes_time": "10:00"},
+            "Sulkeutumisajan pitää olla tulevaisuudessa.",
+        ),
         ({"closes_date": "huomenna"}, "En ymmärtänyt sulkeutumisaikaa. Valitse päivä ja kellonaika."),
         ({"closes_time": "12:00"}, "En ymmärtänyt sulkeutumisaikaa. Valitse päivä ja kellonaika."),
         ({"results": "nobody"}, "Kortin tiedot"),
@@ -196,9 +210,14 @@ async def test_options_must_be_two_to_ten_distinct(
     assert error_message(body) == message
 
 
-async def test_only_facilitators_and_the_coordinator_post_polls(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_only_facilitators_and_the_coordinator_post_polls(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     body = await invoke(bot, action(connector.url, "poll.create", form("Q?", ["A", "B"]), LIISA))
-    assert error_message(body) == "Kyselyn voivat julkaista vain verkoston fasilitaattori ja hankkeen koordinaattori."
+    assert (
+        error_message(body)
+        == "Kyselyn voivat julkaista vain verkoston fasilitaattori ja hankkeen koordinaattori."
+    )
     await bot.post(a.channel_message(connector.url, "kysely", LIISA, channel_id=HR_CHANNEL))
     await bot.post(a.channel_message(connector.url, "poll Q? | A | B", MATTI, channel_id=HR_CHANNEL))
     sent = await connector.wait_for(2)
@@ -213,16 +232,30 @@ async def test_polls_are_posted_in_channels_only(bot: RunningBot, connector: Con
     assert "Julkaise kysely verkoston kanavalla" in sent.text
 
 
-async def test_the_command_shows_the_form_or_posts_at_once(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_the_command_shows_the_form_or_posts_at_once(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     await bot.post(a.channel_message(connector.url, "kysely", MAIJA, channel_id=HR_CHANNEL))
     [formcard] = await connector.wait_for(1)
     assert_teams_card(formcard.card)
     assert "Uusi kysely" in texts(formcard.card)
-    assert {e.get("id") for e in formcard.card["body"]} >= {"question", "options", "multiple", "anonymous", "results"}
-    await bot.post(a.channel_message(connector.url, "poll Coffee or tea? | Coffee | Tea", MATTI, channel_id=HR_CHANNEL,
-                                     locale="en-US"))
-    await bot.post(a.channel_message(connector.url, "poll Coffee or tea? | Coffee | Tea", MAIJA, channel_id=HR_CHANNEL,
-                                     locale="en-US"))
+    assert {e.get("id") for e in formcard.card["body"]} >= {
+        "question",
+        "options",
+        "multiple",
+        "anonymous",
+        "results",
+    }
+    await bot.post(
+        a.channel_message(
+            connector.url, "poll Coffee or tea? | Coffee | Tea", MATTI, channel_id=HR_CHANNEL, locale="en-US"
+        )
+    )
+    await bot.post(
+        a.channel_message(
+            connector.url, "poll Coffee or tea? | Coffee | Tea", MAIJA, channel_id=HR_CHANNEL, locale="en-US"
+        )
+    )
     sent = await connector.wait_for(3)
     poll = await bot.app[SERVICES].store.get_poll(poll_id_of(sent[2].card))
     assert poll.options == ("Coffee", "Tea") and poll.lang == "en" and not poll.multiple
@@ -238,7 +271,9 @@ async def test_results_for_the_author_only(bot: RunningBot, connector: Connector
     assert not [s for s in await connector.settle(0.2) if s.method == "PUT"]  # nothing to show the channel
 
 
-async def test_anonymous_votes_store_no_link_to_the_person(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_anonymous_votes_store_no_link_to_the_person(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     poll = await post_poll(bot, connector, anonymous="true")
     await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
     await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, LIISA))
@@ -267,14 +302,21 @@ async def test_small_audiences_get_per_user_refresh(tmp_path: Path, connector: C
         await post_poll(bot, connector)
         card = connector.sent[-1].card
         assert card["refresh"]["userIds"] == [MAIJA.id, MATTI.id, LIISA.id]
-        assert card["refresh"]["action"] == {"type": "Action.Execute", "verb": "poll.refresh",
-                                             "data": {"poll": poll_id_of(card)}}
+        assert card["refresh"]["action"] == {
+            "type": "Action.Execute",
+            "verb": "poll.refresh",
+            "data": {"poll": poll_id_of(card)},
+        }
         before = len(connector.sent)
-        await invoke(bot, action(connector.url, "poll.vote", {"poll": poll_id_of(card), "choice": "0"}, LIISA))
+        await invoke(
+            bot, action(connector.url, "poll.vote", {"poll": poll_id_of(card), "choice": "0"}, LIISA)
+        )
         assert [s for s in await connector.settle(0.3)][before:] == []  # each member's view refreshes itself
 
 
-async def test_large_audiences_get_the_shared_card_updated(tmp_path: Path, connector: ConnectorDouble) -> None:
+async def test_large_audiences_get_the_shared_card_updated(
+    tmp_path: Path, connector: ConnectorDouble
+) -> None:
     connector.members = [{"id": f"29:m{i}", "name": f"M {i}", "aadObjectId": f"aad-m{i}"} for i in range(61)]
     connector.page_size = 25
     async with running_bot(make_settings(tmp_path)) as bot:
@@ -305,15 +347,19 @@ async def test_a_theme_vote_in_a_network_channel(bot: RunningBot, connector: Con
     store = bot.app[SERVICES].store
     if not hasattr(store, "save_network"):
         pytest.skip("the networks catalogue is not in the store yet")
-    from core.networks import Network, NetworkStatus
+    from core.networks import LaunchStep, Network, NetworkStatus
 
-    from core.networks import LaunchStep
-
-    await store.save_network(Network("hr-kehittajat", "HR-kehittäjäverkosto", "HR developers", "Tarkoitus", "Purpose"))
-    await store.record_launch("hr-kehittajat", LaunchStep.DONE, channel_id=HR_CHANNEL, status=NetworkStatus.ACTIVE)
+    await store.save_network(
+        Network("hr-kehittajat", "HR-kehittäjäverkosto", "HR developers", "Tarkoitus", "Purpose")
+    )
+    await store.record_launch(
+        "hr-kehittajat", LaunchStep.DONE, channel_id=HR_CHANNEL, status=NetworkStatus.ACTIVE
+    )
     await store.set_facilitator("hr-kehittajat", LIISA.aad)
-    body = await invoke(bot, action(connector.url, "poll.create", form("Teemat?", ["Rekry", "Perehdytys"], kind="theme"),
-                                    LIISA))
+    body = await invoke(
+        bot,
+        action(connector.url, "poll.create", form("Teemat?", ["Rekry", "Perehdytys"], kind="theme"), LIISA),
+    )
     assert "Kysely" in texts(body["value"])
     [sent] = await connector.wait_for(1)
     poll_id = poll_id_of(sent.card)

@@ -93,8 +93,12 @@ async def test_250_members_voting_at_once_are_counted_exactly(store: SqlStore) -
     await store.create_poll(poll)
     voters = [f"aad-member-{i}" for i in range(250)]
     # Everyone votes at once, and everyone changes their mind at once: each must count once, as the latest.
-    await asyncio.gather(*(store.cast_vote(poll.id, v, frozenset({i % 5}), NOW) for i, v in enumerate(voters)))
-    await asyncio.gather(*(store.cast_vote(poll.id, v, frozenset({i % 3}), NOW) for i, v in enumerate(voters)))
+    await asyncio.gather(
+        *(store.cast_vote(poll.id, v, frozenset({i % 5}), NOW) for i, v in enumerate(voters))
+    )
+    await asyncio.gather(
+        *(store.cast_vote(poll.id, v, frozenset({i % 3}), NOW) for i, v in enumerate(voters))
+    )
     tally = await store.tally(poll.id)
     assert tally.voters == 250
     assert tally.counts == (84, 83, 83, 0, 0)
@@ -125,9 +129,15 @@ async def test_anonymous_ballots_hold_no_user_id(store: SqlStore) -> None:
 
 
 async def test_winning_themes_come_from_ended_theme_polls_of_the_network(store: SqlStore) -> None:
-    first = make_poll(kind=PollKind.THEME, network="hr-kehittajat", options=("Rekrytointi", "Perehdytys", "Työhyvinvointi"))
-    second = make_poll(kind=PollKind.THEME, network="hr-kehittajat", options=("Palkitseminen", "Mentorointi"),
-                       closes_at=NOW + timedelta(days=2))
+    first = make_poll(
+        kind=PollKind.THEME, network="hr-kehittajat", options=("Rekrytointi", "Perehdytys", "Työhyvinvointi")
+    )
+    second = make_poll(
+        kind=PollKind.THEME,
+        network="hr-kehittajat",
+        options=("Palkitseminen", "Mentorointi"),
+        closes_at=NOW + timedelta(days=2),
+    )
     running = make_poll(kind=PollKind.THEME, network="hr-kehittajat", options=("A", "B"))
     other = make_poll(kind=PollKind.THEME, network="pedagogiikka", options=("C", "D"))
     general = make_poll(network="hr-kehittajat", options=("E", "F"))

@@ -1,0 +1,197 @@
+"""Every card builder in `cards/`, with representative (and worst-case) data in Finnish and English, passes
+`assert_teams_card`: schema 1.5 elements only (plus Teams charts) and the activity under 80 KB."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from microsoft_teams.cards import AdaptiveCard
+
+import cards
+from bot.i18n import Catalogs, Translator
+from cards.base import to_json
+from tests.cards.checks import assert_teams_card
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
+Samples = Callable[[Translator], list[AdaptiveCard]]
+
+
+def _help(t: Translator) -> list[AdaptiveCard]:
+    from bot.commands import COMMANDS
+    from cards.help import CommandHelp, help_card
+
+    commands = [
+        CommandHelp(word=c.fi if t.locale == "fi" else c.en, description=t(c.description_key))
+        for c in COMMANDS
+    ]
+    return [help_card(t, commands), help_card(t, commands, unknown_text="x" * 500)]
+
+
+def _welcome(t: Translator) -> list[AdaptiveCard]:
+    from cards.welcome import welcome_card
+
+    return [welcome_card(t, "Vertaansa vailla")]
+
+
+def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
+    from cards.polls import PollView, new_poll_card, poll_card, poll_posted_card
+    from core.polls import (
+        MAX_OPTION,
+        MAX_OPTIONS,
+        MAX_QUESTION,
+        PollDraft,
+        PollKind,
+        Results,
+        Tally,
+        new_poll,
+    )
+
+    small = new_poll(
+        PollDraft("Mikä teema seuraavaan tapaamiseen?", ("Arviointi", "Hyvinvointi", "Digitaidot")).validated(
+            NOW
+        ),
+        channel_id="19:hr@thread.tacv2",
+        author="aad-maija",
+        now=NOW,
+        audience=[f"29:m{i}" for i in range(60)],
+    )
+    big = new_poll(
+        PollDraft(
+            "K" * MAX_QUESTION,
+            tuple(f"{i}" + "v" * (MAX_OPTION - 2) for i in range(MAX_OPTIONS)),
+            multiple=True,
+            anonymous=True,
+            results=Results.AUTHOR,
+            kind=PollKind.THEME,
+            closes_at=NOW + timedelta(days=3),
+        ).validated(NOW),
+        channel_id="19:hr@thread.tacv2",
+        author="aad-maija",
+        now=NOW,
+        network="hr-kehittajat",
+    )
+    full = Tally(tuple(range(MAX_OPTIONS)), 250)
+    return {
+        "new_poll_card": [
+            new_poll_card(t, theme_allowed=True),
+            new_poll_card(t, theme_allowed=False, error="x" * 200),
+        ],
+        "poll_card": [
+            poll_card(t, PollView(small, NOW)),
+            poll_card(
+                t,
+                PollView(small, NOW, Tally((1, 2, 0), 3), "aad-liisa", frozenset({1}), t("polls.card.voted")),
+            ),
+            poll_card(t, PollView(big, NOW, full, "aad-maija", frozenset(range(MAX_OPTIONS)))),
+            poll_card(t, PollView(big, NOW + timedelta(days=4), full, "aad-maija", frozenset({0, 9}))),
+            poll_card(t, PollView(big, NOW, None, "aad-liisa", frozenset({2}))),
+        ],
+        "poll_posted_card": [poll_posted_card(t, big)],
+    }
+
+
+def _networks_and_survey(t: Translator) -> dict[str, list[AdaptiveCard]]:
+    import asyncio
+
+    from cards import networks as n
+    from cards import survey as s
+    from core.networks import NetworkStatus
+    from core.survey import Answer, Survey, SurveyStatus, summarize
+    from store.networks import load_catalogue
+
+    catalogue = asyncio.run(load_catalogue(ROOT / "config" / "networks.yml"))
+    active = [c for c in catalogue if c.status == NetworkStatus.ACTIVE] or catalogue
+    first = catalogue[0]
+    orgs = [(f"org{i}", f"Koulutuskuntayhtymä {i}") for i in range(16)]
+    names = dict(orgs)
+    survey = Survey("s1", "team-aad", SurveyStatus.OPEN, "aad-maija", NOW)
+    answers = [
+        Answer(
+            "s1",
+            f"aad-{i}",
+            f"org{i % 16}",
+            existing="x" * 400,
+            needs=tuple(c.key for c in catalogue[: 1 + i % 4]),
+            proposal="Ehdotus " + "y" * 400,
+            join=i % 2 == 0,
+            present=i % 5 == 0,
+        )
+        for i in range(250)
+    ]
+    results = summarize(survey, answers, catalogue, {f"org{i}": 20 for i in range(16)})
+    answer = answers[0]
+    return {
+        "networks_card": [
+            n.networks_card(
+                t, catalogue, {"aad-maija": "Maija Meikäläinen"}, coordinator=True, mine={first.key}
+            ),
+            n.networks_card(t, active, {}, coordinator=False, mine=set()),
+        ],
+        "edit_card": [n.edit_card(t, None), n.edit_card(t, first, "maija@omnia.fi")],
+        "saved_card": [n.saved_card(t, first)],
+        "welcome_card@networks": [n.welcome_card(t, first, "maija@omnia.fi"), n.welcome_card(t, first)],
+        "invite_card": [n.invite_card(t, first)],
+        "joined_card": [n.joined_card(t, first, True), n.joined_card(t, first, False)],
+        "launched_card": [n.launched_card(t, first, 42)],
+        "launch_failed_card": [
+            n.launch_failed_card(t, first.name(t.locale), first.key, "channel", "error.unavailable")
+        ],
+        "announcement_card": [s.announcement_card(t, survey)],
+        "answer_card": [
+            s.answer_card(t, survey, catalogue, orgs),
+            s.answer_card(t, survey, catalogue, orgs, answer=answer, organization="org0", saved=True),
+        ],
+        "results_card": [s.results_card(t, results, names)],
+        "exported_card": [s.exported_card(t, "kartoitus.csv", "https://example.invalid/kartoitus.csv", 250)],
+    }
+
+
+def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
+    samples = {"help_card": _help(t), "welcome_card@welcome": _welcome(t), **_polls(t)}
+    if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
+        samples.update(_networks_and_survey(t))
+    return samples
+
+
+def builders() -> set[str]:
+    """Every public function in `cards/` that returns an AdaptiveCard (`name@module` where names repeat)."""
+    found: list[tuple[str, str]] = []
+    for info in pkgutil.iter_modules(cards.__path__):
+        module = importlib.import_module(f"cards.{info.name}")
+        for name, value in vars(module).items():
+            if not inspect.isfunction(value) or value.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            if (
+                inspect.signature(value).return_annotation in ("AdaptiveCard", AdaptiveCard)
+                and name != "card"
+            ):
+                found.append((name, info.name))
+    names = [name for name, _ in found]
+    return {name if names.count(name) == 1 else f"{name}@{module}" for name, module in found}
+
+
+@pytest.fixture(scope="module")
+def catalogs() -> Catalogs:
+    return Catalogs()
+
+
+def test_every_card_builder_has_samples(catalogs: Catalogs) -> None:
+    assert set(all_samples(catalogs.for_locale("fi"))) == builders()
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_card_renders_in_teams(catalogs: Catalogs, lang: str) -> None:
+    for name, samples in all_samples(catalogs.for_locale(lang)).items():
+        assert samples, name
+        for i, sample in enumerate(samples):
+            try:
+                assert_teams_card(to_json(sample))
+            except AssertionError as error:
+                raise AssertionError(f"{name} sample {i} ({lang}): {error}") from None
