@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
 
 import httpx
@@ -18,6 +19,7 @@ from graph.names import clean_file_name
 from graph.uploads import create_session, put_simple, upload_in_session
 
 FOLDER_NOT_FOUND = "graph.error.folder_not_found"
+PARALLEL = 8
 
 
 async def ensure_folder(graph: GraphConnection, parent: Folder, path: str) -> Folder:
@@ -74,16 +76,24 @@ async def upload(
 
 
 async def list_files(graph: GraphConnection, folder: Folder, recursive: bool) -> list[FileInfo]:
+    """Level by level; the folders of one level are listed concurrently (at most `PARALLEL` at a time)."""
     files: list[FileInfo] = []
-    pending = [folder]
-    while pending:
-        current = pending.pop(0)
-        for item in await _children(graph, current):
-            if item.folder is not None:
-                if recursive:
-                    pending.append(folder_from_item(item, current))
-            else:
-                files.append(file_info(item, folder))
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def children(current: Folder) -> list[DriveItem]:
+        async with gate:
+            return await _children(graph, current)
+
+    level = [folder]
+    while level:
+        next_level: list[Folder] = []
+        for current, items in zip(level, await asyncio.gather(*map(children, level)), strict=True):
+            for item in items:
+                if item.folder is None:
+                    files.append(file_info(item, folder))
+                elif recursive:
+                    next_level.append(folder_from_item(item, current))
+        level = next_level
     return files
 
 

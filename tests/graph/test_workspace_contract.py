@@ -306,6 +306,8 @@ async def _fill(workspace: Workspace, root: Folder) -> None:
         await workspace.upload(meeting, name, name.encode())
     for name in ("Säännöt.pdf", "Jäsenet.xlsx", "Aikataulu.docx"):
         await workspace.upload(root, name, name.encode())
+    badges = await workspace.ensure_folder(root, "Osaamismerkit")
+    await workspace.upload(badges, "Itsearviointi.pdf", b"pdf")
 
 
 async def test_files_are_listed_recursively_across_pages(workspace: Workspace, sandbox: Sandbox) -> None:
@@ -318,13 +320,15 @@ async def test_files_are_listed_recursively_across_pages(workspace: Workspace, s
     assert paths == [
         "Aikataulu.docx",
         "Jäsenet.xlsx",
+        "Osaamismerkit/Itsearviointi.pdf",
         "Säännöt.pdf",
         "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Alustus.pptx",
         "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Pienryhmät.docx",
         "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Tasa-arvo kysely.xlsx",
     ]
     assert any("skiptoken" in line or "children" in line for line in sandbox.request_log)
-    assert sum("children" in line for line in sandbox.request_log) >= 5  # 4 items in root = 2 pages, ...
+    # root: 5 items = 3 pages; Osaamismerkit 1; Tapaamiset 1; the meeting folder: 3 items = 2 pages
+    assert sum("children" in line for line in sandbox.request_log) == 7
     top = await workspace.list_files(root, recursive=False)
     assert sorted(f.name for f in top) == ["Aikataulu.docx", "Jäsenet.xlsx", "Säännöt.pdf"]
     sample = next(f for f in files if f.name == "Alustus.pptx")
