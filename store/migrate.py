@@ -1,7 +1,8 @@
 """Alembic, configured in code: the scripts ship inside the package (`store/migrations/`).
 
-`upgrade_to_head` runs in one transaction under a PostgreSQL advisory lock, so two processes starting at
-once do not both migrate; SQLite's `BEGIN IMMEDIATE` (see `store.engine`) serialises them there.
+`upgrade_to_head` applies every head (features may add revisions in parallel) in one transaction under a
+PostgreSQL advisory lock, so two processes starting at once do not both migrate; SQLite's `BEGIN IMMEDIATE`
+(see `store.engine`) serialises them there.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -38,20 +41,19 @@ async def upgrade_to_head(conn: AsyncConnection, then: Callable[[Connection], No
     await lock_schema(conn)
 
     def run(sync_connection: Connection) -> None:
-        command.upgrade(alembic_config(sync_connection), "head")
+        # "heads": revisions added in parallel by different features are all applied.
+        command.upgrade(alembic_config(sync_connection), "heads")
         if then is not None:
             then(sync_connection)
 
     await conn.run_sync(run)
 
 
-async def current_revision(conn: AsyncConnection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+async def current_revisions(conn: AsyncConnection) -> set[str]:
+    """The revisions the database of `conn` is at (empty for an unmigrated database)."""
+    return set(await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads()))
 
-    return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
-
-def head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """The newest revision of every branch of the shipped scripts."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from alembic import context
 
+from store.base import UtcDateTime
 from store.schema import metadata
+
+
+def render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+    """Generated revisions spell the store's column types in plain SQLAlchemy (no import of `store`)."""
+    if kind == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
 
 connection = context.config.attributes.get("connection")
 if connection is None or context.is_offline_mode():
@@ -15,6 +24,7 @@ context.configure(
     target_metadata=metadata(),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
+import store.__main__ as store_cli
 from core.people import Person
 from store import SqlStore, open_store
-from store.migrate import alembic_config, current_revision, head_revision
+from store.migrate import alembic_config, current_revisions, head_revisions
 from store.schema import metadata
 
 TABLES = {
@@ -27,8 +30,9 @@ TABLES = {
 
 
 async def test_empty_database_is_migrated_to_head(store: SqlStore) -> None:
+    assert head_revisions()
     async with store.engine.connect() as conn:
-        assert await current_revision(conn) == head_revision()
+        assert await current_revisions(conn) == head_revisions()
         tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert tables >= TABLES
 
@@ -48,7 +52,7 @@ async def test_reopening_keeps_data_and_stays_at_head(store: SqlStore, database_
         person = await again.get_person("aad-1")
         assert person is not None and person.organization == "omnia"
         async with again.engine.connect() as conn:
-            assert await current_revision(conn) == head_revision()
+            assert await current_revisions(conn) == head_revisions()
     finally:
         await again.close()
 
@@ -56,7 +60,7 @@ async def test_reopening_keeps_data_and_stays_at_head(store: SqlStore, database_
 async def test_older_database_is_upgraded(store: SqlStore, database_url: str) -> None:
     async with store.engine.begin() as conn:
         await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "base"))
-        assert await current_revision(conn) is None
+        assert await current_revisions(conn) == set()
         tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert tables <= {"alembic_version"}
     await store.close()
@@ -64,7 +68,7 @@ async def test_older_database_is_upgraded(store: SqlStore, database_url: str) ->
     upgraded = await open_store(database_url)
     try:
         async with upgraded.engine.connect() as conn:
-            assert await current_revision(conn) == head_revision()
+            assert await current_revisions(conn) == head_revisions()
         assert len(await upgraded.list_organizations()) > 0
     finally:
         await upgraded.close()
@@ -80,7 +84,17 @@ async def test_processes_starting_together_migrate_once(database_url: str) -> No
         )
         assert {p.aad_object_id for p in people} == {"aad-2"}
         async with stores[0].engine.connect() as conn:
-            assert await current_revision(conn) == head_revision()
+            assert await current_revisions(conn) == head_revisions()
     finally:
         for opened in stores:
             await opened.close()
+
+
+def test_command_line_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "cli" / "bot.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    assert store_cli.main(["upgrade"]) == 0
+    assert "newest schema" in capsys.readouterr().out
+    assert path.exists()
