@@ -152,10 +152,7 @@ def results_card(
         HorizontalBarChart(
             title=t("survey.results.chart"),
             x_axis_title=t("survey.results.axis_people"),
-            data=[
-                HorizontalBarChartDataValue(x=_short(n.network.name(t.locale), 40), y=n.people)
-                for n in results.needs
-            ],
+            data=[HorizontalBarChartDataValue(x=n.network.name(t.locale), y=n.people) for n in results.needs],
         ),
         FactSet(
             facts=[
