@@ -275,9 +275,19 @@ def _schedule_shared_update(turn: Turn, poll: Poll) -> None:
     _updates(turn).changed(poll.id, send)
 
 
+async def _record_end(turn: Turn, poll: Poll, moment: datetime) -> Poll:
+    """A poll whose closing time has passed is marked closed (at that time) the first time anyone touches it,
+    and its shared card updated, so the channel sees it closed without a timer."""
+    if poll.closed_at is not None or poll.ended_at(moment) is None:
+        return poll
+    closed = await turn.services.store.close_poll(poll.id, moment)
+    _schedule_shared_update(turn, closed)
+    return closed
+
+
 async def vote(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     moment = now()
-    poll = await _poll_for(turn, data)
+    poll = await _record_end(turn, await _poll_for(turn, data), moment)
     require_open(poll, moment)
     choices = parse_choices(poll, data.get("choice"))
     user = _user(turn)
@@ -291,8 +301,9 @@ async def vote(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 
 async def refresh(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
-    poll = await _poll_for(turn, data)
-    return await _view(turn, poll, now())
+    moment = now()
+    poll = await _record_end(turn, await _poll_for(turn, data), moment)
+    return await _view(turn, poll, moment)
 
 
 async def close(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

@@ -170,6 +170,11 @@ async def test_the_closing_time_is_enforced_by_the_server(
     )
     assert error_message(body) == "The poll is closed, so no more answers are taken."
     assert (await store.tally(poll_id)).voters == 0
+    # The first touch after the closing time records the end and shows everyone the poll closed.
+    assert (await store.get_poll(poll_id)).closed_at == past
+    [put] = [s for s in await connector.settle(0.3) if s.method == "PUT"]
+    assert "Kysely on suljettu" in texts(put.card)
+    assert [act["verb"] for act in put.card["actions"]] == ["poll.refresh"]  # no vote button left
 
 
 @pytest.mark.parametrize(
