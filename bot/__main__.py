@@ -32,7 +32,10 @@ def main() -> int:
     def banner(_message: str) -> None:
         mode = "local anonymous mode" if settings.anonymous else f"app id {settings.app_id}"
         print(f"Vertaisbotti is listening at {url} ({mode}).", flush=True)
-        print("Chat with it: `make playground` opens the Microsoft 365 Agents Playground on this bot.", flush=True)
+        print(
+            "Chat with it: `make playground` opens the Microsoft 365 Agents Playground on this bot.",
+            flush=True,
+        )
         print("Health: /healthz, readiness: /readyz, metrics: /metrics. Stop with Ctrl+C.", flush=True)
 
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=banner, access_log=None)

@@ -50,7 +50,7 @@ class _PooledConnectorFactory(ConnectorFactory):
         self._app_id = app_id
         self._pool = pool
 
-    async def create(self, service_url: str, audience: str = None):  # type: ignore[override]
+    async def create(self, service_url: str, audience: str | None = None):  # type: ignore[override]
         key = (self._app_id, service_url, audience or "")
         return await self._pool.get(key, lambda: self._inner.create(service_url, audience))
 
@@ -61,7 +61,7 @@ def _app_id_of(claims: ClaimsIdentity | None) -> str:
 
 
 class PooledAuthentication(BotFrameworkAuthentication):
-    """Delegates to botbuilder's authentication but hands out pooled connectors and one token client per app."""
+    """botbuilder's authentication, handing out pooled connectors and one token client per app id."""
 
     def __init__(self, inner: BotFrameworkAuthentication, pool: ConnectorPool) -> None:
         self._inner = inner
@@ -122,7 +122,11 @@ def parse_activity(content_type: str, raw: bytes) -> Activity:
         activity = Activity().deserialize(body)
     except Exception as error:  # msrest raises its own DeserializationError family
         raise RequestRejected(400, "body is not an activity") from error
-    if not activity.type or not activity.service_url or not (activity.conversation and activity.conversation.id):
+    if (
+        not activity.type
+        or not activity.service_url
+        or not (activity.conversation and activity.conversation.id)
+    ):
         raise RequestRejected(400, "activity needs type, serviceUrl and conversation.id")
     return activity
 
@@ -157,7 +161,9 @@ class TeamsAdapter(CloudAdapter):
             auth = await self._authenticate(activity, request.headers.get("Authorization", ""))
         except RequestRejected as rejected:
             log.info("request rejected: %s", rejected)
-            return web.json_response({"error": rejected.reason}, status=rejected.status), Outcome("-", rejected.status)
+            return web.json_response({"error": rejected.reason}, status=rejected.status), Outcome(
+                "-", rejected.status
+            )
         invoke_response = await self.process_activity(auth, activity, on_turn)
         if invoke_response is None:
             return web.Response(status=200), Outcome(activity.type, 200)

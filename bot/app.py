@@ -63,7 +63,11 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         app[ADAPTER] = adapter
         app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
         stack.push_async_callback(start_outbox_worker(services, adapter).stop)  # stops before session, store
-        log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", services.settings.anonymous, services.settings.graph_base_url)
+        log.info(
+            "Vertaisbotti ready (anonymous=%s, graph=%s)",
+            services.settings.anonymous,
+            services.settings.graph_base_url,
+        )
         yield
 
 
@@ -96,4 +100,6 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    return web.Response(body=services.metrics.render(), headers={"Content-Type": services.metrics.content_type})
+    return web.Response(
+        body=services.metrics.render(), headers={"Content-Type": services.metrics.content_type}
+    )

@@ -135,7 +135,9 @@ class _Conversations:
         return ResourceResponse(id=data.get("id") or activity_id)
 
     async def delete_activity(self, conversation_id: str, activity_id: str, **_: Any) -> None:
-        await self._call("DELETE", f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}")
+        await self._call(
+            "DELETE", f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
+        )
 
     async def create_conversation(
         self, parameters: ConversationParameters, attempts: int = 3, **_: Any
@@ -154,7 +156,9 @@ async def _error_of(response: aiohttp.ClientResponse) -> ConnectorError:
         code, message = str(error.get("code", "")), str(error.get("message", message))
     except (ValueError, aiohttp.ContentTypeError):
         pass
-    return ConnectorError(response.status, code, message, retry_after_seconds(response.headers.get("Retry-After")))
+    return ConnectorError(
+        response.status, code, message, retry_after_seconds(response.headers.get("Retry-After"))
+    )
 
 
 class FastConnectorClient:
@@ -162,14 +166,16 @@ class FastConnectorClient:
 
     def __init__(self, inner: ConnectorClient, session: aiohttp.ClientSession, service_url: str) -> None:
         self._inner = inner
-        self.conversations = _Conversations(inner.conversations, session, service_url, _Token(inner.config.credentials))
+        self.conversations = _Conversations(
+            inner.conversations, session, service_url, _Token(inner.config.credentials)
+        )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
 
 class ConnectorPool:
-    """Connector clients reused per (app id, serviceUrl, audience), least recently used dropped past `size`."""
+    """Connector clients reused per (app id, serviceUrl, audience), at most `size` of them."""
 
     def __init__(self, session: Callable[[], aiohttp.ClientSession], size: int = 64) -> None:
         self._session = session

@@ -1,4 +1,4 @@
-"""The Workspace (Graph) the service uses: Microsoft Graph with the app's credentials, or the local sandbox."""
+"""The Workspace the service uses: Microsoft Graph with the app's credentials, or the local sandbox."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.settings import Settings
 from graph import GraphConfig, GraphWorkspace, open_workspace
 from graph.sandbox import Sandbox, start_sandbox
-
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ class GraphSide:
     sandbox: Sandbox | None
 
     def team_seen(self, team_id: str, name: str | None) -> None:
-        """In the sandbox a team exists once the bot meets it, as the real one did before installing the bot."""
+        """In the sandbox a team exists once the bot meets it, as a real one exists before the install."""
         if self.sandbox is not None and team_id:
             self.sandbox.seed_team(team_id, name or SANDBOX_TEAM_NAME, ["General"])
 
@@ -34,7 +33,9 @@ def graph_config(settings: Settings) -> GraphConfig:
         authority_host=settings.graph_authority_host,
         tenant_id=settings.app_tenant_id or "organizations",
         client_id=settings.graph_client_id or settings.app_id,
-        client_secret=(settings.graph_client_secret.get_secret_value() or settings.app_password.get_secret_value()),
+        client_secret=(
+            settings.graph_client_secret.get_secret_value() or settings.app_password.get_secret_value()
+        ),
     )
 
 

@@ -27,11 +27,18 @@ class Metrics:
             registry=self.registry,
         )
         self.errors = Counter(
-            "vertaisbotti_turn_errors", "Turns that ended in the turn-error handler", ("kind",), registry=self.registry
+            "vertaisbotti_turn_errors",
+            "Turns that ended in the turn-error handler",
+            ("kind",),
+            registry=self.registry,
         )
 
     def observe_turn(self, activity_type: str, status: int, seconds: float) -> None:
-        outcome = "ok" if status < 400 else ("unauthorized" if status == 401 else "rejected" if status < 500 else "error")
+        outcome = (
+            "ok"
+            if status < 400
+            else ("unauthorized" if status == 401 else "rejected" if status < 500 else "error")
+        )
         self.turns.labels(activity_type, outcome).inc()
         self.turn_seconds.labels(activity_type).observe(seconds)
 

@@ -42,15 +42,21 @@ class Settings(BaseSettings):
     to_bot_from_channel_openid_metadata_url: str | None = Field(
         None, validation_alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"
     )
-    to_bot_from_channel_token_issuer: str | None = Field(None, validation_alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
+    to_bot_from_channel_token_issuer: str | None = Field(
+        None, validation_alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER"
+    )
     to_channel_from_bot_login_url: str | None = Field(None, validation_alias="TO_CHANNEL_FROM_BOT_LOGIN_URL")
-    to_channel_from_bot_oauth_scope: str | None = Field(None, validation_alias="TO_CHANNEL_FROM_BOT_OAUTH_SCOPE")
+    to_channel_from_bot_oauth_scope: str | None = Field(
+        None, validation_alias="TO_CHANNEL_FROM_BOT_OAUTH_SCOPE"
+    )
 
     database_url: str = Field("sqlite:///var/vertaisbotti.db", validation_alias="DATABASE_URL")
 
     # Empty: Microsoft Graph when there are credentials to call it with, otherwise the local sandbox.
     graph_base_url: str = Field("", validation_alias="GRAPH_BASE_URL")
-    graph_authority_host: str = Field("https://login.microsoftonline.com", validation_alias="GRAPH_AUTHORITY_HOST")
+    graph_authority_host: str = Field(
+        "https://login.microsoftonline.com", validation_alias="GRAPH_AUTHORITY_HOST"
+    )
     graph_client_id: str = Field("", validation_alias="GRAPH_CLIENT_ID")
     graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
 
@@ -102,8 +108,9 @@ class Settings(BaseSettings):
         if self.anonymous:
             if not _is_loopback(self.host):
                 raise ValueError(
-                    f"MicrosoftAppId is empty (local anonymous mode), which is allowed only on a loopback HOST, "
-                    f"not {self.host!r}. Set MicrosoftAppId and MicrosoftAppPassword to listen on other addresses."
+                    "MicrosoftAppId is empty (local anonymous mode), which is allowed only on a loopback "
+                    f"HOST, not {self.host!r}. Set MicrosoftAppId and MicrosoftAppPassword to listen "
+                    "on other addresses."
                 )
         else:
             if self.app_type != "UserAssignedMSI" and not self.app_password.get_secret_value():

@@ -33,7 +33,10 @@ def turn_error_handler(services: Services):
             else:
                 response = None
             await context.send_activity(
-                Activity(type=ActivityTypes.invoke_response, value=response or InvokeResponse(status=int(HTTPStatus.INTERNAL_SERVER_ERROR)))
+                Activity(
+                    type=ActivityTypes.invoke_response,
+                    value=response or InvokeResponse(status=int(HTTPStatus.INTERNAL_SERVER_ERROR)),
+                )
             )
             return
         if activity.type != ActivityTypes.message:

@@ -12,7 +12,11 @@ CARD_VERSION = "1.5"
 def card(body: list[CardElement], actions: list | None = None, **extra: Any) -> AdaptiveCard:
     """An Adaptive Card of the version Teams renders, full width in Teams."""
     return AdaptiveCard(
-        version=CARD_VERSION, body=body, actions=actions or None, msteams=TeamsCardProperties(width="full"), **extra
+        version=CARD_VERSION,
+        body=body,
+        actions=actions or None,
+        msteams=TeamsCardProperties(width="full"),
+        **extra,
     )
 
 

@@ -17,7 +17,9 @@ class CommandHelp:
     description: str
 
 
-def help_card(t: Translator, commands: Sequence[CommandHelp], unknown_text: str | None = None) -> AdaptiveCard:
+def help_card(
+    t: Translator, commands: Sequence[CommandHelp], unknown_text: str | None = None
+) -> AdaptiveCard:
     body = [TextBlock(text=t("help.title"), size="Large", weight="Bolder", wrap=True)]
     if unknown_text:
         body.append(TextBlock(text=t("help.unknown", text=unknown_text[:80]), color="Attention", wrap=True))
@@ -27,4 +29,6 @@ def help_card(t: Translator, commands: Sequence[CommandHelp], unknown_text: str 
         TextBlock(text=t("help.mention_hint"), is_subtle=True, size="Small", wrap=True),
     ]
     other = "en" if t.locale == "fi" else "fi"
-    return card(body, [ExecuteAction(title=t("help.action.language"), verb="help.language", data={"lang": other})])
+    return card(
+        body, [ExecuteAction(title=t("help.action.language"), verb="help.language", data={"lang": other})]
+    )

@@ -13,7 +13,6 @@ from bot.turn import Turn
 from cards.help import CommandHelp, help_card
 from core.errors import Invalid
 
-
 MANIFEST_SCOPE = {"personal": "personal", "channel": "team", "groupChat": "groupChat"}
 
 
@@ -32,7 +31,9 @@ async def show_help(turn: Turn, _argument: str = "") -> None:
 
 
 async def show_unknown(turn: Turn, text: str) -> None:
-    await turn.send_card(help_card(turn.t, _command_help(turn.t, turn.conversation_type), unknown_text=text or None))
+    await turn.send_card(
+        help_card(turn.t, _command_help(turn.t, turn.conversation_type), unknown_text=text or None)
+    )
 
 
 async def switch_language(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

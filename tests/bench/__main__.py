@@ -16,7 +16,9 @@ SKIP = {"__main__", "report", "load", "echo_bot"}
 async def main(selected: list[str]) -> int:
     names = [m.name for m in pkgutil.iter_modules(package.__path__) if m.name not in SKIP]
     names = [n for n in sorted(names) if not selected or n in selected]
-    print(f"Vertaisbotti benchmarks ({', '.join(names)}); ratios compare runs made in this same process tree.")
+    print(
+        f"Vertaisbotti benchmarks ({', '.join(names)}); ratios compare runs made in this same process tree."
+    )
     missed = 0
     for name in names:
         started = time.perf_counter()

@@ -1,4 +1,7 @@
-"""The baseline: botbuilder's stock CloudAdapter echo bot, as its samples write it. `python -m tests.bench.echo_bot PORT`."""
+"""The baseline: botbuilder's stock CloudAdapter echo bot, as its samples write it.
+
+`python -m tests.bench.echo_bot PORT`
+"""
 
 from __future__ import annotations
 

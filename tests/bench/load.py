@@ -45,9 +45,14 @@ class LoadResult:
 
 
 async def drive(
-    url: str, make: Callable[[int], dict[str, Any]], *, seconds: float, concurrency: int = 16, warmup: int = 50
+    url: str,
+    make: Callable[[int], dict[str, Any]],
+    *,
+    seconds: float,
+    concurrency: int = 16,
+    warmup: int = 50,
 ) -> LoadResult:
-    """POSTs `make(i)` to `url` from `concurrency` clients for `seconds`, after `warmup` unmeasured requests."""
+    """POSTs `make(i)` to `url` from `concurrency` clients for `seconds`, after `warmup` unmeasured ones."""
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
     async with aiohttp.ClientSession(connector=connector) as session:
         for i in range(warmup):
@@ -88,12 +93,14 @@ class Server:
 
 
 @asynccontextmanager
-async def server(args: list[str], env: dict[str, str] | None = None, port: int | None = None) -> AsyncIterator[Server]:
+async def server(
+    args: list[str], env: dict[str, str] | None = None, port: int | None = None
+) -> AsyncIterator[Server]:
     """A server subprocess (`python -m ...`) on a free port; yields it once /healthz answers."""
     port = port or free_port()
     full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING", **(env or {})}
     command = [sys.executable, "-m", *[a.replace("{port}", str(port)) for a in args]]
-    process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL)  # noqa: ASYNC220
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
@@ -110,4 +117,3 @@ async def server(args: list[str], env: dict[str, str] | None = None, port: int |
     finally:
         process.terminate()
         process.wait(timeout=15)
-

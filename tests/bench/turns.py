@@ -31,13 +31,17 @@ async def run() -> list[BenchRow]:
             return lambda i: a.personal_message(connector.url, text, id=f"bench-{text}-{i}")
 
         async with server(["tests.bench.echo_bot", "{port}"]) as echo:
-            stock = await drive(echo.url + "/api/messages", message("hei"), seconds=SECONDS, concurrency=CONCURRENCY)
+            stock = await drive(
+                echo.url + "/api/messages", message("hei"), seconds=SECONDS, concurrency=CONCURRENCY
+            )
             rows += _rows("(a) stock CloudAdapter echo", stock, echo.rss_mib())
         connector.sent.clear()
         with tempfile.TemporaryDirectory() as tmp:
             env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}", "VAR_DIR": tmp}
             async with server(["bot"], env) as ours:
-                result = await drive(ours.url + "/api/messages", message("help"), seconds=SECONDS, concurrency=CONCURRENCY)
+                result = await drive(
+                    ours.url + "/api/messages", message("help"), seconds=SECONDS, concurrency=CONCURRENCY
+                )
                 rows += _rows("(b) Vertaisbotti help card", result, ours.rss_mib())
         replies_with_card = sum(1 for sent in connector.sent if sent.card)
     ratio = result.rate / stock.rate if stock.rate else 0.0

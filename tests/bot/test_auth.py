@@ -41,7 +41,9 @@ async def connector() -> AsyncIterator[ConnectorDouble]:
         yield double
 
 
-async def test_valid_token_is_accepted(secured_bot: RunningBot, connector: ConnectorDouble, openid: OpenIdServer) -> None:
+async def test_valid_token_is_accepted(
+    secured_bot: RunningBot, connector: ConnectorDouble, openid: OpenIdServer
+) -> None:
     activity = a.card_action(connector.url, "help.language", {"lang": "en"})
     token = openid.token(audience=APP_ID, service_url=connector.url)
     status, body = await secured_bot.post_json(activity, headers={"Authorization": f"Bearer {token}"})
@@ -59,12 +61,23 @@ def _bad_tokens(openid: OpenIdServer, service_url: str) -> dict[str, str | None]
         "wrong issuer": openid.token(audience=APP_ID, service_url=service_url, issuer="https://evil.test"),
         "wrong key": openid.token(audience=APP_ID, service_url=service_url, key=new_key()),
         "unknown key id": openid.token(audience=APP_ID, service_url=service_url, key=new_key(), kid="other"),
-        "serviceurl mismatch": openid.token(audience=APP_ID, service_url="https://smba.trafficmanager.net/evil/"),
+        "serviceurl mismatch": openid.token(
+            audience=APP_ID, service_url="https://smba.trafficmanager.net/evil/"
+        ),
     }
 
 
-CASES = ["missing", "not a jwt", "basic scheme", "expired", "wrong audience", "wrong issuer", "wrong key",
-         "unknown key id", "serviceurl mismatch"]
+CASES = [
+    "missing",
+    "not a jwt",
+    "basic scheme",
+    "expired",
+    "wrong audience",
+    "wrong issuer",
+    "wrong key",
+    "unknown key id",
+    "serviceurl mismatch",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -78,7 +91,10 @@ async def test_bad_credentials_get_401_and_the_bot_sends_nothing(
         headers = {"Authorization": token}
     else:
         headers = {"Authorization": f"Bearer {token}"}
-    for activity in (a.personal_message(connector.url, "apua"), a.card_action(connector.url, "help.language", {"lang": "en"})):
+    for activity in (
+        a.personal_message(connector.url, "apua"),
+        a.card_action(connector.url, "help.language", {"lang": "en"}),
+    ):
         response = await secured_bot.post(activity, headers=headers)
         assert response.status == 401, case
     assert await connector.settle(0.2) == []

@@ -13,7 +13,9 @@ from tests.harness.running import RunningBot
 
 
 async def raw_post(bot: RunningBot, data: bytes, content_type: str = "application/json") -> tuple[int, dict]:
-    async with bot.session.post(bot.messages_url, data=data, headers={"Content-Type": content_type}) as response:
+    async with bot.session.post(
+        bot.messages_url, data=data, headers={"Content-Type": content_type}
+    ) as response:
         return response.status, await response.json(content_type=None)
 
 
@@ -128,11 +130,13 @@ async def test_connector_failure_ends_in_the_turn_error_handler_without_a_crash(
     sent = await connector.wait_for(2)
     # The help reply failed; the apology was attempted (and refused too): the service stays up.
     assert sent[1].text.startswith("Pahoittelut")
-    status, text = await bot.get("/metrics")
+    _, text = await bot.get("/metrics")
     assert 'vertaisbotti_turn_errors_total{kind="ConnectorError"} 1.0' in text
 
 
-async def test_connector_throttling_is_retried_for_replies(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_connector_throttling_is_retried_for_replies(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     connector.fail_next(429, count=1, retry_after=0)
     await bot.post(a.personal_message(connector.url, "apua"))
     sent = await connector.wait_for(2)

@@ -12,7 +12,9 @@ from bot import commands
 from bot.i18n import Catalogs, language_of, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-KEY_USE = re.compile(r"""(?:\bt|\.t|turn\.t|send_text|DomainError|NotAllowed|NotFound|Invalid|Conflict|Unavailable|\w+Error)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+KEY_USE = re.compile(
+    r"""(?:\bt|\.t|turn\.t|send_text|DomainError|NotAllowed|NotFound|Invalid|Conflict|Unavailable|\w+Error)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']"""
+)
 
 
 def test_finnish_and_english_catalogs_have_the_same_keys() -> None:
@@ -60,7 +62,8 @@ def test_duplicate_keys_across_files_are_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "lang"), [("fi-FI", "fi"), ("en-US", "en"), ("EN_gb", "en"), ("sv-FI", "fi"), ("", "fi"), (None, "fi")]
+    ("locale", "lang"),
+    [("fi-FI", "fi"), ("en-US", "en"), ("EN_gb", "en"), ("sv-FI", "fi"), ("", "fi"), (None, "fi")],
 )
 def test_teams_locales_map_to_catalog_languages(locale: str | None, lang: str) -> None:
     assert language_of(locale) == lang

@@ -41,7 +41,9 @@ async def test_a_redelivered_activity_is_handled_once(bot: RunningBot, connector
     assert len(sent) == 1
 
 
-async def test_the_sender_and_their_conversation_are_remembered(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_the_sender_and_their_conversation_are_remembered(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     await bot.post(a.personal_message(connector.url, "help", user=a.MATTI))
     await connector.wait_for(1)
     store = store_of(bot)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot import commands
-
 from tests.harness import activities as a
 from tests.harness.connector import ConnectorDouble
 from tests.harness.running import RunningBot
@@ -40,7 +39,9 @@ async def test_help_in_personal_chat_follows_the_teams_locale(
     assert "Authorization" not in sent.headers
 
 
-async def test_help_card_lists_every_command_in_the_users_language(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_help_card_lists_every_command_in_the_users_language(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     await bot.post(a.personal_message(connector.url, "help", user=a.MATTI))
     [sent] = await connector.wait_for(1)
     facts = next(block for block in sent.card["body"] if block["type"] == "FactSet")["facts"]

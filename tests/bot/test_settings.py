@@ -29,7 +29,10 @@ def test_defaults_are_the_embedded_local_mode() -> None:
 def test_graph_defaults_to_microsoft_when_there_are_credentials() -> None:
     s = settings(MicrosoftAppId="id", MicrosoftAppPassword="pw", MicrosoftAppTenantId="tn")
     assert s.graph_base_url == "https://graph.microsoft.com/v1.0" and not s.graph_sandbox
-    assert settings(GRAPH_BASE_URL="https://graph.example.test/v1.0/").graph_base_url == "https://graph.example.test/v1.0"
+    assert (
+        settings(GRAPH_BASE_URL="https://graph.example.test/v1.0/").graph_base_url
+        == "https://graph.example.test/v1.0"
+    )
 
 
 def test_coordinators_are_a_comma_separated_list_compared_case_insensitively() -> None:
@@ -51,7 +54,9 @@ def test_coordinators_are_a_comma_separated_list_compared_case_insensitively() -
         ({"GRAPH_BASE_URL": "graph.local"}, "http(s) URL or 'sandbox'"),
     ],
 )
-def test_invalid_settings_fail_with_a_message_naming_the_problem(values: dict[str, str], message: str) -> None:
+def test_invalid_settings_fail_with_a_message_naming_the_problem(
+    values: dict[str, str], message: str
+) -> None:
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         settings(**values)
 
@@ -59,20 +64,31 @@ def test_invalid_settings_fail_with_a_message_naming_the_problem(values: dict[st
 def test_credentials_allow_any_host_and_reach_botbuilder_unchanged() -> None:
     s = settings(HOST="0.0.0.0", MicrosoftAppId="id", MicrosoftAppPassword="pw", MicrosoftAppTenantId="tn")
     config = s.botbuilder_configuration()
-    assert (config.APP_ID, config.APP_PASSWORD, config.APP_TENANTID, config.APP_TYPE) == ("id", "pw", "tn", "SingleTenant")
+    assert (config.APP_ID, config.APP_PASSWORD, config.APP_TENANTID, config.APP_TYPE) == (
+        "id",
+        "pw",
+        "tn",
+        "SingleTenant",
+    )
     assert settings().botbuilder_configuration().APP_TYPE == "MultiTenant"  # how botbuilder spells "no auth"
 
 
 def test_python_m_bot_refuses_anonymous_mode_on_a_public_address() -> None:
     env = {**os.environ, "HOST": "0.0.0.0", "MicrosoftAppId": ""}
-    result = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 2
     assert "Invalid settings" in result.stderr and "loopback HOST" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 async def test_python_m_bot_serves_and_stops_cleanly_on_sigterm(tmp_path) -> None:
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/bot.db", "VAR_DIR": str(tmp_path / "var"), "LOG_FORMAT": "json"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+        "VAR_DIR": str(tmp_path / "var"),
+        "LOG_FORMAT": "json",
+    }
     async with bot_process(env) as (bot, process):
         assert await bot.get("/healthz") == (200, '{"status": "ok"}')
         process.send_signal(signal.SIGTERM)

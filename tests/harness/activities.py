@@ -40,7 +40,9 @@ MATTI = User("matti", "Matti Virtanen", "matti.virtanen@tredu.fi", "en-US")
 LIISA = User("liisa", "Liisa Korhonen", "liisa.korhonen@vamia.fi")
 
 
-def _base(kind: str, service_url: str, user: User, conversation: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _base(
+    kind: str, service_url: str, user: User, conversation: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     return {
         "type": kind,
         "id": extra.pop("id", None) or f"f:{uuid.uuid4()}",
@@ -68,19 +70,35 @@ def team_channel_data(channel_id: str = TEAM_CHANNEL, channel_name: str = "Gener
 
 
 def personal_message(service_url: str, text: str, user: User = MAIJA, **extra: Any) -> dict[str, Any]:
-    return _base("message", service_url, user, personal_conversation(user), text=text, textFormat="plain", **extra)
+    return _base(
+        "message", service_url, user, personal_conversation(user), text=text, textFormat="plain", **extra
+    )
 
 
 def channel_message(
     service_url: str, text: str, user: User = MAIJA, channel_id: str = TEAM_CHANNEL, **extra: Any
 ) -> dict[str, Any]:
     """A message that @mentions the bot in a team channel (the only kind the bot sees there)."""
-    mention = {"mentioned": {"id": BOT_ID, "name": "Vertaisbotti"}, "text": "<at>Vertaisbotti</at>", "type": "mention"}
-    conversation = {"conversationType": "channel", "isGroup": True, "id": f"{channel_id};messageid=1700000000000"}
+    mention = {
+        "mentioned": {"id": BOT_ID, "name": "Vertaisbotti"},
+        "text": "<at>Vertaisbotti</at>",
+        "type": "mention",
+    }
+    conversation = {
+        "conversationType": "channel",
+        "isGroup": True,
+        "id": f"{channel_id};messageid=1700000000000",
+    }
     return _base(
-        "message", service_url, user, conversation,
-        text=f"<at>Vertaisbotti</at> {text}", textFormat="plain", entities=[mention],
-        channel_data=team_channel_data(channel_id), **extra,
+        "message",
+        service_url,
+        user,
+        conversation,
+        text=f"<at>Vertaisbotti</at> {text}",
+        textFormat="plain",
+        entities=[mention],
+        channel_data=team_channel_data(channel_id),
+        **extra,
     )
 
 
@@ -95,23 +113,39 @@ def submit(service_url: str, value: dict[str, Any], user: User = MAIJA, **extra:
 
 
 def card_action(
-    service_url: str, verb: str, data: dict[str, Any] | None = None, user: User = MAIJA,
-    conversation: dict[str, Any] | None = None, **extra: Any,
+    service_url: str,
+    verb: str,
+    data: dict[str, Any] | None = None,
+    user: User = MAIJA,
+    conversation: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     value = {"action": {"type": "Action.Execute", "verb": verb, "data": data or {}}, "trigger": "manual"}
     return _base(
-        "invoke", service_url, user, conversation or personal_conversation(user),
-        name="adaptiveCard/action", value=value, **extra,
+        "invoke",
+        service_url,
+        user,
+        conversation or personal_conversation(user),
+        name="adaptiveCard/action",
+        value=value,
+        **extra,
     )
 
 
-def invoke(service_url: str, name: str, value: Any = None, user: User = MAIJA, **extra: Any) -> dict[str, Any]:
+def invoke(
+    service_url: str, name: str, value: Any = None, user: User = MAIJA, **extra: Any
+) -> dict[str, Any]:
     return _base("invoke", service_url, user, personal_conversation(user), name=name, value=value, **extra)
 
 
 def team_install(service_url: str, user: User = MAIJA, **extra: Any) -> dict[str, Any]:
     conversation = {"conversationType": "channel", "isGroup": True, "id": TEAM_CHANNEL}
     return _base(
-        "conversationUpdate", service_url, user, conversation,
-        membersAdded=[{"id": BOT_ID}], channel_data={"eventType": "teamMemberAdded", **team_channel_data()}, **extra,
+        "conversationUpdate",
+        service_url,
+        user,
+        conversation,
+        membersAdded=[{"id": BOT_ID}],
+        channel_data={"eventType": "teamMemberAdded", **team_channel_data()},
+        **extra,
     )

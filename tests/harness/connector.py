@@ -77,13 +77,15 @@ class ConnectorDouble:
     def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
         self._failures.extend([(status, retry_after)] * count)
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Sent]:
+    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Sent]:  # noqa: ASYNC109
         """At least `count` sent requests, or AssertionError with what did arrive."""
         try:
             async with self._changed:
                 await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent) >= count), timeout)
         except TimeoutError:
-            raise AssertionError(f"expected {count} requests to the connector, got {len(self.sent)}") from None
+            raise AssertionError(
+                f"expected {count} requests to the connector, got {len(self.sent)}"
+            ) from None
         return self.sent
 
     async def settle(self, quiet: float = 0.3) -> list[Sent]:
@@ -96,7 +98,9 @@ class ConnectorDouble:
 
     async def _record(self, request: web.Request, conversation: str) -> web.Response | None:
         if self.expect_anonymous and "Authorization" in request.headers:
-            return web.json_response({"error": {"code": "BadAuth", "message": "unexpected token"}}, status=401)
+            return web.json_response(
+                {"error": {"code": "BadAuth", "message": "unexpected token"}}, status=401
+            )
         body = await request.json() if request.can_read_body else {}
         headers = dict(request.headers)
         async with self._changed:
@@ -105,7 +109,9 @@ class ConnectorDouble:
         if self._failures:
             status, retry_after = self._failures.pop(0)
             extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-            return web.json_response({"error": {"code": "Scripted", "message": "scripted"}}, status=status, headers=extra)
+            return web.json_response(
+                {"error": {"code": "Scripted", "message": "scripted"}}, status=status, headers=extra
+            )
         return None
 
     async def _conversations(self, request: web.Request) -> web.Response:
@@ -128,7 +134,9 @@ class ConnectorDouble:
             return refused
         if request.method == "DELETE":
             return web.Response(status=200)
-        return web.json_response({"id": request.match_info["activity"] if request.method == "PUT" else str(next(self._ids))})
+        return web.json_response(
+            {"id": request.match_info["activity"] if request.method == "PUT" else str(next(self._ids))}
+        )
 
     async def _members(self, _request: web.Request) -> web.Response:
         return web.json_response(self.members)
@@ -141,4 +149,6 @@ class ConnectorDouble:
 
     async def _team(self, request: web.Request) -> web.Response:
         team = request.match_info["team"]
-        return web.json_response({"id": unquote(team), "name": "Vertaansa vailla", "aadGroupId": "team-aad-1"})
+        return web.json_response(
+            {"id": unquote(team), "name": "Vertaansa vailla", "aadGroupId": "team-aad-1"}
+        )

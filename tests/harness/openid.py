@@ -36,13 +36,27 @@ class OpenIdServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 if self.path.endswith("/openid-configuration"):
-                    body: Any = {"issuer": ISSUER, "jwks_uri": f"{server.url}/keys", "id_token_signing_alg_values_supported": ["RS256"]}
+                    body: Any = {
+                        "issuer": ISSUER,
+                        "jwks_uri": f"{server.url}/keys",
+                        "id_token_signing_alg_values_supported": ["RS256"],
+                    }
                 elif self.path == "/keys":
                     numbers = server.key.public_key().public_numbers()
-                    body = {"keys": [{"kty": "RSA", "use": "sig", "kid": server.kid, "n": _b64(numbers.n),
-                                      "e": _b64(numbers.e), "endorsements": list(server.endorsements)}]}
+                    body = {
+                        "keys": [
+                            {
+                                "kty": "RSA",
+                                "use": "sig",
+                                "kid": server.kid,
+                                "n": _b64(numbers.n),
+                                "e": _b64(numbers.e),
+                                "endorsements": list(server.endorsements),
+                            }
+                        ]
+                    }
                 else:
                     self.send_error(404)
                     return
@@ -72,9 +86,23 @@ class OpenIdServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def token(self, *, audience: str, service_url: str, issuer: str = ISSUER, expires_in: int = 3600,
-              key: rsa.RSAPrivateKey | None = None, kid: str | None = None) -> str:
+    def token(
+        self,
+        *,
+        audience: str,
+        service_url: str,
+        issuer: str = ISSUER,
+        expires_in: int = 3600,
+        key: rsa.RSAPrivateKey | None = None,
+        kid: str | None = None,
+    ) -> str:
         now = int(time.time())
-        claims = {"iss": issuer, "aud": audience, "serviceurl": service_url, "nbf": now - 10, "iat": now - 10,
-                  "exp": now + expires_in}
+        claims = {
+            "iss": issuer,
+            "aud": audience,
+            "serviceurl": service_url,
+            "nbf": now - 10,
+            "iat": now - 10,
+            "exp": now + expires_in,
+        }
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid})

@@ -32,12 +32,16 @@ class RunningBot:
     def messages_url(self) -> str:
         return f"{self.url}/api/messages"
 
-    async def post(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+    async def post(
+        self, activity: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
         async with self.session.post(self.messages_url, json=activity, headers=headers) as response:
             await response.read()
             return response
 
-    async def post_json(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    async def post_json(
+        self, activity: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
         async with self.session.post(self.messages_url, json=activity, headers=headers) as response:
             body = await response.json(content_type=None) if await response.read() else None
             return response.status, body
@@ -79,12 +83,20 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def bot_process(env: dict[str, str], timeout: float = 30.0) -> AsyncIterator[tuple[RunningBot, subprocess.Popen]]:
+async def bot_process(
+    env: dict[str, str],
+    timeout: float = 30.0,  # noqa: ASYNC109 (start-up deadline)
+) -> AsyncIterator[tuple[RunningBot, subprocess.Popen]]:
     """`python -m bot` in a subprocess with `env` added; yields once /healthz answers."""
     port = free_port()
     full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    # Popen only spawns (no wait); tests want its synchronous kill/signal/wait API.
+    process = subprocess.Popen(  # noqa: ASYNC220
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
