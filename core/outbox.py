@@ -14,6 +14,7 @@ died) makes a `sending` row due again; the attempt it spent still counts.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,9 @@ class Target:
         return (self.conversation_id or "").split(";messageid=", 1)[0]
 
 
+MAX_ACTIVITY_BYTES = 80_000  # Teams refuses messages over 100 KB (413); keep a margin for what it adds
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     """One proactive message to one recipient.
@@ -98,6 +102,12 @@ class OutgoingMessage:
             raise Invalid("outbox.error.incomplete")
         if self.activity.get("type", "message") != "message":
             raise Invalid("outbox.error.not_a_message")
+        try:
+            size = len(json.dumps(self.activity, ensure_ascii=False).encode())
+        except (TypeError, ValueError) as error:
+            raise Invalid("outbox.error.not_json") from error
+        if size > MAX_ACTIVITY_BYTES:
+            raise Invalid("outbox.error.too_large", size=size // 1000, limit=MAX_ACTIVITY_BYTES // 1000)
 
 
 @dataclass(frozen=True)

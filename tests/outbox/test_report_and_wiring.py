@@ -42,6 +42,7 @@ def test_report_in_finnish_and_english() -> None:
 def test_every_outbox_message_exists_and_formats(locale: str) -> None:
     t = Catalogs().for_locale(locale)
     params = {"kind": "x", "broadcast": "b", "count": 2, "names": "n", "sent": 1, "total": 2, "pending": 1}
+    params |= {"size": 90, "limit": 80}
     keys = [f"outbox.report.failed.{reason.value}" for reason in Reason] + [
         "outbox.report.summary",
         "outbox.report.not_reached",
@@ -53,6 +54,8 @@ def test_every_outbox_message_exists_and_formats(locale: str) -> None:
         "outbox.error.incomplete",
         "outbox.error.not_a_message",
         "outbox.error.unknown_broadcast",
+        "outbox.error.not_json",
+        "outbox.error.too_large",
     ]
     for key in keys:
         assert t(key, **params).strip()

@@ -138,6 +138,12 @@ def test_bad_messages_are_refused() -> None:
     with pytest.raises(Invalid) as raised:
         OutgoingMessage("k", "b", "r", target, {"type": "typing"})
     assert raised.value.key == "outbox.error.not_a_message"
+    with pytest.raises(Invalid) as raised:
+        OutgoingMessage("k", "b", "r", target, {"type": "message", "value": {1, 2}})
+    assert raised.value.key == "outbox.error.not_json"
+    with pytest.raises(Invalid) as raised:
+        OutgoingMessage("k", "b", "r", target, {"type": "message", "text": "ä" * 50_000})
+    assert raised.value.key == "outbox.error.too_large" and raised.value.params["size"] == 100
     assert Target("channel", "http://x/", conversation_id="19:c@thread.tacv2;messageid=5").pace_key == (
         "19:c@thread.tacv2"
     )
