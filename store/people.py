@@ -51,17 +51,17 @@ class PersonRow(Base):
     last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-def _person(row: PersonRow | object) -> Person:
+def _person(row: Any) -> Person:
     return Person(
-        aad_object_id=row.aad_object_id,  # type: ignore[attr-defined]
-        name=row.name,  # type: ignore[attr-defined]
-        email=row.email,  # type: ignore[attr-defined]
-        upn=row.upn,  # type: ignore[attr-defined]
-        locale=row.locale,  # type: ignore[attr-defined]
-        tenant_id=row.tenant_id,  # type: ignore[attr-defined]
-        organization=row.organization_key,  # type: ignore[attr-defined]
-        first_seen=row.first_seen,  # type: ignore[attr-defined]
-        last_seen=row.last_seen,  # type: ignore[attr-defined]
+        aad_object_id=row.aad_object_id,
+        name=row.name,
+        email=row.email,
+        upn=row.upn,
+        locale=row.locale,
+        tenant_id=row.tenant_id,
+        organization=row.organization_key,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
     )
 
 
@@ -113,6 +113,8 @@ class PeopleQueries(Database):
             organization = person.organization
             if organization is None and person.address:
                 organization = await _organization_key_for(conn, person.address)
+            elif organization is not None and not await _organization_exists(conn, organization):
+                raise Invalid("store.person.unknown_organization", organization=organization)
             values = {
                 "aad_object_id": person.aad_object_id,
                 "name": person.name,
@@ -172,6 +174,11 @@ async def _organization_key_for(conn: AsyncConnection, address: str) -> str | No
     owners = [Organization(key=key, name=key, short_name=key, domains=(found,)) for found, key in rows]
     match = organization_for_address(address, owners)
     return match.key if match else None
+
+
+async def _organization_exists(conn: AsyncConnection, key: str) -> bool:
+    query = select(OrganizationRow.key).where(OrganizationRow.key == key)
+    return (await conn.execute(query)).first() is not None
 
 
 async def _load_organizations(conn: AsyncConnection, key: str | None = None) -> list[Organization]:

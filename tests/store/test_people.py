@@ -72,6 +72,13 @@ async def test_explicit_organisation_wins(store: SqlStore) -> None:
     assert saved.organization == "kao"
 
 
+async def test_unknown_explicit_organisation_is_refused(store: SqlStore) -> None:
+    with pytest.raises(Invalid) as caught:
+        await store.upsert_person(Person("aad-1", organization="no-such-org"))
+    assert caught.value.params == {"organization": "no-such-org"}
+    assert await store.get_person("aad-1") is None
+
+
 async def test_unknown_person_is_none(store: SqlStore) -> None:
     assert await store.get_person("nobody") is None
 
