@@ -98,3 +98,16 @@ def test_longest_matching_domain_wins_regardless_of_order() -> None:
         assert organization_for_address("a@x.edu.hel.fi", orgs) == school
         assert organization_for_address("a@hel.fi", orgs) == city
         assert organization_for_address("a@shel.fi", orgs) is None
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'bot.db'}")
+    try:
+        async with store.engine.connect() as conn:
+            journal = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+            busy_ms = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar_one()
+            foreign_keys = (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar_one()
+    finally:
+        await store.close()
+    assert (journal, foreign_keys) == ("wal", 1)
+    assert busy_ms >= 1000
