@@ -4,6 +4,7 @@ the outbox."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,6 +27,7 @@ from store.networks import load_catalogue
 log = logging.getLogger(__name__)
 
 SEEDED = "networks.seeded"
+LAUNCH_LOCKS = "networks.launch_locks"
 CARD_CONTENT = "application/vnd.microsoft.card.adaptive"
 LAUNCH_WORDS = ("käynnistä", "launch")
 
@@ -164,11 +166,22 @@ async def join_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     return cards.joined_card(turn.t, network, new)
 
 
+def _launch_lock(turn: Turn, key: str) -> asyncio.Lock:
+    locks: dict[str, asyncio.Lock] = turn.services.extras.setdefault(LAUNCH_LOCKS, {})
+    return locks.setdefault(key, asyncio.Lock())
+
+
 async def launch(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
-    """Launch or resume; a failed step comes back as a card that says what happened and offers a retry."""
+    """Launch or resume; a failed step comes back as a card that says what happened and offers a retry.
+    Launches of one network run one at a time in this process (a double click waits, then is refused)."""
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
     key = str(data.get("key") or "")
+    async with _launch_lock(turn, key):
+        return await _launch(turn, key)
+
+
+async def _launch(turn: Turn, key: str) -> AdaptiveCard:
     await catalogue(turn)
     store = turn.services.store
     team = await project_team(turn)

@@ -25,11 +25,13 @@ from tests.harness.activities import (
     MAIJA,
     MATTI,
     TEAM_AAD,
+    TEAM_CHANNEL,
     TENANT,
     User,
     card_action,
     personal_conversation,
     personal_message,
+    team_channel_data,
 )
 from tests.harness.connector import ConnectorDouble
 from tests.harness.running import RunningBot, make_settings, running_bot
@@ -51,10 +53,10 @@ class World:
         assert self.bot.app is not None
         return self.bot.app[SERVICES].store
 
-    async def say(self, text: str, user: User = MAIJA) -> list[dict[str, Any]]:
+    async def say(self, text: str, user: User = MAIJA, locale: str | None = None) -> list[dict[str, Any]]:
         """Send a chat message; returns what the bot answered in that chat (texts and checked cards)."""
         before = len(self.connector.sent)
-        response = await self.bot.post(personal_message(self.connector.url, text, user))
+        response = await self.bot.post(personal_message(self.connector.url, text, user, locale=locale))
         assert response.status in (200, 201, 202), response.status
         sent = await self.connector.settle(0.15)
         chat = personal_conversation(user)["id"]
@@ -64,9 +66,24 @@ class World:
                 check_card(attachment["content"])
         return replies
 
-    async def act(self, verb: str, data: dict[str, Any] | None = None, user: User = MAIJA) -> dict[str, Any]:
-        """Click an Action.Execute button; returns the invoke body (a checked card, or an error)."""
-        status, body = await self.bot.post_json(card_action(self.connector.url, verb, data or {}, user))
+    async def act(
+        self, verb: str, data: dict[str, Any] | None = None, user: User = MAIJA, *, channel: bool = False
+    ) -> dict[str, Any]:
+        """Click an Action.Execute button (in a personal chat, or on a post in the General channel); returns
+        the invoke body (a checked card, or an error)."""
+        extra: dict[str, Any] = {}
+        if channel:
+            extra = {
+                "conversation": {
+                    "conversationType": "channel",
+                    "isGroup": True,
+                    "id": f"{TEAM_CHANNEL};messageid=1",
+                },
+                "channel_data": team_channel_data(),
+            }
+        status, body = await self.bot.post_json(
+            card_action(self.connector.url, verb, data or {}, user, **extra)
+        )
         assert status == 200, (status, body)
         if body.get("type") == "application/vnd.microsoft.card.adaptive":
             check_card(body["value"])

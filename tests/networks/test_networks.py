@@ -3,6 +3,8 @@ welcome card, invitations) including when Graph fails, and catalogue editing; in
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.harness.activities import LIISA, MAIJA, MATTI, TEAM_AAD
 from tests.networks.conftest import World, card_text
 
@@ -215,3 +217,29 @@ async def test_coordinator_edits_catalogue_and_names_facilitator(world: World) -
         assert body["value"]["message"] == message, payload
     network = await world.store.get_network(HR)
     assert network is not None and network.facilitator == LIISA.aad
+
+
+async def test_double_click_launches_once(world: World) -> None:
+    bodies = await asyncio.gather(*(world.act("network.launch", {"key": HR}) for _ in range(3)))
+    texts = sorted(
+        card_text(b["value"])
+        if "value" in b and isinstance(b["value"], dict) and "body" in b["value"]
+        else b["value"]["message"]
+        for b in bodies
+    )
+    assert sum("on käynnistetty" in text for text in texts) == 1
+    assert texts.count("Verkosto HR-kehittäjäverkosto on jo käynnistetty.") == 2
+    assert world.sandbox.channel_names(TEAM_AAD).count("HR-kehittäjäverkosto") == 1
+
+
+async def test_english_coordinator_and_channel_answer(world: World) -> None:
+    replies = await world.say("survey start", MAIJA, locale="en-US")
+    assert replies[0]["text"].startswith("The needs survey has started.")
+    assert "Needs survey results" in card_text(replies[1]["attachments"][0]["content"])
+    replies = await world.say("networks", MAIJA, locale="en-US")
+    assert "Launch the network" in card_text(replies[0]["attachments"][0]["content"])
+    survey = await world.store.open_survey()
+    assert survey is not None
+    # The General channel's announcement button opens the clicking member's own form.
+    body = await world.act("survey.open", {"survey": survey.id}, LIISA, channel=True)
+    assert '"value": "vamia"' in card_text(body["value"]) and "Lähetä vastaus" in card_text(body["value"])
