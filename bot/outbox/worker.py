@@ -48,6 +48,7 @@ class OutboxWorker:
         lease_seconds: float = 10.0,
         poll_seconds: float = 0.5,
         flush_seconds: float = 0.05,
+        db_retry_seconds: float = 5.0,
         name: str | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -59,6 +60,7 @@ class OutboxWorker:
         self._lease = lease_seconds
         self._poll = poll_seconds
         self._flush_every = flush_seconds
+        self._db_retry = db_retry_seconds
         self._rng = rng or random.Random()
         self._hand = max(8, int(self._pacer.rate))  # about a second of sending
         self._held: dict[int, asyncio.Task[None]] = {}
@@ -107,10 +109,12 @@ class OutboxWorker:
             if room >= self._hand // 2:
                 try:
                     claimed = await self._store.claim_due(self.name, room, self._lease)
-                except Unavailable as error:
-                    log.warning("outbox: database unavailable while claiming: %s", error.__cause__)
-                except Exception:  # the loop must survive anything a database driver raises
-                    log.exception("outbox: claiming failed")
+                except Exception as error:  # the loop must survive anything a database driver raises
+                    cause = error.__cause__ if isinstance(error, Unavailable) else error
+                    log.warning("outbox: claiming failed, trying again in %.1f s: %s", self._db_retry, cause)
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), self._db_retry)
+                    continue
             for row in claimed:
                 self._held[row.id] = asyncio.create_task(self._deliver(row), name=f"outbox-{row.id}")
             if claimed and len(claimed) == room:
@@ -216,7 +220,7 @@ class OutboxWorker:
             log.warning("outbox: could not store %d outcomes: %s", len(batch), error)
             self._outcomes = batch + self._outcomes
             if not final:
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(self._db_retry)
             return
         for outcome in batch:
             task = self._held.get(outcome.id)

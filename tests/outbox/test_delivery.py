@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.outbox import Pacer
+from core.errors import Unavailable
 from core.outbox import TEAMS_THREAD_WINDOWS, OutgoingMessage, Reason, RetryPolicy, Target, window_delay
 from store import SqlStore
 from tests.harness.running import make_settings
@@ -154,3 +155,36 @@ async def test_stopping_gives_unsent_rows_back(
     assert report.sent == len(throttling.sent) and report.pending == 20 - report.sent
     rows = await sqlite_store.claim_due("next", 50, 30.0)
     assert len(rows) == report.pending and all(row.attempts == 1 for row in rows)  # no attempt was spent
+
+
+class FlakyStore:
+    """The real store, failing its first claims and outcome writes as a database that went away would."""
+
+    def __init__(self, inner: SqlStore, claims: int, records: int) -> None:
+        self.inner, self.claims, self.records = inner, claims, records
+
+    async def claim_due(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.claims:
+            self.claims -= 1
+            raise Unavailable("store.error.unavailable")
+        return await self.inner.claim_due(*args, **kwargs)
+
+    async def record_outcomes(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.records:
+            self.records -= 1
+            raise Unavailable("store.error.unavailable")
+        return await self.inner.record_outcomes(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.inner, name)
+
+
+async def test_a_database_outage_delays_delivery_but_loses_and_repeats_nothing(
+    sqlite_store: SqlStore, throttling: ThrottlingConnector, tmp_path: Path
+) -> None:
+    flaky = FlakyStore(sqlite_store, claims=2, records=2)
+    await sqlite_store.enqueue(broadcast(throttling.url, 5))
+    async with delivering(flaky, make_settings(tmp_path), policy=FAST, db_retry_seconds=0.1):  # type: ignore[arg-type]
+        report = await until_done(sqlite_store, "survey-1")
+    assert report.sent == 5 and (flaky.claims, flaky.records) == (0, 0)
+    assert sorted(s.conversation_id for s in throttling.sent) == [person_key(i) for i in range(5)]
