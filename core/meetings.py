@@ -52,7 +52,10 @@ class Meeting:
         return self.starts_at.astimezone(HELSINKI)
 
     def folder_path(self) -> str:
-        """'Tapaamiset/<YYYY-MM-DD in Helsinki> <theme>' (the materials engineer cleans names through graph rules)."""
+        """'Tapaamiset/<YYYY-MM-DD in Helsinki> <theme>'.
+
+        The materials engineer cleans names through graph rules.
+        """
         return f"{FOLDER_ROOT}/{self.local_start().date().isoformat()} {self.theme}"
 
 
