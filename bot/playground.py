@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import yaml
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -252,6 +253,17 @@ async def run(settings: Settings, port: int, locale: str) -> int:
     return 0
 
 
+def with_playground_defaults(settings: Settings, config: Path = CONFIG_FILE) -> Settings:
+    """The Playground's team is the project team, and its user (Maija) the coordinator, unless set otherwise."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    update: dict[str, object] = {}
+    if not settings.team_id and (data.get("team") or {}).get("aadGroupId"):
+        update["team_id"] = data["team"]["aadGroupId"]
+    if not settings.coordinators and (data.get("currentUser") or {}).get("aadObjectId"):
+        update["coordinators"] = frozenset({data["currentUser"]["aadObjectId"].lower()})
+    return settings.model_copy(update=update) if update else settings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.playground", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -273,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.anonymous:
         print("The Playground needs the bot in local anonymous mode: unset MicrosoftAppId.", file=sys.stderr)
         return 2
+    settings = with_playground_defaults(settings)
     configure(settings.log_level, settings.log_format)
     try:
         return asyncio.run(run(settings, options.port, options.locale))

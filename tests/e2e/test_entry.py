@@ -168,3 +168,17 @@ async def test_the_shim_answers_502_when_the_bot_is_down() -> None:
     ):
         assert response.status == 502
         assert target in (await response.json())["error"]
+
+
+def test_the_playground_team_and_user_become_the_project_team_and_its_coordinator() -> None:
+    import yaml
+
+    from bot.playground import CONFIG_FILE, with_playground_defaults
+    from bot.settings import Settings
+
+    config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+    settings = with_playground_defaults(Settings(_env_file=None))
+    assert settings.team_id == config["team"]["aadGroupId"]
+    assert settings.is_coordinator(config["currentUser"]["aadObjectId"])
+    explicit = with_playground_defaults(Settings(_env_file=None, TEAM_ID="t", COORDINATORS="x"), CONFIG_FILE)
+    assert (explicit.team_id, explicit.coordinators) == ("t", frozenset({"x"}))
