@@ -254,7 +254,7 @@ async def run(settings: Settings, port: int, locale: str) -> int:
 
 
 def with_playground_defaults(settings: Settings, config: Path = CONFIG_FILE) -> Settings:
-    """The Playground's team is the project team, and its user (Maija) the coordinator, unless set otherwise."""
+    """The Playground's team is the project team and its user (Maija) the coordinator, unless set."""
     data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     update: dict[str, object] = {}
     if not settings.team_id and (data.get("team") or {}).get("aadGroupId"):
