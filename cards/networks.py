@@ -108,7 +108,7 @@ def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> 
                 max_length=40,
                 placeholder=t("networks.edit.key_hint"),
                 regex="^[a-z0-9][a-z0-9-]{1,39}$",
-                error_message=t("networks.error.bad_key", key=""),
+                error_message=t("networks.edit.key_error"),
             )
         )
     body += [
@@ -116,6 +116,7 @@ def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> 
             id="name_fi",
             label=t("networks.field.name_fi"),
             is_required=True,
+            error_message=t("networks.error.bad_name", max=NAME_MAX),
             max_length=NAME_MAX,
             value=network.name_fi if network else None,
         ),
@@ -123,6 +124,7 @@ def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> 
             id="name_en",
             label=t("networks.field.name_en"),
             is_required=True,
+            error_message=t("networks.error.bad_name", max=NAME_MAX),
             max_length=NAME_MAX,
             value=network.name_en if network else None,
         ),
