@@ -110,3 +110,12 @@ def test_budget_check_catches_an_oversized_or_newer_card() -> None:
         check_card({**card, "body": card["body"] + [{"type": "TextBlock", "text": "x" * BUDGET_BYTES}]})
     with pytest.raises(AssertionError):
         check_card({**card, "body": card["body"] + [{"type": "Carousel"}]})
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_keys_built_at_run_time_exist(lang: str) -> None:
+    from core.networks import LaunchStep
+
+    keys = Catalogs().keys(lang)
+    assert {f"networks.status.{s.value}" for s in NetworkStatus} <= keys
+    assert {f"networks.launch.step.{s.value}" for s in LaunchStep} <= keys
