@@ -1,30 +1,24 @@
-"""Send slots: one app-wide rate and Teams' per-conversation windows, handed out in order.
+"""Send gates: one app-wide rate and Teams' per-conversation windows.
 
-`reserve(key)` books the earliest moment a message to conversation `key` may go: no sooner than the app-wide
-interval after the previous booking, and inside every per-thread window (`core.outbox.window_delay`). A
-conversation that is full for longer than `defer_after` is not booked at all: the caller puts the message
-back in the outbox for later rather than hold a worker slot (and every message behind it) while it waits.
-`pause(seconds)` stops everything after a 429, honouring its Retry-After.
+`acquire(key)` returns when a message to conversation `key` may go: inside every per-thread window
+(`core.outbox.window_delay`, with a small margin for network jitter) and at least one app-wide interval
+after the message before it, measured when the gate actually opens, so a stalled event loop does not
+release a burst afterwards. A conversation that is full for longer than `defer_after` is not waited for:
+`acquire` returns the seconds to come back after, and the worker puts the message back in the outbox rather
+than hold a slot (and the messages behind it). `pause(seconds)` stops everything after a 429.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from contextlib import suppress
 
 from core.outbox import TEAMS_APP_RATE, TEAMS_THREAD_WINDOWS, Window, window_delay
 
 PRUNE_EVERY = 1000
-
-
-@dataclass(frozen=True)
-class Slot:
-    """`at` is the monotonic time to send (booked), or, when `deferred`, the time to try again."""
-
-    at: float
-    deferred: bool = False
 
 
 class Pacer:
@@ -34,12 +28,13 @@ class Pacer:
         windows: Sequence[Window] = TEAMS_THREAD_WINDOWS,
         *,
         defer_after: float = 0.5,
+        margin: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self._interval = 1.0 / rate
-        self._windows = tuple(windows)
+        self._windows = tuple((count, seconds + margin) for count, seconds in windows)
         self._horizon = max((seconds for _, seconds in self._windows), default=0.0)
         self._depth = max((count for count, _ in self._windows), default=1)
         self._defer_after = defer_after
@@ -47,7 +42,8 @@ class Pacer:
         self._next_free = 0.0
         self._paused_until = 0.0
         self._history: dict[str, deque[float]] = {}
-        self._bookings = 0
+        self._taken = 0
+        self._gate = asyncio.Lock()
 
     @property
     def rate(self) -> float:
@@ -56,41 +52,57 @@ class Pacer:
     def now(self) -> float:
         return self._clock()
 
-    def paused_until(self) -> float:
-        return self._paused_until
+    def thread_wait(self, key: str) -> float:
+        """Seconds until conversation `key` may take one more message."""
+        history = self._history.get(key)
+        return window_delay(history, self._clock(), self._windows) if history else 0.0
 
-    def reserve(self, key: str) -> Slot:
+    def app_wait(self) -> float:
+        """Seconds until the app as a whole may send again (the rate, or a pause after a 429)."""
+        return max(0.0, self._next_free - self._clock(), self._paused_until - self._clock())
+
+    def take(self, key: str) -> None:
+        """Count a message to `key` as sent now."""
         now = self._clock()
+        # On schedule or a little late: one interval after the previous slot, so the rate holds on average.
+        # After a stall (or idle): at most half an interval of catch-up, never a burst.
+        self._next_free = max(self._next_free, now - self._interval / 2) + self._interval
         history = self._history.get(key)
         if history is None:
             history = self._history[key] = deque(maxlen=self._depth)
-        thread_at = now + window_delay(history, now, self._windows)
-        if thread_at - now > self._defer_after:
-            return Slot(thread_at, deferred=True)
-        # The app-wide slot is taken at its own time even when the thread makes this message wait a little
-        # longer, so one busy conversation does not hold back the messages booked after it.
-        app_at = max(now, self._next_free, self._paused_until)
-        self._next_free = app_at + self._interval
-        at = max(app_at, thread_at, history[-1] if history else app_at)  # a thread keeps its order
-        history.append(at)
-        self._bookings += 1
-        if self._bookings % PRUNE_EVERY == 0:
-            self._prune(now)
-        return Slot(at)
-
-    def cancel(self, key: str, slot: Slot) -> None:
-        """Give back a booked slot that was not used (the conversation's window forgets it)."""
-        history = self._history.get(key)
-        if history is not None and slot.at in history:
-            history.remove(slot.at)
+        history.append(now)
+        self._taken += 1
+        if self._taken % PRUNE_EVERY == 0:
+            horizon = now - self._horizon
+            for stale in [k for k, h in self._history.items() if not h or h[-1] < horizon]:
+                del self._history[stale]
 
     def pause(self, seconds: float) -> None:
-        until = self._clock() + max(0.0, seconds)
-        self._paused_until = max(self._paused_until, until)
-        self._next_free = max(self._next_free, until)
+        self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
 
-    def _prune(self, now: float) -> None:
-        horizon = now - self._horizon
-        stale = [key for key, history in self._history.items() if not history or history[-1] < horizon]
-        for key in stale:
-            del self._history[key]
+    async def acquire(self, key: str, stopping: asyncio.Event) -> float | None:
+        """Wait for the gate of `key`: None when the message may go now, else the seconds after which to
+        try again (the conversation is full for a while, or `stopping` was set: then 0)."""
+        while True:
+            wait = self.thread_wait(key)
+            if wait > self._defer_after:
+                return wait
+            if wait > 0:
+                if await _sleep(wait, stopping):
+                    return 0.0
+                continue
+            async with self._gate:
+                if self.thread_wait(key) > 0:
+                    continue  # another message to the same conversation went first
+                while (gap := self.app_wait()) > 0:
+                    if await _sleep(gap, stopping):
+                        return 0.0
+                self.take(key)
+                return None
+
+
+async def _sleep(seconds: float, stopping: asyncio.Event) -> bool:
+    """Sleep unless stopping; True when stopping."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), seconds)
+    return stopping.is_set()

@@ -137,30 +137,14 @@ class OutboxWorker:
     async def _attempt(self, row: ClaimedMessage) -> Outcome:
         if row.attempts > self._policy.max_attempts:  # leases ran out too often (the worker kept dying)
             return self._outcome(row, State.DEAD, reason=Reason.EXHAUSTED, error="lease expired repeatedly")
-        key = row.message.target.pace_key
-        while True:
-            slot = self._pacer.reserve(key)
-            if slot.deferred:
-                return self._release(row, slot.at - self._pacer.now())
-            if await self._sleep_until(slot.at):
-                self._pacer.cancel(key, slot)
-                return self._release(row, 0.0)
-            if self._pacer.paused_until() <= self._pacer.now():
-                break
-            self._pacer.cancel(key, slot)  # a 429 arrived while waiting: take a slot after the pause
+        later = await self._pacer.acquire(row.message.target.pace_key, self._stopping)
+        if later is not None:  # the conversation is full for a while, or the worker is stopping
+            return self._release(row, later)
         delivery = await self._sender.send(row)
         if delivery.status == 429:
             wait = delivery.retry_after if delivery.retry_after is not None else 1.0
             self._pacer.pause(min(wait, MAX_PAUSE_S))
         return self._after(row, delivery)
-
-    async def _sleep_until(self, at: float) -> bool:
-        """Wait for the slot; True when the worker is stopping instead."""
-        delay = at - self._pacer.now()
-        if delay > 0:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), delay)
-        return self._stopping.is_set()
 
     def _after(self, row: ClaimedMessage, delivery: Delivery) -> Outcome:
         verdict = verdict_for(delivery.status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 import random
 
 import pytest
@@ -77,42 +77,52 @@ class FakeClock:
         return self.now
 
 
-def test_pacer_spaces_the_whole_app_to_its_rate() -> None:
+def test_pacer_spaces_the_whole_app_without_bursts_after_a_stall() -> None:
     clock = FakeClock()
     pacer = Pacer(rate=50.0, clock=clock)
-    slots = [pacer.reserve(f"conv-{i}").at for i in range(100)]
-    gaps = [b - a for a, b in itertools.pairwise(slots)]
-    assert slots[0] == 100.0 and all(gap == pytest.approx(0.02) for gap in gaps)
-
-
-def test_pacer_keeps_each_conversation_in_its_windows_and_defers_long_waits() -> None:
-    clock = FakeClock()
-    pacer = Pacer(rate=1000.0, defer_after=5.0, clock=clock)
-    booked = []
-    for _ in range(8):
-        slot = pacer.reserve("conv")
-        assert not slot.deferred
-        booked.append(slot.at)
-    assert booked[6] - booked[0] < 1.0 and booked[7] - booked[0] >= 1.0  # the 8th waits for the 1 s window
-    assert pacer.reserve("other").at < booked[7]  # another conversation is not held up behind it
-    short = Pacer(rate=1000.0, defer_after=0.5, clock=clock)
-    for _ in range(8):
-        short.reserve("conv")
-    deferred = short.reserve("conv")  # 8 per 2 s: the 9th would wait ~2 s
-    assert deferred.deferred and deferred.at - clock.now > 0.5
-
-
-def test_pacer_pause_and_cancel() -> None:
-    clock = FakeClock()
-    pacer = Pacer(rate=10.0, clock=clock)
-    first = pacer.reserve("a")
+    assert pacer.app_wait() == 0.0
+    pacer.take("a")  # after idling: half an interval
+    assert pacer.app_wait() == pytest.approx(0.01)
+    clock.now += 0.01
+    pacer.take("a")  # on schedule: a whole interval
+    assert pacer.app_wait() == pytest.approx(0.02)
+    clock.now += 0.021  # a little late: the next gap is shortened so the rate holds on average
+    pacer.take("b")
+    assert pacer.app_wait() == pytest.approx(0.019)
+    clock.now += 5.0  # a stalled loop: no catch-up burst, at most half an interval early
+    pacer.take("c")
+    assert pacer.app_wait() == pytest.approx(0.01)
     pacer.pause(3.0)
-    assert pacer.reserve("b").at >= 103.0
-    pacer.cancel("a", first)
-    clock.now += 10
-    assert not pacer.reserve("a").deferred
+    assert pacer.app_wait() == pytest.approx(3.0)
     with pytest.raises(ValueError):
         Pacer(rate=0)
+
+
+def test_pacer_keeps_each_conversation_in_its_windows_with_a_margin() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=1000.0, margin=0.05, clock=clock)
+    for _ in range(7):
+        pacer.take("chat")
+        clock.now += 0.1
+    assert pacer.thread_wait("chat") == pytest.approx(1.05 - 0.7)  # 7 per second, plus the margin
+    assert pacer.thread_wait("other") == 0.0
+    clock.now += 0.35
+    pacer.take("chat")  # the 8th: now 8 in 2 s
+    assert pacer.thread_wait("chat") == pytest.approx(2.05 - 1.05)
+
+
+async def test_acquire_lets_a_message_go_defers_a_full_chat_and_stops() -> None:
+    pacer = Pacer(rate=1000.0, defer_after=0.5)
+    stopping = asyncio.Event()
+    for _ in range(8):
+        assert await pacer.acquire("chat", stopping) is None
+    later = await pacer.acquire("chat", stopping)  # 8 per 2 s are used up
+    assert later is not None and 1.5 < later <= 2.05
+    assert await pacer.acquire("other", stopping) is None  # another chat is not held up
+    slow = Pacer(rate=0.5)
+    assert await slow.acquire("a", stopping) is None
+    stopping.set()
+    assert await slow.acquire("b", stopping) == 0.0  # would wait 2 s for the app-wide gate
 
 
 @pytest.mark.parametrize(
