@@ -7,6 +7,7 @@ from typing import Protocol
 from core.activities import ActivityLog
 from core.audit import AuditLog
 from core.conversations import ConversationStore
+from core.materials import MaterialStore
 from core.networks import NetworkStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
@@ -25,6 +26,7 @@ class Store(
     PollStore,
     NetworkStore,
     SurveyStore,
+    MaterialStore,
     Protocol,
 ):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""

@@ -16,6 +16,7 @@ from store.audit import AuditQueries
 from store.conversations import ConversationQueries
 from store.database import Database
 from store.engine import create_engine
+from store.materials import MaterialQueries
 from store.migrate import upgrade_to_head
 from store.networks import NetworkQueries
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
@@ -39,6 +40,7 @@ class SqlStore(
     PollQueries,
     NetworkQueries,
     SurveyQueries,
+    MaterialQueries,
     Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
