@@ -17,6 +17,7 @@ from typing import Protocol
 
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.networks import Network, NetworkStatus
+from core.outbox import OutgoingMessage
 from core.people import Person
 
 TEXT_MAX = 1000
@@ -53,8 +54,11 @@ class Answer:
 
 
 class SurveyStore(Protocol):
-    async def start_survey(self, survey_id: str, team_id: str | None, started_by: str) -> Survey:
-        """Open a new survey; raises `Conflict` while another one is open (also under concurrent starts)."""
+    async def start_survey(
+        self, survey_id: str, team_id: str | None, started_by: str, notices: Sequence[OutgoingMessage] = ()
+    ) -> Survey:
+        """Open a new survey and queue its `notices` in the outbox in the same transaction (both or
+        neither); raises `Conflict` while another one is open (also under concurrent starts)."""
         ...
 
     async def open_survey(self) -> Survey | None: ...

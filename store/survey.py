@@ -11,10 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.errors import Conflict, NotFound
+from core.outbox import OutgoingMessage
 from core.people import Person
 from core.survey import Answer, Survey, SurveyStatus
 from store.base import Base, UtcDateTime, insert_for, utcnow
 from store.database import Database
+from store.outbox import write_outbox
 from store.people import PersonRow, _person
 
 OPEN_SLOT = 1
@@ -73,7 +75,9 @@ def _answer(row: Any) -> Answer:
 
 
 class SurveyQueries(Database):
-    async def start_survey(self, survey_id: str, team_id: str | None, started_by: str) -> Survey:
+    async def start_survey(
+        self, survey_id: str, team_id: str | None, started_by: str, notices: Sequence[OutgoingMessage] = ()
+    ) -> Survey:
         try:
             async with self._tx() as conn:
                 await conn.execute(
@@ -87,6 +91,7 @@ class SurveyQueries(Database):
                         closed_at=None,
                     )
                 )
+                await write_outbox(conn, notices)
         except IntegrityError as error:
             raise Conflict("survey.error.already_open") from error
         survey = await self.get_survey(survey_id)

@@ -9,18 +9,27 @@ the form. Arguments: `aloita|start`, `tulokset|results`, `vie|export`, `sulje|cl
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.features.networks import card_message, catalogue, project_team, target
-from bot.outbox import send_later
+from bot.outbox import wake
 from bot.router import Router
 from bot.turn import Turn
 from cards import survey as cards
 from core.errors import Conflict, NotFound
 from core.outbox import OutgoingMessage
-from core.survey import Survey, answers_csv, find_survey, parse_answer, require_coordinator, summarize
+from core.survey import (
+    Survey,
+    SurveyStatus,
+    answers_csv,
+    find_survey,
+    parse_answer,
+    require_coordinator,
+    summarize,
+)
 from core.workspace import ConflictBehavior
 
 WORDS = {
@@ -56,13 +65,18 @@ async def form_for(turn: Turn, survey: Survey, *, saved: bool = False) -> Adapti
 
 
 async def start(turn: Turn) -> tuple[Survey, int]:
-    """Open the survey and queue the announcement and the personal forms; returns (survey, forms queued)."""
+    """Open the survey and, in the same transaction, queue the General channel announcement and every known
+    member's personal form in the outbox; returns (survey, forms queued)."""
     require_coordinator(turn.is_coordinator)
     store = turn.services.store
     networks = await catalogue(turn)
     team = await project_team(turn)
-    survey = await store.start_survey(
-        uuid.uuid4().hex, team.team_id if team else None, turn.user_aad_id or ""
+    draft = Survey(
+        uuid.uuid4().hex,
+        team.team_id if team else None,
+        SurveyStatus.OPEN,
+        turn.user_aad_id or "",
+        datetime.now(UTC),
     )
     service_url = team.service_url if team else None
     organizations = await _organizations(turn)
@@ -71,27 +85,28 @@ async def start(turn: Turn) -> tuple[Survey, int]:
         fi = turn.services.catalogs.for_locale("fi")
         messages.append(
             OutgoingMessage(
-                key=f"survey:{survey.id}:general",
-                broadcast=f"survey:{survey.id}",
+                key=f"survey:{draft.id}:general",
+                broadcast=f"survey:{draft.id}",
                 recipient="General",
                 target=target(turn, "channel", service_url, conversation_id=team.thread_id),
-                activity=card_message(cards.announcement_card(fi, survey)),
+                activity=card_message(cards.announcement_card(fi, draft)),
             )
         )
     people = await store.survey_recipients()
     for person in people:
         t = turn.services.catalogs.for_locale(person.locale)
-        form = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
+        form = cards.answer_card(t, draft, networks, organizations, organization=person.organization)
         messages.append(
             OutgoingMessage(
-                key=f"survey:{survey.id}:person:{person.aad_object_id}",
-                broadcast=f"survey:{survey.id}",
+                key=f"survey:{draft.id}:person:{person.aad_object_id}",
+                broadcast=f"survey:{draft.id}",
                 recipient=person.aad_object_id,
                 target=target(turn, "person", service_url, user_id=person.aad_object_id),
                 activity=card_message(form),
             )
         )
-    await send_later(turn.services, messages)
+    survey = await store.start_survey(draft.id, draft.team_id, draft.started_by, messages)
+    wake(turn.services)
     await store.record(turn.user_aad_id or "", "survey.start", f"survey:{survey.id}", {"forms": len(people)})
     return survey, len(people)
 

@@ -135,3 +135,20 @@ def test_catalogue_file_errors_name_the_problem() -> None:
         from core.networks import validate_network
 
         validate_network(Network("ok", "", "y", "", ""))
+
+
+async def test_survey_and_its_notices_are_stored_together_or_not_at_all(store: SqlStore) -> None:
+    from core.outbox import OutgoingMessage, Target
+
+    def notices(survey_id: str) -> list[OutgoingMessage]:
+        target = Target("person", "https://smba.example/", user_id="aad-1")
+        return [
+            OutgoingMessage(f"survey:{survey_id}:person:aad-1", f"survey:{survey_id}", "aad-1", target, {})
+        ]
+
+    await store.start_survey("first", None, "aad-maija", notices("first"))
+    assert (await store.delivery_counts("survey:first")).total == 1
+    with pytest.raises(Conflict):
+        await store.start_survey("second", None, "aad-maija", notices("second"))
+    assert (await store.delivery_counts("survey:second")).total == 0
+    assert await store.get_survey("second") is None
