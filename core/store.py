@@ -8,6 +8,7 @@ from core.activities import ActivityLog
 from core.audit import AuditLog
 from core.conversations import ConversationStore
 from core.materials import MaterialStore
+from core.meetings import MeetingRecords
 from core.networks import NetworkStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
@@ -27,6 +28,7 @@ class Store(
     NetworkStore,
     SurveyStore,
     MaterialStore,
+    MeetingRecords,
     Protocol,
 ):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""

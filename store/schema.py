@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from store import activities, audit, conversations, materials, networks, outbox, people, polls, survey, teams  # noqa: F401  (tables register on import)
+from store import activities, audit, conversations, materials, meetings, networks, outbox, people, polls, survey, teams  # noqa: F401  (tables register on import)
 from store.base import Base
 
 

@@ -17,6 +17,7 @@ from store.conversations import ConversationQueries
 from store.database import Database
 from store.engine import create_engine
 from store.materials import MaterialQueries
+from store.meetings import MeetingQueries
 from store.migrate import upgrade_to_head
 from store.networks import NetworkQueries
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
@@ -41,6 +42,7 @@ class SqlStore(
     NetworkQueries,
     SurveyQueries,
     MaterialQueries,
+    MeetingQueries,
     Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
