@@ -265,11 +265,11 @@ class MeetingRecords(MeetingStore, Protocol):
 
     async def groups_of(self, meeting_id: str) -> Sequence[Sequence[str]]: ...
 
-    async def save_answer(self, meeting_id: str, group: int, person: str, answers: Sequence[str]) -> None:
+    async def save_group_answer(self, meeting_id: str, group: int, person: str, answers: Sequence[str]) -> None:
         """Replace the person's answers for their group; `NotFound` when they are not in that group."""
         ...
 
-    async def answers_of(self, meeting_id: str) -> Sequence[GroupAnswer]: ...
+    async def group_answers(self, meeting_id: str) -> Sequence[GroupAnswer]: ...
 
 
 def summary_markdown(

@@ -300,7 +300,7 @@ class MeetingQueries(Database):
                 groups.setdefault(number, []).append(person)
         return [groups[n] for n in sorted(groups)]
 
-    async def save_answer(self, meeting_id: str, group: int, person: str, answers: Sequence[str]) -> None:
+    async def save_group_answer(self, meeting_id: str, group: int, person: str, answers: Sequence[str]) -> None:
         async with self._tx() as conn:
             result = await conn.execute(
                 update(MeetingGroupRow)
@@ -314,7 +314,7 @@ class MeetingQueries(Database):
             if result.rowcount == 0:
                 raise NotFound("meetings.error.not_in_group")
 
-    async def answers_of(self, meeting_id: str) -> Sequence[GroupAnswer]:
+    async def group_answers(self, meeting_id: str) -> Sequence[GroupAnswer]:
         async with self._tx() as conn:
             rows = await conn.execute(
                 select(MeetingGroupRow.group_no, MeetingGroupRow.person, MeetingGroupRow.answers)
