@@ -265,7 +265,9 @@ class MeetingRecords(MeetingStore, Protocol):
 
     async def groups_of(self, meeting_id: str) -> Sequence[Sequence[str]]: ...
 
-    async def save_group_answer(self, meeting_id: str, group: int, person: str, answers: Sequence[str]) -> None:
+    async def save_group_answer(
+        self, meeting_id: str, group: int, person: str, answers: Sequence[str]
+    ) -> None:
         """Replace the person's answers for their group; `NotFound` when they are not in that group."""
         ...
 

@@ -300,7 +300,9 @@ class MeetingQueries(Database):
                 groups.setdefault(number, []).append(person)
         return [groups[n] for n in sorted(groups)]
 
-    async def save_group_answer(self, meeting_id: str, group: int, person: str, answers: Sequence[str]) -> None:
+    async def save_group_answer(
+        self, meeting_id: str, group: int, person: str, answers: Sequence[str]
+    ) -> None:
         async with self._tx() as conn:
             result = await conn.execute(
                 update(MeetingGroupRow)
