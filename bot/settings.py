@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
 
     team_id: str = Field("", validation_alias="TEAM_ID")
+    # Keys anonymous ballots (HMAC); instances behind one database must share it. Empty: a file under var/.
+    poll_secret: SecretStr = Field(SecretStr(""), validation_alias="POLL_SECRET")
     coordinators: Annotated[frozenset[str], NoDecode] = Field(frozenset(), validation_alias="COORDINATORS")
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias="LOG_LEVEL")
@@ -85,6 +87,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("poll_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < 32:
+            raise ValueError("POLL_SECRET must be at least 32 characters (or empty for a key under var/)")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

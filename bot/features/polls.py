@@ -78,6 +78,9 @@ def _read_or_create_secret(path: Path) -> bytes:
 
 async def _secret(turn: Turn) -> bytes:
     extras = turn.services.extras
+    configured = turn.services.settings.poll_secret.get_secret_value()
+    if configured:
+        return configured.encode()
     if _SECRET not in extras:
         extras[_SECRET] = await asyncio.to_thread(
             _read_or_create_secret, turn.services.settings.var_dir / SECRET_FILE

@@ -101,3 +101,9 @@ async def test_python_m_bot_serves_and_stops_cleanly_on_sigterm(tmp_path) -> Non
 def test_the_example_env_file_is_valid_as_it_stands(tmp_path) -> None:
     s = Settings(_env_file=ROOT / ".env.example")
     assert s.anonymous and s.to_bot_from_channel_openid_metadata_url is None and s.coordinators == frozenset()
+
+
+def test_a_short_poll_secret_is_refused() -> None:
+    with pytest.raises(ValidationError, match="POLL_SECRET must be at least 32"):
+        settings(POLL_SECRET="short")
+    assert settings(POLL_SECRET="x" * 32).poll_secret.get_secret_value() == "x" * 32

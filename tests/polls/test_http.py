@@ -372,3 +372,18 @@ async def test_a_theme_vote_in_a_network_channel(bot: RunningBot, connector: Con
     await invoke(bot, action(connector.url, "poll.close", {"poll": poll_id}, LIISA))
     [result] = await store.winning_themes("hr-kehittajat")
     assert result.themes == ("Perehdytys",)
+
+
+async def test_instances_sharing_poll_secret_recognise_the_same_anonymous_voter(
+    tmp_path: Path, connector: ConnectorDouble
+) -> None:
+    shared = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}", "POLL_SECRET": "k" * 40}
+    async with (
+        running_bot(make_settings(tmp_path / "one", **shared)) as one,
+        running_bot(make_settings(tmp_path / "two", **shared)) as two,
+    ):
+        poll = await post_poll(one, connector, anonymous="true")
+        await invoke(one, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
+        body = await invoke(two, action(connector.url, "poll.vote", {"poll": poll, "choice": "2"}, LIISA))
+    assert facts(body["value"]) == {"1. Arviointi": "0", "2. Hyvinvointi": "0", "3. Digitaidot": "1"}
+    assert not (tmp_path / "one" / "var" / "poll-secret").exists()
