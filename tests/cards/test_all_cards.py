@@ -153,8 +153,25 @@ def _networks_and_survey(t: Translator) -> dict[str, list[AdaptiveCard]]:
     }
 
 
+def _mydata(t: Translator) -> list[AdaptiveCard]:
+    from datetime import UTC, datetime
+
+    from cards.mydata import mydata_card
+    from core.mydata import MyData
+    from core.networks import Network
+    from core.people import Organization, Person
+    from core.survey import Answer
+
+    when = datetime(2021, 5, 12, 9, tzinfo=UTC)
+    person = Person("aad-1", "Maija Meikäläinen", "maija@omnia.fi", None, "fi-FI", None, "omnia", when, when)
+    network = Network("hr", "HR-kehittäjäverkosto", "HR developers", "Tarkoitus", "Purpose")
+    answer = Answer("s1", "aad-1", "omnia", needs=("hr",), answered_at=when)
+    full = MyData(person, Organization("omnia", "Omnia", "Omnia"), [network], [network], answer)
+    return [mydata_card(t, full), mydata_card(t, MyData(None, None, [], [], None))]
+
+
 def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
-    samples = {"help_card": _help(t), "welcome_card@welcome": _welcome(t), **_polls(t)}
+    samples = {"help_card": _help(t), "welcome_card@welcome": _welcome(t), "mydata_card": _mydata(t), **_polls(t)}
     if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
         samples.update(_networks_and_survey(t))
     return samples

@@ -1,0 +1,47 @@
+"""The card that shows a person what the bot keeps about them."""
+
+from __future__ import annotations
+
+from microsoft_teams.cards import AdaptiveCard, Fact, FactSet, TextBlock
+
+from cards.base import card
+from core.i18n import Translator
+from core.mydata import MyData
+
+
+def mydata_card(t: Translator, data: MyData) -> AdaptiveCard:
+    dash = "–"
+    person = data.person
+    facts = [
+        Fact(title=t("mydata.name"), value=(person.name if person else None) or dash),
+        Fact(title=t("mydata.email"), value=(person.email or person.upn if person else None) or dash),
+        Fact(title=t("mydata.organization"), value=data.organization.name if data.organization else dash),
+        Fact(title=t("mydata.locale"), value=(person.locale if person else None) or dash),
+        Fact(
+            title=t("mydata.first_seen"),
+            value=t.datetime(person.first_seen) if person and person.first_seen else dash,
+        ),
+        Fact(
+            title=t("mydata.last_seen"),
+            value=t.datetime(person.last_seen) if person and person.last_seen else dash,
+        ),
+        Fact(title=t("mydata.networks"), value=", ".join(n.name(t.locale) for n in data.member_of) or dash),
+        Fact(
+            title=t("mydata.facilitates"), value=", ".join(n.name(t.locale) for n in data.facilitates) or dash
+        ),
+    ]
+    answer = data.survey_answer
+    survey = (
+        t("mydata.survey_answered", when=t.datetime(answer.answered_at))
+        if answer and answer.answered_at
+        else dash
+    )
+    facts.append(Fact(title=t("mydata.survey"), value=survey))
+    return card(
+        [
+            TextBlock(text=t("mydata.title"), size="Large", weight="Bolder", wrap=True),
+            TextBlock(text=t("mydata.intro"), wrap=True),
+            FactSet(facts=facts),
+            TextBlock(text=t("mydata.footer"), wrap=True, is_subtle=True, size="Small"),
+        ]
+    )
