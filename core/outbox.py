@@ -243,6 +243,10 @@ class OutboxStore(Protocol):
         """Store outcomes of rows `worker` still holds (others are ignored); returns how many were stored."""
         ...
 
+    async def active_workers(self) -> int:
+        """How many workers hold unexpired claims right now: they share the app-wide rate."""
+        ...
+
     async def delivery_counts(self, broadcast: str) -> DeliveryReport:
         """The report of one broadcast (all zero when nothing was queued under that name)."""
         ...

@@ -198,6 +198,13 @@ class OutboxQueries(Database):
             result = await conn.execute(_RECORD, params)
         return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(outcomes)
 
+    async def active_workers(self) -> int:
+        query = select(func.count(func.distinct(OutboxRow.claimed_by))).where(
+            OutboxRow.state == State.SENDING.value, OutboxRow.next_attempt_at > utcnow()
+        )
+        async with self._tx() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
     async def delivery_counts(self, broadcast: str) -> DeliveryReport:
         async with self._tx() as conn:
             counts = (

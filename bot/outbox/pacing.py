@@ -5,7 +5,8 @@
 after the message before it, measured when the gate actually opens, so a stalled event loop does not
 release a burst afterwards. A conversation that is full for longer than `defer_after` is not waited for:
 `acquire` returns the seconds to come back after, and the worker puts the message back in the outbox rather
-than hold a slot (and the messages behind it). `pause(seconds)` stops everything after a 429.
+than hold a slot (and the messages behind it). `pause(seconds)` stops everything after a 429; `share(n)`
+splits the app-wide rate between the `n` service instances sending at the moment.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Pacer:
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
+        self._app_rate = rate
         self._interval = 1.0 / rate
         self._windows = tuple((count, seconds + margin) for count, seconds in windows)
         self._horizon = max((seconds for _, seconds in self._windows), default=0.0)
@@ -48,6 +50,10 @@ class Pacer:
     @property
     def rate(self) -> float:
         return 1.0 / self._interval
+
+    def share(self, workers: int) -> None:
+        """Take `1/workers` of the app-wide rate: that many instances are sending at the same time."""
+        self._interval = max(1, workers) / self._app_rate
 
     def now(self) -> float:
         return self._clock()

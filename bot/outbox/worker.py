@@ -63,6 +63,7 @@ class OutboxWorker:
         self._db_retry = db_retry_seconds
         self._rng = rng or random.Random()
         self._hand = max(8, int(self._pacer.rate))  # about a second of sending
+        self._renew_every = min(1.0, lease_seconds / 3)
         self._held: dict[int, asyncio.Task[None]] = {}
         self._outcomes: list[Outcome] = []
         self._wake = asyncio.Event()
@@ -117,6 +118,8 @@ class OutboxWorker:
                     continue
             for row in claimed:
                 self._held[row.id] = asyncio.create_task(self._deliver(row), name=f"outbox-{row.id}")
+            if claimed:
+                await self._share_rate()
             if claimed and len(claimed) == room:
                 await asyncio.sleep(0.05)  # more are due: come back once some of these are under way
                 continue
@@ -214,9 +217,18 @@ class OutboxWorker:
             self._wake.set()  # room for more: claim now rather than at the next poll
 
     async def _lease_loop(self) -> None:
+        """Keep the claims alive, and share the app-wide rate with the other instances now sending."""
         while True:
-            await asyncio.sleep(self._lease / 3)
+            await asyncio.sleep(self._renew_every)
             try:
-                await self._store.renew_leases(self.name, list(self._held), self._lease)
-            except Exception as error:  # the next renewal may work; the lease has slack for two misses
+                if self._held:
+                    await self._store.renew_leases(self.name, list(self._held), self._lease)
+            except Exception as error:  # the next renewal may work; the lease has slack for several misses
                 log.warning("outbox: could not renew leases: %s", error)
+            await self._share_rate()
+
+    async def _share_rate(self) -> None:
+        try:
+            self._pacer.share(await self._store.active_workers())
+        except Exception as error:  # keep the current share until the database answers again
+            log.warning("outbox: could not count the workers sending: %s", error)

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.outbox import Pacer
 from core.errors import Unavailable
 from core.outbox import TEAMS_THREAD_WINDOWS, OutgoingMessage, Reason, RetryPolicy, Target, window_delay
-from store import SqlStore
+from store import SqlStore, open_store
 from tests.harness.running import make_settings
 from tests.outbox.helpers import broadcast, delivering, person_key, until_done
 from tests.outbox.throttling import ThrottlingConnector
@@ -188,3 +188,24 @@ async def test_a_database_outage_delays_delivery_but_loses_and_repeats_nothing(
         report = await until_done(sqlite_store, "survey-1")
     assert report.sent == 5 and (flaky.claims, flaky.records) == (0, 0)
     assert sorted(s.conversation_id for s in throttling.sent) == [person_key(i) for i in range(5)]
+
+
+async def test_two_instances_share_the_app_wide_rate(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    first, second = await open_store(url), await open_store(url)
+    try:
+        async with ThrottlingConnector(global_rate=50.0, global_burst=5.0) as double:
+            await first.enqueue(broadcast(double.url, 150))
+            async with (
+                delivering(first, make_settings(tmp_path), name="instance-1") as one,
+                delivering(second, make_settings(tmp_path), name="instance-2") as two,
+            ):
+                report = await until_done(first, "survey-1")
+                rates = (one._pacer.rate, two._pacer.rate)
+    finally:
+        await first.close()
+        await second.close()
+    assert report.sent == 150 and len(double.sent) == 150
+    # Each at Teams' full 50/s would draw a 429 for most messages; sharing keeps them to a handful.
+    assert len(double.throttled) < 15, len(double.throttled)
+    assert 25.0 in rates

@@ -94,6 +94,10 @@ def test_pacer_spaces_the_whole_app_without_bursts_after_a_stall() -> None:
     assert pacer.app_wait() == pytest.approx(0.01)
     pacer.pause(3.0)
     assert pacer.app_wait() == pytest.approx(3.0)
+    pacer.share(2)  # two instances sending: each takes half the app's rate
+    assert pacer.rate == pytest.approx(25.0)
+    pacer.share(0)
+    assert pacer.rate == pytest.approx(50.0)
     with pytest.raises(ValueError):
         Pacer(rate=0)
 

@@ -95,3 +95,13 @@ async def test_report_of_an_unknown_broadcast_is_not_found(any_store: SqlStore) 
     with pytest.raises(NotFound) as raised:
         await delivery_report(any_store, "nothing-like-this")
     assert raised.value.key == "outbox.error.unknown_broadcast"
+
+
+async def test_active_workers_are_those_holding_live_claims(any_store: SqlStore) -> None:
+    assert await any_store.active_workers() == 0
+    await any_store.enqueue(broadcast(URL, 4))
+    await any_store.claim_due("a", 2, 30.0)
+    await any_store.claim_due("b", 1, 0.05)
+    assert await any_store.active_workers() == 2
+    await asyncio.sleep(0.1)  # b's lease ran out: b is gone
+    assert await any_store.active_workers() == 1
