@@ -13,6 +13,7 @@ from botbuilder.schema import ChannelAccount
 from botbuilder.schema.teams import TeamInfo
 
 from bot.features.help import show_unknown
+from bot.files import incoming_files
 from bot.router import Router
 from bot.services import Services
 from bot.turn import Turn
@@ -46,6 +47,13 @@ class VertaisBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn = self.turn(turn_context)
+        files = incoming_files(turn_context.activity.attachments)
+        if files and self._router.files is not None:
+            try:
+                await self._router.files(turn, files)
+            except DomainError as error:
+                await turn.context.send_activity(turn.t(error.key, **error.params))
+            return
         value = turn_context.activity.value
         if isinstance(value, dict) and not turn_context.activity.text:
             await self._submit(turn, value)

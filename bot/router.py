@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 CommandHandler = Callable[["Turn", str], Awaitable[None]]
 ActionHandler = Callable[["Turn", dict[str, Any]], Awaitable[AdaptiveCard | None]]
+FilesHandler = Callable[["Turn", list[Any]], Awaitable[None]]
 
 _AT_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -32,6 +33,7 @@ def command_text(text: str | None) -> str:
 class Router:
     commands: dict[str, CommandHandler] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
+    files: FilesHandler | None = None  # files sent to the bot (`bot.files.IncomingFile` list)
 
     def command(self, name: str, handler: CommandHandler) -> None:
         if commands.find(name) is None and all(c.name != name for c in commands.COMMANDS):
@@ -44,6 +46,11 @@ class Router:
         if verb in self.actions:
             raise ValueError(f"card action {verb!r} registered twice")
         self.actions[verb] = handler
+
+    def on_files(self, handler: FilesHandler) -> None:
+        if self.files is not None:
+            raise ValueError("a files handler is registered twice")
+        self.files = handler
 
     def match(self, text: str | None) -> tuple[CommandHandler | None, str, str]:
         """(handler, argument, cleaned text) for a message; no handler when the first word is no command."""

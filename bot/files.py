@@ -1,0 +1,133 @@
+"""Files people send the bot in personal chat: read the Teams attachments and stream their bytes.
+
+Teams delivers a file sent to a bot as an attachment of type
+`application/vnd.microsoft.teams.file.download.info` whose content holds `downloadUrl` (a pre-authorised
+link: a plain GET, no Authorization header), `uniqueId` and `fileType` (shared/facts.md "Files with bots").
+The bytes are streamed from that link into the upload: a 60 MB deck never sits in memory at once. When the
+server does not say how large the file is, it is spooled to a temporary file first (up to the limit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from core.errors import Invalid, Unavailable
+from core.workspace import FileTooLarge
+
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+CHUNK = 1024 * 1024
+TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=60)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    name: str
+    download_url: str
+    file_type: str = ""
+    unique_id: str = ""
+
+
+def incoming_files(attachments: list[Any] | None) -> list[IncomingFile]:
+    """The files among an activity's attachments (botbuilder `Attachment` objects or plain dicts)."""
+    found = []
+    for attachment in attachments or []:
+        if isinstance(attachment, dict):
+            kind, content, name = (attachment.get(k) for k in ("contentType", "content", "name"))
+        else:
+            kind, content, name = (getattr(attachment, k, None) for k in ("content_type", "content", "name"))
+        if kind != FILE_DOWNLOAD_INFO:
+            continue
+        if not isinstance(content, dict) or not isinstance(content.get("downloadUrl"), str):
+            continue
+        name = name or f"{content.get('uniqueId') or 'tiedosto'}.{content.get('fileType') or 'bin'}"
+        found.append(
+            IncomingFile(
+                str(name),
+                content["downloadUrl"],
+                str(content.get("fileType") or ""),
+                str(content.get("uniqueId") or ""),
+            )
+        )
+    return found
+
+
+def check_download_url(url: str) -> str:
+    """`url` when it may be fetched: https, or http to this machine (local development and tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname:
+        try:
+            if ipaddress.ip_address(parts.hostname).is_loopback:
+                return url
+        except ValueError:
+            if parts.hostname == "localhost":
+                return url
+    raise Invalid("materials.error.bad_download")
+
+
+@dataclass
+class Download:
+    """A file being fetched: its size and its bytes in chunks (read once)."""
+
+    size: int
+    chunks: AsyncIterator[bytes]
+
+
+@asynccontextmanager
+async def open_download(url: str, limit: int) -> AsyncIterator[Download]:
+    """Open `url` for streaming. Raises `FileTooLarge` above `limit` bytes, `Unavailable` when the link
+    does not answer with the file, `Invalid` for a link the bot does not fetch."""
+    check_download_url(url)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=TIMEOUT) as session,
+            session.get(url, allow_redirects=True) as response,
+        ):
+            if response.status != 200:
+                raise Unavailable("materials.error.download_failed", status=response.status)
+            length = response.content_length
+            if length is not None and length > limit:
+                raise FileTooLarge("materials.error.too_large", max_mb=limit // (1024 * 1024))
+            if length is not None:
+                yield Download(length, _exactly(response, length))
+                return
+            with tempfile.TemporaryFile() as spool:
+                size = await _spool(response, spool, limit)
+                yield Download(size, _from_file(spool))
+    except aiohttp.ClientError as error:
+        raise Unavailable("materials.error.download_failed", status=0) from error
+
+
+async def _exactly(response: aiohttp.ClientResponse, length: int) -> AsyncIterator[bytes]:
+    received = 0
+    async for chunk in response.content.iter_chunked(CHUNK):
+        received += len(chunk)
+        if received > length:
+            raise Unavailable("materials.error.download_failed", status=response.status)
+        yield chunk
+
+
+async def _spool(response: aiohttp.ClientResponse, spool: IO[bytes], limit: int) -> int:
+    size = 0
+    async for chunk in response.content.iter_chunked(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise FileTooLarge("materials.error.too_large", max_mb=limit // (1024 * 1024))
+        await asyncio.to_thread(spool.write, chunk)
+    await asyncio.to_thread(spool.seek, 0)
+    return size
+
+
+async def _from_file(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    while chunk := await asyncio.to_thread(spool.read, CHUNK):
+        yield chunk
