@@ -18,6 +18,7 @@ from bot.features.polls import close_shared_cards
 from bot.graph_setup import open_graph
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
+from bot.meetings import start_reminders
 from bot.metrics import Metrics
 from bot.outbox import start_worker as start_outbox_worker
 from bot.seen import SeenMiddleware
@@ -63,6 +64,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         app[ADAPTER] = adapter
         app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
         stack.push_async_callback(start_outbox_worker(services, adapter).stop)  # stops before session, store
+        stack.push_async_callback(start_reminders(services).stop)  # meeting reminders; stop before the outbox
         log.info(
             "Vertaisbotti ready (anonymous=%s, graph=%s)",
             services.settings.anonymous,

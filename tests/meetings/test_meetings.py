@@ -1,0 +1,245 @@
+"""Meetings over real HTTP: planning in the network channel, the announcement, the presenters' shared
+planning card, "I'll attend", small groups with answers and the summary filed through the Graph sandbox;
+and the refusals (wrong person, bad input, no channel)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import SERVICES
+from core.meetings import Meeting
+from tests.harness.activities import LIISA, MAIJA, MATTI, TEAM_AAD
+from tests.meetings.conftest import EMILIA, HR, PEKKA, SANNA, MeetingWorld, local, text_of
+
+
+def plan_data(days: int = 7, presenters: str = "aad-matti,aad-maija", **extra: Any) -> dict[str, Any]:
+    day, clock = local(days)
+    return {
+        "network": HR,
+        "theme": "Palautekulttuuri ja työhyvinvointi",
+        "date": day,
+        "time": clock,
+        "presenters": presenters,
+        "description": "Miten rakennamme palautekulttuuria?",
+        **extra,
+    }
+
+
+async def plan_meeting(mw: MeetingWorld, **extra: Any) -> Meeting:
+    body = await mw.act("meeting.plan", plan_data(**extra))
+    assert "on suunniteltu" in text_of(body["value"]), body
+    [meeting] = await mw.store.meetings_of_network(HR)
+    return meeting
+
+
+def announcement_posts(mw: MeetingWorld) -> list[dict[str, Any]]:
+    return [
+        s.body["activity"]["attachments"][0]["content"]
+        for s in mw.connector.sent
+        if s.path == "/v3/conversations"
+        and (s.body.get("channelData") or {}).get("channel", {}).get("id") == mw.channel_id
+    ]
+
+
+def card_updates(mw: MeetingWorld) -> list[dict[str, Any]]:
+    return [s.body["attachments"][0]["content"] for s in mw.connector.sent if s.method == "PUT"]
+
+
+async def test_facilitator_plans_announces_and_presenters_get_planning_cards(any_mw: MeetingWorld) -> None:
+    mw = any_mw
+    [reply] = await mw.say_in_channel("tapaamiset", LIISA)
+    form = text_of(reply["attachments"][0]["content"])
+    assert "Uusi tapaaminen: HR-kehittäjäverkosto" in form
+    for name in ("Matti Virtanen", "Sanna Öhman", "Emilia Ärölä"):
+        assert name in form  # presenters are chosen from the members
+
+    meeting = await plan_meeting(mw)
+    assert meeting.presenters == ("aad-matti", "aad-maija") and meeting.facilitator == LIISA.aad
+    local_start = meeting.local_start()
+    assert (local_start.hour, local_start.minute) == (14, 0) and local_start.utcoffset() is not None
+    assert (
+        meeting.folder_path()
+        == f"Tapaamiset/{local_start.date().isoformat()} Palautekulttuuri ja työhyvinvointi"
+    )
+
+    [post] = announcement_posts(mw)
+    text = text_of(post)
+    assert "Tapaaminen: Palautekulttuuri ja työhyvinvointi" in text and "Matti Virtanen" in text
+    assert "meeting.attend" in text and "Osallistujia ilmoittautunut: 0" in text
+    assert await mw.store.announcement_of(meeting.id) is not None
+
+    report = await mw.world.delivered(f"meeting:{meeting.id}:planning", 2)
+    assert report.sent == 2
+    planning = await mw.queued(f"meeting:{meeting.id}:planning")
+    assert set(planning) == {MATTI.aad, MAIJA.aad}
+    assert "Planning the meeting" in text_of(planning[MATTI.aad])  # Matti reads English
+    assert "Tapaamisen suunnittelu" in text_of(planning[MAIJA.aad])
+    assert planning[MATTI.aad]["refresh"]["action"]["verb"] == "meeting.plan.refresh"
+
+
+async def test_who_may_plan_and_bad_plans(mw: MeetingWorld) -> None:
+    # A member who is not the facilitator gets the list, not the form; their plan click is refused.
+    [reply] = await mw.say_in_channel("tapaamiset", PEKKA)
+    assert "Tapaamiset: HR-kehittäjäverkosto" in text_of(reply) and "Tapaamisia ei ole vielä" in text_of(
+        reply
+    )
+    body = await mw.act("meeting.plan", plan_data(), PEKKA)
+    assert body["value"]["code"] == "NotAllowed"
+
+    async def refused(data: dict[str, Any]) -> str:
+        body = await mw.act("meeting.plan", data)
+        return text_of(body["value"])
+
+    assert "Tapaamisen aika on jo mennyt" in await refused(plan_data(days=-1))
+    assert "Valitse 1–3 alustajaa" in await refused(
+        plan_data(presenters="aad-matti,aad-maija,aad-pekka,aad-sanna")
+    )
+    assert "Valitse 1–3 alustajaa" in await refused(plan_data(presenters=""))
+    assert "Alustajien pitää olla verkoston jäseniä" in await refused(plan_data(presenters="aad-outsider"))
+    assert "Anna tapaamiselle teema" in await refused(plan_data(theme="   "))
+    assert "Päivämäärä tai kellonaika" in await refused(plan_data(date="ensi tiistaina"))
+    assert await mw.store.meetings_of_network(HR) == []
+
+    # A network without a channel yet, and a channel that is no network's.
+    body = await mw.act("meeting.plan", {**plan_data(), "network": "tiimimainen-toimintatapa"}, MAIJA)
+    assert body["value"]["code"] in ("Conflict", "NotFound")
+    [reply] = await mw.say_in_channel("tapaamiset", LIISA, channel_id=mw.world.general_id)
+    assert "ei kuulu mihinkään verkostoon" in text_of(reply)
+
+
+async def test_presenters_edit_one_plan_and_a_stale_save_shows_the_newer(mw: MeetingWorld) -> None:
+    meeting = await plan_meeting(mw)
+    saved = await mw.act(
+        "meeting.plan.save",
+        {
+            "meeting": meeting.id,
+            "version": 0,
+            "agenda": "Avaus\nAlustus: palaute arjessa\nPienryhmät",
+            "questions": "Miten palautetta annetaan teillä?\nMitä kokeilisitte?",
+            "bring_0": "Diat palautemalleista",
+        },
+        MATTI,
+        channel=False,
+    )
+    assert "Plan saved" in text_of(saved["value"])
+    stale = await mw.act(
+        "meeting.plan.save",
+        {"meeting": meeting.id, "version": 0, "agenda": "Jotain muuta"},
+        MAIJA,
+        channel=False,
+    )
+    stale_text = text_of(stale["value"])
+    assert "Toinen alustaja ehti muuttaa" in stale_text and "Alustus: palaute arjessa" in stale_text
+    refreshed = text_of(
+        (await mw.act("meeting.plan.refresh", {"meeting": meeting.id}, MAIJA, channel=False))["value"]
+    )
+    assert "Diat palautemalleista" in refreshed and "Mitä kokeilisitte?" in refreshed
+    stored = await mw.store.get_meeting(meeting.id)
+    assert stored.agenda[1] == "Alustus: palaute arjessa" and stored.version == 1
+    # The channel's announcement was updated with the agenda.
+    assert any("Alustus: palaute arjessa" in text_of(card) for card in card_updates(mw))
+
+    # Someone who is no presenter, facilitator or coordinator may neither see nor edit the plan.
+    body = await mw.act("meeting.plan.save", {"meeting": meeting.id, "version": 1}, PEKKA, channel=False)
+    assert body["value"]["code"] == "NotAllowed"
+    body = await mw.act("meeting.plan.refresh", {"meeting": meeting.id}, PEKKA, channel=False)
+    assert body["value"]["code"] == "NotAllowed"
+    body = await mw.act("meeting.plan.save", {"meeting": "forged", "version": 0}, MATTI, channel=False)
+    assert body["value"]["code"] == "NotFound"
+    body = await mw.act("meeting.plan.save", {"meeting": meeting.id, "version": "x"}, MATTI, channel=False)
+    assert body["value"]["code"] == "Invalid"
+
+
+async def test_attend_counts_people_once_and_updates_the_channel_card(mw: MeetingWorld) -> None:
+    meeting = await plan_meeting(mw)
+    first = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA)
+    assert "Olet mukana. Ilmoittautuneita on nyt 1" in text_of(first["value"])
+    again = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA)
+    assert "Olet jo ilmoittautunut" in text_of(again["value"])
+    second = await mw.act("meeting.attend", {"meeting": meeting.id}, SANNA)
+    assert "2 people are attending now" in text_of(second["value"])
+    assert "Osallistujia ilmoittautunut: 2" in text_of(card_updates(mw)[-1])
+    assert (await mw.store.get_meeting(meeting.id)).attendees == 2
+    body = await mw.act("meeting.attend", {"meeting": "nope"}, PEKKA)
+    assert body["value"]["code"] == "NotFound"
+
+    [reply] = await mw.say_in_channel("tapaamiset", PEKKA)
+    assert "Palautekulttuuri ja työhyvinvointi" in text_of(reply) and "ilmoittautunut: 2" in text_of(reply)
+
+
+async def test_small_groups_answers_and_summary_filed_in_the_meeting_folder(mw: MeetingWorld) -> None:
+    meeting = await plan_meeting(mw)
+    await mw.act(
+        "meeting.plan.save",
+        {"meeting": meeting.id, "version": 0, "questions": "Mikä toimii?\nMitä kokeilette?"},
+        MATTI,
+        channel=False,
+    )
+    body = await mw.act("meeting.groups", {"meeting": meeting.id, "size": "2"})
+    assert "Kukaan ei ole vielä ilmoittautunut" in text_of(body["value"])
+    for user in (PEKKA, SANNA, EMILIA, MATTI):
+        await mw.act("meeting.attend", {"meeting": meeting.id}, user)
+
+    body = await mw.act("meeting.groups", {"meeting": meeting.id, "size": "2"}, PEKKA)
+    assert body["value"]["code"] == "NotAllowed"
+    body = await mw.act("meeting.groups", {"meeting": meeting.id, "size": "1"})
+    assert "Ryhmän koon pitää olla 2–20" in text_of(body["value"])
+    body = await mw.act("meeting.groups", {"meeting": meeting.id, "size": "2"})
+    assert "jaettiin 2 pienryhmään" in text_of(body["value"])
+    groups = await mw.store.groups_of(meeting.id)
+    assert sorted(p for g in groups for p in g) == sorted(u.aad for u in (PEKKA, SANNA, EMILIA, MATTI))
+    # Matti and Sanna are both from Tredu: the split puts them in different groups.
+    assert not any({MATTI.aad, SANNA.aad} <= set(g) for g in groups)
+
+    await mw.world.delivered(f"meeting:{meeting.id}:groups", 4)
+    group_cards = await mw.queued(f"meeting:{meeting.id}:groups")
+    assert set(group_cards) == {u.aad for u in (PEKKA, SANNA, EMILIA, MATTI)}
+    pekka_group = next(n for n, g in enumerate(groups, start=1) if PEKKA.aad in g)
+    partner = next(p for p in groups[pekka_group - 1] if p != PEKKA.aad)
+    pekka_card = text_of(group_cards[PEKKA.aad])
+    assert (
+        f"Pienryhmä {pekka_group}" in pekka_card
+        and "Mikä toimii?" in pekka_card
+        and "Pekka Mäkinen" in pekka_card
+    )
+
+    answer = {
+        "meeting": meeting.id,
+        "group": pekka_group,
+        "answer_0": "Vertaispalaute toimii ä ö",
+        "answer_1": "Palautekahvit",
+    }
+    body = await mw.act("meeting.answer", answer, PEKKA, channel=False)
+    assert "Vastauksenne on tallennettu" in text_of(body["value"])
+    other_group = 1 if pekka_group == 2 else 2
+    body = await mw.act("meeting.answer", {**answer, "group": other_group}, PEKKA, channel=False)
+    assert body["value"]["code"] == "NotFound"
+    body = await mw.act(
+        "meeting.answer", {"meeting": meeting.id, "group": pekka_group, "answer_0": " "}, PEKKA, channel=False
+    )
+    assert "Kirjoita vastaus" in text_of(body["value"])
+    assert partner  # the other group member did not answer
+
+    body = await mw.act("meeting.summary", {"meeting": meeting.id}, PEKKA)
+    assert body["value"]["code"] == "NotAllowed"
+    body = await mw.act("meeting.summary", {"meeting": meeting.id})
+    assert "Yhteenveto on tallennettu" in text_of(body["value"]) and "1/2 ryhmää" in text_of(body["value"])
+
+    # The document is in the channel's folder Tapaamiset/<date> <theme>/ in the Graph sandbox.
+    workspace = mw.world.bot.app[SERVICES].workspace  # type: ignore[index]
+    root = await workspace.channel_folder(TEAM_AAD, mw.channel_id)
+    files = await workspace.list_files(root)
+    [summary] = [f for f in files if f.name == "pienryhmat-yhteenveto.md"]
+    assert summary.path.startswith(f"Tapaamiset/{meeting.local_start().date().isoformat()} Palautekulttuuri")
+    content = mw.world.sandbox.disk_path(TEAM_AAD, f"HR-kehittäjäverkosto/{summary.path}").read_text()
+    assert (
+        "Vertaispalaute toimii ä ö" in content
+        and "Mitä kokeilette?" in content
+        and "(ei vastausta)" in content
+    )
+
+    await mw.world.delivered(f"meeting:{meeting.id}:summary", 1)
+    posts = announcement_posts(mw)
+    assert any(
+        "Pienryhmien yhteenveto" in text_of(p) and "pienryhmat-yhteenveto.md" in text_of(p) for p in posts
+    )
