@@ -1,0 +1,133 @@
+"""`materiaalit` over real HTTP: meetings newest first with their files, merged from the records and the
+channel folders in the Graph sandbox (files people dropped in the Files tab included), Graph search with
+Finnish words, 1,000 files across 20 networks within the card budget, and the answer when Graph is down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.networks import Network, NetworkStatus
+from tests.harness.activities import LIISA, MATTI, TEAM_AAD
+from tests.materials.conftest import HR, HR_CHANNEL_NAME, PEKKA, MaterialsWorld
+from tests.materials.test_filing import cards_of, file_into
+from tests.networks.conftest import card_text
+
+FOLDER = f"{HR_CHANNEL_NAME}/Tapaamiset/2026-11-13 Työhyvinvointi"
+
+
+def texts(card: dict[str, Any]) -> list[str]:
+    """The TextBlock texts of a card, in order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card.get("body"))
+    return found
+
+
+async def answer(w: MaterialsWorld, text: str, user: Any = LIISA) -> dict[str, Any]:
+    (card,) = cards_of(await w.say(text, user))
+    return card
+
+
+async def test_a_meeting_with_no_materials(mworld: MaterialsWorld) -> None:
+    card = await answer(mworld, "materiaalit hr")
+    lines = texts(card)
+    assert any(line.startswith("Työhyvinvointi – ") for line in lines)
+    assert "Tähän tapaamiseen ei ole vielä lisätty materiaaleja." in lines
+
+
+async def test_files_dropped_in_the_channel_are_found_beside_filed_ones(mworld: MaterialsWorld) -> None:
+    body = await file_into(mworld, MATTI, "alustus.pptx", b"slides")
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    await mworld.delivered(f"meeting:{mworld.meeting.id}:materials", 1)
+    mworld.sandbox.seed_file(TEAM_AAD, f"{FOLDER}/pienryhmät.docx", b"groups", author="Liisa Korhonen")
+    # A folder nobody planned through the bot, and a file outside Tapaamiset (not a meeting material).
+    mworld.sandbox.seed_file(
+        TEAM_AAD, f"{HR_CHANNEL_NAME}/Tapaamiset/2025-02-03 Perehdytys/muistio.pdf", b"m"
+    )
+    mworld.sandbox.seed_file(TEAM_AAD, f"{HR_CHANNEL_NAME}/säännöt.docx", b"rules")
+    older = await mworld.add_meeting(HR, "Rekrytointi", (LIISA.aad,), days=-60)
+    assert older
+    card = await answer(mworld, "materiaalit hr")
+    lines = texts(card)
+    headings = [line for line in lines if " – " in line]
+    assert [h.split(" – ")[0] for h in headings] == ["Työhyvinvointi", "Rekrytointi", "Perehdytys"]
+    assert {"alustus.pptx", "pienryhmät.docx", "muistio.pdf"} <= set(lines)
+    assert "säännöt.docx" not in lines
+    text = card_text(card)
+    assert "Matti Virtanen" in text and "Liisa Korhonen" in text  # the presenter, and Graph's author
+    # The same with no network named: all networks, newest meetings first.
+    everything = texts(await answer(mworld, "materiaalit"))
+    assert everything.index("alustus.pptx") < everything.index("muistio.pdf")
+
+
+async def test_search_with_finnish_words(mworld: MaterialsWorld) -> None:
+    for name in ("Työhyvinvointi ja jaksaminen.pptx", "Ääni ja läsnäolo.pdf", "Budjetti.xlsx"):
+        mworld.sandbox.seed_file(TEAM_AAD, f"{FOLDER}/{name}", name.encode())
+    lines = texts(await answer(mworld, "materiaalit hr työhyvinvointi"))
+    assert "Työhyvinvointi ja jaksaminen.pptx" in lines
+    assert "Budjetti.xlsx" not in lines and "Ääni ja läsnäolo.pdf" not in lines
+    lines = texts(await answer(mworld, "materiaalit HR-kehittäjäverkosto läsnäolo"))
+    assert "Ääni ja läsnäolo.pdf" in lines and "Budjetti.xlsx" not in lines
+    assert any("search" in line for line in mworld.sandbox.request_log)  # Graph search, not a listing
+    lines = texts(await answer(mworld, "materiaalit hr jäsenkysely"))
+    assert "Hakusanoilla ei löytynyt tiedostoja." in lines
+
+
+async def test_a_network_without_a_channel_yet(mworld: MaterialsWorld) -> None:
+    lines = texts(await answer(mworld, "materiaalit pedagoginen johtaminen"))
+    assert any("ei ole vielä kanavaa" in line for line in lines)
+    (reply,) = await mworld.say("materiaalit ei-tällaista-verkostoa", PEKKA)
+    assert reply["text"]
+
+
+async def test_a_thousand_files_across_twenty_networks(mworld: MaterialsWorld) -> None:
+    store = mworld.store
+    keys = [HR]
+    for i in range(19):
+        key = f"verkosto-{i:02d}"
+        await store.save_network(
+            Network(key, f"Verkosto {i:02d}", f"Network {i:02d}", "", "", NetworkStatus.PLANNED)
+        )
+        await mworld.launch(key, f"Verkosto {i:02d}")
+        keys.append(key)
+    mworld.sandbox.switches.page_size = 20  # every folder of 50 files takes three pages
+    for n, key in enumerate(keys):
+        meeting = await mworld.add_meeting(key, f"Teema {n:02d}", (MATTI.aad,), days=-10 - n)
+        channel = HR_CHANNEL_NAME if key == HR else f"Verkosto {n - 1:02d}"
+        folder = f"{channel}/{meeting.folder_path()}"
+        for f in range(50):
+            mworld.sandbox.seed_file(TEAM_AAD, f"{folder}/tiedosto-{f:02d}.pdf", b"%PDF", author="Aino")
+    mworld.sandbox.reset_counts()
+    card = await answer(mworld, "materiaalit")  # checked under 80 KB by the world
+    lines = texts(card)
+    headings = [line for line in lines if " – " in line]
+    assert headings[0].startswith("Työhyvinvointi")  # the newest meeting first, though it has no files
+    assert headings[1].startswith("Teema 00")
+    (more,) = [line for line in lines if "vanhempaa tapaamista lisää" in line]
+    rest = int(more.split()[1])
+    assert 10 <= len(headings) <= 12 and len(headings) + rest == 21  # capped, and says how many more
+    # Every page of every folder was read: each shown meeting says 40 files more than the 10 it shows.
+    assert lines.count("…ja 40 tiedostoa lisää tämän tapaamisen kansiossa.") == len(headings) - 1
+    # One batched listing: far fewer round trips than folders and pages.
+    assert mworld.sandbox.round_trips < 20 * 3
+
+
+async def test_graph_down_answers_from_the_records(mworld: MaterialsWorld) -> None:
+    await file_into(mworld, MATTI, "muistiinpanot.docx", b"notes")
+    await mworld.delivered(f"meeting:{mworld.meeting.id}:materials", 1)
+    mworld.sandbox.seed_file(TEAM_AAD, f"{FOLDER}/suoraan.docx", b"direct")
+    mworld.sandbox.inject(503, times=200, retry_after=0)
+    lines = texts(await answer(mworld, "materiaalit hr"))
+    mworld.sandbox.clear_faults()
+    assert any("Teamsin tiedostoihin ei juuri nyt saatu yhteyttä" in line for line in lines)
+    assert "muistiinpanot.docx" in lines and "suoraan.docx" not in lines
