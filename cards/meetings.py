@@ -281,7 +281,7 @@ def parse_plan(data: Mapping[str, Any], meeting: Meeting) -> tuple[Plan, int]:
     return Plan(lines("agenda"), lines("questions"), tuple(contributions)), version
 
 
-def announcement_card(
+def meeting_announcement_card(
     t: Translator,
     meeting: Meeting,
     network_name: str,

@@ -93,7 +93,7 @@ def _user(turn: Turn) -> str:
 async def _announcement(turn: Turn, meeting: Meeting, notice: str | None = None) -> AdaptiveCard:
     network = await _network(turn, meeting.network_key)
     names = await names_of(turn, _people_of(meeting))
-    return cards.announcement_card(turn.t, meeting, network.name(turn.t.locale), names, notice=notice)
+    return cards.meeting_announcement_card(turn.t, meeting, network.name(turn.t.locale), names, notice=notice)
 
 
 def _client(turn: Turn) -> Any:
@@ -107,7 +107,7 @@ async def _post_announcement(turn: Turn, meeting: Meeting, network: Network) -> 
         return False
     t = turn.services.catalogs.for_locale("fi")
     names = await names_of(turn, _people_of(meeting))
-    activity = card_activity(cards.announcement_card(t, meeting, network.name_fi, names))
+    activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names))
     tenant = (turn.channel_data.get("tenant") or {}).get("id")
     channel_data: dict[str, Any] = {"channel": {"id": network.channel_id}}
     if tenant:
@@ -142,7 +142,7 @@ async def update_announcement(turn: Turn, meeting_id: str) -> None:
     network = await _network(turn, meeting.network_key)
     names = await names_of(turn, _people_of(meeting))
     t = turn.services.catalogs.for_locale("fi")
-    activity = card_activity(cards.announcement_card(t, meeting, network.name_fi, names))
+    activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names))
     conversation_id, activity_id = where
     activity.type, activity.id = ActivityTypes.message, activity_id
     try:

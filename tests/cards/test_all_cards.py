@@ -176,6 +176,10 @@ def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         from tests.materials.card_samples import samples as materials_samples
 
         samples.update(materials_samples(t))
+    if importlib.util.find_spec("cards.meetings"):
+        from tests.meetings.card_samples import samples as meetings_samples
+
+        samples.update(meetings_samples(t))
     if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
         samples.update(_networks_and_survey(t))
     return samples
