@@ -34,7 +34,8 @@ async def file_into(
     )
 
 
-async def test_a_presenter_files_slides_from_an_attachment(mworld: MaterialsWorld) -> None:
+async def test_a_presenter_files_slides_from_an_attachment(any_mworld: MaterialsWorld) -> None:
+    mworld = any_mworld
     data = os.urandom(300_000)
     replies = await mworld.send_files(MATTI, mworld.attachment("Työhyvinvointi-diat.pptx", data))
     (choose,) = choices(replies)
