@@ -90,10 +90,19 @@ def _user(turn: Turn) -> str:
     return turn.user_aad_id
 
 
+async def materials_of(turn: Turn, meeting_id: str) -> list[cards.MaterialLink]:
+    """The files filed for the meeting (newest first), for its announcement card."""
+    records = await turn.services.store.materials_of_meetings([meeting_id])
+    return [cards.MaterialLink(m.name, m.web_url) for m in records.get(meeting_id, [])]
+
+
 async def _announcement(turn: Turn, meeting: Meeting, notice: str | None = None) -> AdaptiveCard:
     network = await _network(turn, meeting.network_key)
     names = await names_of(turn, _people_of(meeting))
-    return cards.meeting_announcement_card(turn.t, meeting, network.name(turn.t.locale), names, notice=notice)
+    materials = await materials_of(turn, meeting.id)
+    return cards.meeting_announcement_card(
+        turn.t, meeting, network.name(turn.t.locale), names, materials, notice=notice
+    )
 
 
 def _client(turn: Turn) -> Any:
@@ -131,8 +140,9 @@ async def _post_announcement(turn: Turn, meeting: Meeting, network: Network) -> 
 
 
 async def update_announcement(turn: Turn, meeting_id: str) -> None:
-    """PUT the channel's announcement card with the newest plan and count (best effort: the clicking user's
-    own card is right already, and the next change tries again)."""
+    """PUT the channel's announcement card with the newest plan, attendee count and materials (best effort:
+    the clicking user's own card is right already, and the next change tries again). The materials feature
+    calls this after filing files into a meeting."""
     client = _client(turn)
     store = turn.services.store
     where = await store.announcement_of(meeting_id)
@@ -142,7 +152,8 @@ async def update_announcement(turn: Turn, meeting_id: str) -> None:
     network = await _network(turn, meeting.network_key)
     names = await names_of(turn, _people_of(meeting))
     t = turn.services.catalogs.for_locale("fi")
-    activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names))
+    materials = await materials_of(turn, meeting_id)
+    activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names, materials))
     conversation_id, activity_id = where
     activity.type, activity.id = ActivityTypes.message, activity_id
     try:

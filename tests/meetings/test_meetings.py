@@ -4,10 +4,13 @@ and the refusals (wrong person, bad input, no channel)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import SERVICES
+from core.materials import Kind, Material
 from core.meetings import Meeting
+from core.polls import PollDraft, PollKind, new_poll
 from tests.harness.activities import LIISA, MAIJA, MATTI, TEAM_AAD
 from tests.meetings.conftest import EMILIA, HR, PEKKA, SANNA, MeetingWorld, local, text_of
 
@@ -243,3 +246,47 @@ async def test_small_groups_answers_and_summary_filed_in_the_meeting_folder(mw: 
     assert any(
         "Pienryhmien yhteenveto" in text_of(p) and "pienryhmat-yhteenveto.md" in text_of(p) for p in posts
     )
+
+
+async def test_form_offers_the_theme_vote_winners(mw: MeetingWorld) -> None:
+    moment = datetime.now(UTC)
+    draft = PollDraft("Seuraavan tapaamisen teema?", ("Mentorointi", "Etätyö", "Öljyt"), kind=PollKind.THEME)
+    poll = new_poll(draft, channel_id=mw.channel_id, author=LIISA.aad, now=moment, network=HR)
+    await mw.store.create_poll(poll)
+    await mw.store.cast_vote(poll.id, "v1", frozenset({1}), moment)
+    await mw.store.cast_vote(poll.id, "v2", frozenset({1}), moment)
+    await mw.store.close_poll(poll.id, moment + timedelta(seconds=1))
+    [reply] = await mw.say_in_channel("tapaamiset", LIISA)
+    form = reply["attachments"][0]["content"]
+    [choice] = [e for e in form["body"] if e.get("id") == "theme_choice"]
+    assert choice["choices"][0]["title"] == "Etätyö" and "Mentorointi" not in text_of(choice)
+    # Choosing the voted theme without typing a new one plans it.
+    data = {**plan_data(), "theme": "", "theme_choice": "Etätyö"}
+    body = await mw.act("meeting.plan", data)
+    assert "Etätyö" in text_of(body["value"])
+
+
+async def test_announcement_shows_filed_materials_and_personal_list(mw: MeetingWorld) -> None:
+    meeting = await plan_meeting(mw)
+    await mw.store.save_material(
+        Material(
+            "mat1",
+            meeting.id,
+            HR,
+            "Palautemallit.pptx",
+            Kind.SLIDES,
+            "https://sandbox.invalid/Palautemallit.pptx",
+            1000,
+            MATTI.aad,
+            datetime.now(UTC),
+            item_id="item-1",
+        )
+    )
+    await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA)
+    assert "Palautemallit.pptx" in text_of(card_updates(mw)[-1])
+
+    # In personal chat: the meetings of one's networks, and those one presents.
+    replies = await mw.world.say("tapaamiset", PEKKA)
+    assert "Verkostojen tapaamiset" in text_of(replies[0]) and "Palautekulttuuri" in text_of(replies[0])
+    replies = await mw.world.say("meetings", MATTI)
+    assert "Network meetings" in text_of(replies[0]) and "Palautekulttuuri" in text_of(replies[0])
