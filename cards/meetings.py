@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from microsoft_teams.cards import (
-    ActionSet,
     AdaptiveCard,
     CardElement,
     Choice,
@@ -73,6 +72,12 @@ def _names(ids: Sequence[str], names: Names) -> str:
     return ", ".join(names.get(i, i) for i in ids)
 
 
+def _link_text(name: str) -> str:
+    """A file name fit for a Markdown link text (no brackets, at most 80 characters)."""
+    cleaned = name.replace("[", "(").replace("]", ")")
+    return cleaned if len(cleaned) <= 80 else cleaned[:79] + "…"
+
+
 def _bullets(items: Sequence[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
@@ -109,8 +114,19 @@ def plan_form_card(
             max_length=MAX_THEME,
             error_message=t("meetings.error.no_theme"),
         ),
-        DateInput(id="date", label=t("meetings.form.date"), is_required=True),
-        TimeInput(id="time", label=t("meetings.form.time"), is_required=True, value="14:00"),
+        DateInput(
+            id="date",
+            label=t("meetings.form.date"),
+            is_required=True,
+            error_message=t("meetings.error.bad_time"),
+        ),
+        TimeInput(
+            id="time",
+            label=t("meetings.form.time"),
+            is_required=True,
+            value="14:00",
+            error_message=t("meetings.error.bad_time"),
+        ),
     ]
     if members:
         body.append(
@@ -307,7 +323,9 @@ def meeting_announcement_card(
     if materials:
         body += [
             TextBlock(text=t("meetings.field.materials"), weight="Bolder", wrap=True, spacing="Medium"),
-            ActionSet(actions=[OpenUrlAction(title=m.name[:60], url=m.url) for m in materials[:10]]),
+            TextBlock(
+                text="\n".join(f"- [{_link_text(m.name)}]({m.url})" for m in materials[:20]), wrap=True
+            ),
         ]
     if notice:
         body.append(TextBlock(text=notice, color="Good", wrap=True))
@@ -320,6 +338,7 @@ def meeting_announcement_card(
                 max=MAX_SIZE,
                 value=DEFAULT_GROUP_SIZE,
                 is_required=True,
+                error_message=t("meetings.error.group_size", min=MIN_SIZE, max=MAX_SIZE),
             )
         ],
         [ExecuteAction(title=t("meetings.groups.split"), verb=GROUPS, data=ref)],

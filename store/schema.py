@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from store import activities, audit, conversations, materials, meetings, networks, outbox, people, polls, survey, teams  # noqa: F401  (tables register on import)
+from store import (  # noqa: F401  (tables register on import)
+    activities,
+    audit,
+    conversations,
+    materials,
+    meetings,
+    networks,
+    outbox,
+    people,
+    polls,
+    survey,
+    teams,
+)
 from store.base import Base
 
 
