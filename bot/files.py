@@ -25,6 +25,7 @@ from core.workspace import FileTooLarge
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 CHUNK = 1024 * 1024
+GONE = frozenset({401, 403, 404, 410})
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=60)
 
 
@@ -93,6 +94,8 @@ async def open_download(url: str, limit: int) -> AsyncIterator[Download]:
             aiohttp.ClientSession(timeout=TIMEOUT) as session,
             session.get(url, allow_redirects=True) as response,
         ):
+            if response.status in GONE:
+                raise Invalid("materials.error.bad_download")  # an expired or revoked link: send again
             if response.status != 200:
                 raise Unavailable("materials.error.download_failed", status=response.status)
             length = response.content_length

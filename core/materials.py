@@ -157,6 +157,12 @@ def link_name(link: str) -> str:
     return f"{rest[:120] or 'linkki'}.url"
 
 
+def meeting_folder(meeting: Meeting, clean: Callable[[str], str]) -> str:
+    """The meeting's folder below the channel folder, `Tapaamiset/<date> <theme>`, its name cleaned with the
+    SharePoint rule `clean` as one name (a "/" in a theme must not make a subfolder)."""
+    return f"{FOLDER_ROOT}/{clean(meeting.folder_path().split('/', 1)[1])}"
+
+
 def fileable_meetings(
     meetings: Sequence[Meeting],
     networks: Mapping[str, Network],
@@ -199,7 +205,7 @@ def group_files(
     folder entry of its own (people make folders too). `records` (by meeting id) name who filed a file and
     mark links; Graph decides what exists. `clean` is the SharePoint name rule the folders were made with.
     """
-    by_folder = {clean(m.folder_path().split("/", 1)[1]).casefold(): m for m in meetings}
+    by_folder = {meeting_folder(m, clean).split("/", 1)[1].casefold(): m for m in meetings}
     groups: dict[str, MeetingFiles] = {
         m.id: MeetingFiles(network_key, m.theme, m.local_start().date(), m) for m in meetings
     }

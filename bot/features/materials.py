@@ -40,6 +40,7 @@ from core.materials import (
     group_files,
     kind_of,
     link_name,
+    meeting_folder,
     parse_link,
     shortcut_file,
 )
@@ -354,7 +355,7 @@ async def _transfer(services: Services, job: Job) -> FileInfo:
     if workspace is None:
         raise Conflict("materials.error.no_team")
     root = await workspace.channel_folder(job.team_id, job.network.channel_id)
-    folder = await workspace.ensure_folder(root, job.meeting.folder_path())
+    folder = await workspace.ensure_folder(root, meeting_folder(job.meeting, _clean_folder))
     draft = job.draft
     if draft.link:
         return await workspace.upload(folder, draft.name, shortcut_file(draft.link))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from tests.harness.activities import LIISA, MAIJA, MATTI
+from tests.harness.activities import LIISA, MAIJA, MATTI, group_message
 from tests.materials.conftest import PEKKA, MaterialsWorld, draft_of, sha
 from tests.networks.conftest import card_text
 
@@ -206,3 +206,25 @@ async def test_filing_into_a_network_without_a_channel(mworld: MaterialsWorld) -
     assert body["type"] == "application/vnd.microsoft.error"
     assert "has no channel yet" in body["value"]["message"]
     assert mworld.files.requests == []
+
+
+async def test_an_expired_download_link_asks_to_send_again(mworld: MaterialsWorld) -> None:
+    attachment = mworld.attachment("vanhentunut.pptx")  # the file server no longer has it: 404
+    (choose,) = choices(await mworld.send_files(MATTI, attachment))
+    body = await mworld.act(
+        "materials.file", {"draft": draft_of(choose), "meeting": mworld.meeting.id}, MATTI
+    )
+    assert body["type"] == CARD
+    await mworld.delivered(f"meeting:{mworld.meeting.id}:filing", 1)
+    (failed,) = [c for c in await mworld.chat_cards(MATTI) if "could not be filed" in card_text(c)]
+    assert "send it again" in card_text(failed)
+    assert not any(a.get("verb") == "materials.file" for a in failed.get("actions") or [])
+
+
+async def test_files_are_taken_in_personal_chat_only(mworld: MaterialsWorld) -> None:
+    activity = group_message(mworld.connector.url, "", MATTI, attachments=[mworld.attachment("a.pdf", b"a")])
+    before = len(mworld.connector.sent)
+    response = await mworld.bot.post(activity)
+    assert response.status in (200, 201, 202)
+    sent = await mworld.connector.settle(0.15)
+    assert [s.text for s in sent[before:]] == ["Send me files and links in a personal chat."]

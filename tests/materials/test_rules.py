@@ -19,6 +19,7 @@ from core.materials import (
     group_files,
     kind_of,
     link_name,
+    meeting_folder,
     parse_link,
     shortcut_file,
 )
@@ -123,3 +124,11 @@ def test_the_network_and_the_search_words() -> None:
     assert split_network(networks, "pedagoginen johtaminen arviointi") == (PED, "arviointi")
     with pytest.raises(NotFound):
         split_network(networks, "tuntematon verkosto")
+
+
+def test_a_theme_with_a_slash_is_one_folder() -> None:
+    odd = meeting("Johtaminen/HR: mitä?", 12)
+    assert meeting_folder(odd, clean_file_name) == "Tapaamiset/2026-05-12 Johtaminen-HR mitä"
+    listed = [("Tapaamiset/2026-05-12 Johtaminen-HR mitä/a.pdf", entry("a.pdf"))]
+    (group,) = group_files(HR.key, [odd], listed, {}, clean_file_name)
+    assert group.meeting is odd and [e.name for e in group.files] == ["a.pdf"]
