@@ -290,3 +290,45 @@ async def test_announcement_shows_filed_materials_and_personal_list(mw: MeetingW
     assert "Verkostojen tapaamiset" in text_of(replies[0]) and "Palautekulttuuri" in text_of(replies[0])
     replies = await mw.world.say("meetings", MATTI)
     assert "Network meetings" in text_of(replies[0]) and "Palautekulttuuri" in text_of(replies[0])
+
+
+async def split_and_answer(mw: MeetingWorld, meeting: Meeting) -> None:
+    for user in (PEKKA, SANNA):
+        await mw.act("meeting.attend", {"meeting": meeting.id}, user)
+    await mw.act("meeting.groups", {"meeting": meeting.id, "size": "2"})
+    answer = {"meeting": meeting.id, "group": 1, "answer_0": "Yhteinen havainto"}
+    await mw.act("meeting.answer", answer, PEKKA, channel=False)
+
+
+async def test_summary_survives_graph_throttling_and_reports_graph_down(mw: MeetingWorld) -> None:
+    meeting = await plan_meeting(mw)
+    body = await mw.act("meeting.summary", {"meeting": meeting.id})
+    assert "Pienryhmiä ei ole vielä jaettu" in text_of(body["value"])
+    await split_and_answer(mw, meeting)
+
+    # Graph answers 503 to every upload for a while: the facilitator is told, nothing is posted.
+    mw.world.sandbox.inject(503, times=1000, match="content")
+    body = await mw.act("meeting.summary", {"meeting": meeting.id})
+    assert body["statusCode"] == 400 and body["value"]["code"] in ("Unavailable", "Throttled")
+    assert not any("Pienryhmien yhteenveto" in text_of(p) for p in announcement_posts(mw))
+
+    # Throttled once (429 with Retry-After): the workspace retries and the summary goes through.
+    mw.world.sandbox.clear_faults()
+    mw.world.sandbox.inject(429, times=1, match="content", retry_after=1)
+    body = await mw.act("meeting.summary", {"meeting": meeting.id})
+    assert "Yhteenveto on tallennettu" in text_of(body["value"])
+    workspace = mw.world.bot.app[SERVICES].workspace  # type: ignore[index]
+    files = await workspace.list_files(await workspace.channel_folder(TEAM_AAD, mw.channel_id))
+    assert [f.name for f in files if f.name.startswith("pienryhmat")] == ["pienryhmat-yhteenveto.md"]
+
+
+async def test_announcement_that_fails_to_post_is_reported(mw: MeetingWorld) -> None:
+    mw.connector.fail_next(403)
+    body = await mw.act("meeting.plan", plan_data())
+    text = text_of(body["value"])
+    assert "on suunniteltu" in text and "ilmoitusta ei saatu kanavalle" in text
+    [meeting] = await mw.store.meetings_of_network(HR)
+    assert await mw.store.announcement_of(meeting.id) is None
+    # Attending still works from the reminder or list; no card to update is not an error.
+    body = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA, channel=False)
+    assert "Olet mukana" in text_of(body["value"])
