@@ -203,6 +203,11 @@ class OutboxWorker:
         batch, self._outcomes = self._outcomes, []
         try:
             await self._store.record_outcomes(self.name, batch)
+        except asyncio.CancelledError:
+            # Stopping cancels the flush loop, perhaps mid-write: keep the batch for the final flush
+            # (writing an outcome twice is harmless; losing it would send the message again).
+            self._outcomes = batch + self._outcomes
+            raise
         except Exception as error:  # kept and written on the next flush; the lease keeps the rows ours
             log.warning("outbox: could not store %d outcomes: %s", len(batch), error)
             self._outcomes = batch + self._outcomes
