@@ -114,7 +114,7 @@ def materials_card(
             break
         body.append(block)
         size += block_size
-    if not ordered:
+    if not ordered and not (missing_channels and not networks):
         key = "materials.list.empty_search" if query else "materials.list.empty"
         body.append(TextBlock(text=t(key), wrap=True))
     for name in missing_channels:

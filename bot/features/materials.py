@@ -116,6 +116,8 @@ async def _listed(
 ) -> dict[str, list[tuple[str, Entry]]]:
     """(path below the channel folder, entry) per network: one batched listing across the channels, or a
     Graph search in one channel's folder."""
+    if not networks:
+        return {}
     if words:
         (network,) = networks
         folder = await workspace.channel_folder(team_id, network.channel_id)

@@ -4,13 +4,14 @@ Finnish words, 1,000 files across 20 networks within the card budget, and the an
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from core.networks import Network, NetworkStatus
 from tests.harness.activities import LIISA, MATTI, TEAM_AAD
 from tests.materials.conftest import HR, HR_CHANNEL_NAME, PEKKA, MaterialsWorld
 from tests.materials.test_filing import cards_of, file_into
-from tests.networks.conftest import card_text
+from tests.networks.conftest import card_text, open_world
 
 FOLDER = f"{HR_CHANNEL_NAME}/Tapaamiset/2026-11-13 Työhyvinvointi"
 
@@ -131,3 +132,12 @@ async def test_graph_down_answers_from_the_records(mworld: MaterialsWorld) -> No
     mworld.sandbox.clear_faults()
     assert any("Teamsin tiedostoihin ei juuri nyt saatu yhteyttä" in line for line in lines)
     assert "muistiinpanot.docx" in lines and "suoraan.docx" not in lines
+
+
+async def test_no_network_has_a_channel_yet(tmp_path: Path) -> None:
+    async for world in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}"):
+        world.sandbox.reset_counts()
+        (reply,) = await world.say("materiaalit", LIISA)
+        lines = texts(reply["attachments"][0]["content"])
+        assert "Tapaamisilla ei ole vielä materiaaleja." in lines
+        assert world.sandbox.round_trips == 0
