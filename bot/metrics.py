@@ -26,6 +26,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.deliveries = Counter(
+            "vertaisbotti_outbox_outcomes",
+            "Outbox deliveries by resulting state (sent; pending: retried later; failed; dead) and reason",
+            ("state", "reason"),
+            registry=self.registry,
+        )
         self.errors = Counter(
             "vertaisbotti_turn_errors",
             "Turns that ended in the turn-error handler",

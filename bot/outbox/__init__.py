@@ -14,7 +14,7 @@ from bot.outbox.pacing import Pacer
 from bot.outbox.sender import Delivery, TeamsSender
 from bot.outbox.worker import OutboxWorker
 from bot.services import Services
-from core.outbox import OutgoingMessage
+from core.outbox import Outcome, OutgoingMessage
 
 EXTRA_KEY = "outbox"
 
@@ -25,7 +25,13 @@ def start_worker(services: Services, adapter: TeamsAdapter, **options: Any) -> O
     """Build and start the service's worker (Teams' limits unless `options` say otherwise)."""
     store = services.store
     sender = TeamsSender(adapter, services.settings.app_id, on_new_chat=store.save_conversation)
-    worker = OutboxWorker(store, sender, **options)
+
+    def count(outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            reason = outcome.reason.value if outcome.reason else ""
+            services.metrics.deliveries.labels(outcome.state.value, reason).inc()
+
+    worker = OutboxWorker(store, sender, on_outcomes=count, **options)
     worker.start()
     services.extras[EXTRA_KEY] = worker
     return worker

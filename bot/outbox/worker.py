@@ -14,7 +14,7 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -51,6 +51,7 @@ class OutboxWorker:
         db_retry_seconds: float = 5.0,
         name: str | None = None,
         rng: random.Random | None = None,
+        on_outcomes: Callable[[Sequence[Outcome]], None] | None = None,
     ) -> None:
         self.name = name or worker_name()
         self._store = store
@@ -62,6 +63,7 @@ class OutboxWorker:
         self._flush_every = flush_seconds
         self._db_retry = db_retry_seconds
         self._rng = rng or random.Random()
+        self._on_outcomes = on_outcomes
         self._hand = max(8, int(self._pacer.rate))  # about a second of sending
         self._renew_every = min(1.0, lease_seconds / 3)
         self._held: dict[int, asyncio.Task[None]] = {}
@@ -214,6 +216,8 @@ class OutboxWorker:
             if not final:
                 await asyncio.sleep(self._db_retry)
             return
+        if self._on_outcomes is not None:
+            self._on_outcomes(batch)
         for outcome in batch:
             task = self._held.get(outcome.id)
             if task is not None and task.done():  # not a newer claim of the same row

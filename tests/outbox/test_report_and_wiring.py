@@ -3,6 +3,7 @@ running service: `send_later` from a feature reaches the connector, and shutdown
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -78,5 +79,8 @@ async def test_the_service_runs_the_worker_and_send_later_reaches_people(tmp_pat
             assert await send_later(services, broadcast(double.url, 5)) == 5
             assert await send_later(services, broadcast(double.url, 5)) == 0  # the same keys again
             report = await until_done(services.store, "survey-1", within=20)
+            await asyncio.sleep(0.2)  # the outcomes counted when their batch is written
+            _, metrics = await bot.get("/metrics")
         assert report.sent == 5
+        assert 'vertaisbotti_outbox_outcomes_total{reason="",state="sent"} 5.0' in metrics
         assert sorted(s.conversation_id for s in double.sent) == [person_key(i) for i in range(5)]
