@@ -20,6 +20,7 @@ from core.networks import LaunchStep, NetworkStatus
 from core.people import Person
 from store.networks import load_catalogue
 from store.outbox import OutboxRow
+from tests.cards.checks import assert_teams_card as check_card
 from tests.harness.activities import (
     LIISA,
     MAIJA,
@@ -31,7 +32,6 @@ from tests.harness.activities import (
     channel_message,
     team_channel_data,
 )
-from tests.networks.cards import check_card
 from tests.networks.conftest import World, open_world
 from tests.store.databases import fresh_database
 
