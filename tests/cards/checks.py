@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from microsoft_teams.cards import AdaptiveCard
+
 MAX_VERSION = (1, 5)
 MAX_ACTIVITY_BYTES = 80 * 1024
 MAX_REFRESH_USERS = 60
@@ -130,3 +132,4 @@ def assert_teams_card(card_json: dict[str, Any]) -> None:
     assert size < MAX_ACTIVITY_BYTES, (
         f"the activity carrying this card is {size} bytes (budget {MAX_ACTIVITY_BYTES})"
     )
+    AdaptiveCard.model_validate(card_json)  # and it reads back into the typed model

@@ -171,7 +171,12 @@ def _mydata(t: Translator) -> list[AdaptiveCard]:
 
 
 def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
-    samples = {"help_card": _help(t), "welcome_card@welcome": _welcome(t), "mydata_card": _mydata(t), **_polls(t)}
+    samples = {
+        "help_card": _help(t),
+        "welcome_card@welcome": _welcome(t),
+        "mydata_card": _mydata(t),
+        **_polls(t),
+    }
     if importlib.util.find_spec("cards.materials"):
         from tests.materials.card_samples import samples as materials_samples
 

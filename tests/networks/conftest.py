@@ -20,6 +20,7 @@ from core.teams import Team
 from graph import open_workspace
 from graph.sandbox import Sandbox, start_sandbox
 from store import SqlStore
+from tests.cards.checks import assert_teams_card as check_card
 from tests.harness.activities import (
     LIISA,
     MAIJA,
@@ -35,7 +36,6 @@ from tests.harness.activities import (
 )
 from tests.harness.connector import ConnectorDouble
 from tests.harness.running import RunningBot, make_settings, running_bot
-from tests.networks.cards import check_card
 from tests.store.databases import fresh_database
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -13,7 +13,8 @@ from cards import survey as survey_cards
 from cards.base import to_json
 from core.networks import NAME_MAX, PURPOSE_MAX, Network, NetworkStatus
 from core.survey import TEXT_MAX, Answer, Survey, SurveyStatus, summarize
-from tests.networks.cards import BUDGET_BYTES, check_card
+from tests.cards.checks import MAX_ACTIVITY_BYTES as BUDGET_BYTES
+from tests.cards.checks import assert_teams_card as check_card
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
