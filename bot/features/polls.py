@@ -66,14 +66,24 @@ def now() -> datetime:
 
 
 def _read_or_create_secret(path: Path) -> bytes:
+    """The key in `path`, made first if absent. The file appears whole or not at all (written aside, then
+    linked into place), so a process racing the first vote never reads a half-written key."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    key = bytes.fromhex(path.read_text().strip())
+    if len(key) < 16:
+        raise ValueError(f"{path} does not hold a poll key; remove it to make a new one")
+    return key
 
 
 async def _secret(turn: Turn) -> bytes:
@@ -81,10 +91,11 @@ async def _secret(turn: Turn) -> bytes:
     configured = turn.services.settings.poll_secret.get_secret_value()
     if configured:
         return configured.encode()
-    if _SECRET not in extras:
-        extras[_SECRET] = await asyncio.to_thread(
-            _read_or_create_secret, turn.services.settings.var_dir / SECRET_FILE
-        )
+    async with extras.setdefault(_SECRET + ".lock", asyncio.Lock()):
+        if _SECRET not in extras:
+            extras[_SECRET] = await asyncio.to_thread(
+                _read_or_create_secret, turn.services.settings.var_dir / SECRET_FILE
+            )
     return extras[_SECRET]
 
 

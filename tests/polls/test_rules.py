@@ -101,3 +101,18 @@ def test_the_form_reads_closing_time_in_finnish_time() -> None:
 def test_the_command_form() -> None:
     draft = parse_poll_command("Kahvi vai tee? | Kahvi ; Tee |")
     assert draft.question == "Kahvi vai tee?" and draft.options == ("Kahvi", "Tee")
+
+
+def test_racing_first_votes_all_get_the_same_whole_poll_key(tmp_path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.features.polls import _read_or_create_secret
+
+    path = tmp_path / "var" / "poll-secret"
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        keys = set(pool.map(lambda _: _read_or_create_secret(path), range(64)))
+    assert len(keys) == 1 and len(keys.pop()) == 32
+    assert [p.name for p in path.parent.iterdir()] == ["poll-secret"]  # no drafts left behind
+    path.write_text("")
+    with pytest.raises(ValueError, match="does not hold a poll key"):
+        _read_or_create_secret(path)
