@@ -133,7 +133,9 @@ class SeenMiddleware(Middleware):
             await self._store.upsert_person(person)
             self._recent.remember(("person", person.aad_object_id), person)
         reference = reference_of(activity)
-        if reference is not None and not self._recent.fresh(("conversation", reference.conversation_id), reference):
+        if reference is not None and not self._recent.fresh(
+            ("conversation", reference.conversation_id), reference
+        ):
             await self._store.save_conversation(reference)
             self._recent.remember(("conversation", reference.conversation_id), reference)
         await logic()
