@@ -32,6 +32,7 @@ playground: $(STAMP) $(NPM_TEST)
 	$(PY) -m bot.playground
 
 test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
