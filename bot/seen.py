@@ -1,7 +1,8 @@
 """Every turn first: handle a redelivered activity once, and remember who wrote and where.
 
 `SeenMiddleware` claims the activity id in the store (per channel, conversation and id, across all
-instances); a duplicate ends the turn silently. Then the sender is upserted as a `Person` and the
+instances); a duplicate ends the turn silently. Invokes are not claimed: they are answered in the HTTP
+response, so a repeated one gets the (idempotent) answer again. Then the sender is upserted as a `Person` and the
 conversation reference saved, so later features can message them proactively. Store failures raise:
 the adapter's turn-error handler answers with the apology.
 """
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
 from botbuilder.core import Middleware, TurnContext
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from core.activities import ActivityLog
 from core.conversations import SCOPES, ConversationRef, ConversationStore
@@ -118,7 +119,9 @@ class SeenMiddleware(Middleware):
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> None:  # type: ignore[override]
         activity = context.activity
         conversation_id = activity.conversation.id if activity.conversation else ""
-        if activity.id:
+        # An invoke is answered in its own HTTP response: a repeated one must get a real answer, not
+        # silence, and every card action is idempotent (latest vote wins, a draft is taken once, ...).
+        if activity.id and activity.type != ActivityTypes.invoke:
             channel = activity.channel_id or ""
             if not await self._store.claim_activity(channel, conversation_id, activity.id):
                 log.info(

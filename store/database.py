@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.errors import Unavailable
+from store.engine import READ_ONLY
 from store.errors import UNAVAILABLE_KEY, unavailable_on_failure
 
 Setup = Callable[[AsyncEngine], Awaitable[None]]
@@ -72,6 +73,16 @@ class Database:
         async with self._sqlite_writer:
             with unavailable_on_failure():
                 async with self._engine.begin() as connection:
+                    yield connection
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only transaction: consistent, but never queued behind SQLite's writers."""
+        await self.ensure_ready()
+        with unavailable_on_failure():
+            async with self._engine.connect() as connection:
+                connection = await connection.execution_options(**{READ_ONLY: True})
+                async with connection.begin():
                     yield connection
 
     async def ping(self) -> None:

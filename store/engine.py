@@ -12,6 +12,7 @@ from sqlalchemy.pool import StaticPool
 from store.urls import sqlite_path
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+READ_ONLY = "vertaisbotti_read_only"
 CONNECT_TIMEOUT_S = 5.0
 COMMAND_TIMEOUT_S = 30.0
 
@@ -53,6 +54,8 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: a read-then-write transaction never fails with
         # "database is locked" half-way; concurrent writers wait up to the busy timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only transactions (`READ_ONLY`) take no write lock: in WAL mode they never wait for writers.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

@@ -137,7 +137,7 @@ class PollQueries(Database):
                 raise NotFound("polls.error.unknown")
 
     async def get_poll(self, poll_id: str) -> Poll | None:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             row = (await conn.execute(select(PollRow.__table__).where(PollRow.id == poll_id))).first()
         return _poll(row) if row else None
 
@@ -162,14 +162,14 @@ class PollQueries(Database):
             return await _tally(conn, poll_id, len(poll.options))
 
     async def ballot_of(self, poll_id: str, voter: str) -> frozenset[int]:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             mask = await conn.scalar(
                 select(BallotRow.choices).where(BallotRow.poll_id == poll_id, BallotRow.voter == voter)
             )
         return choices_of(mask or 0)
 
     async def tally(self, poll_id: str) -> Tally:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             options = await conn.scalar(select(PollRow.options).where(PollRow.id == poll_id))
             if options is None:
                 raise NotFound("polls.error.unknown")

@@ -52,3 +52,12 @@ async def test_the_sender_and_their_conversation_are_remembered(
     reference = await store.personal_conversation(a.MATTI.aad)
     assert reference is not None and reference.conversation_id == "a:personal-matti"
     assert reference.service_url == connector.url
+
+
+async def test_a_repeated_card_action_gets_its_answer_again(bot: RunningBot, connector: ConnectorDouble) -> None:
+    """Invokes are answered in the HTTP response: a repeat must not get silence (or a 501)."""
+    activity = a.card_action(connector.url, "help.language", {"lang": "en"})
+    first = await bot.post_json(activity)
+    again = await bot.post_json(activity)
+    assert first == again
+    assert first[0] == 200 and first[1]["value"]["body"][0]["text"] == "Hi, I'm Vertaisbotti"
