@@ -2,9 +2,9 @@
 
 `SeenMiddleware` claims the activity id in the store (per channel, conversation and id, across all
 instances); a duplicate ends the turn silently. Invokes are not claimed: they are answered in the HTTP
-response, so a repeated one gets the (idempotent) answer again. Then the sender is upserted as a `Person` and the
-conversation reference saved, so later features can message them proactively. Store failures raise:
-the adapter's turn-error handler answers with the apology.
+response, so a repeated one gets the (idempotent) answer again. Then the sender is upserted as a
+`Person` and the conversation reference saved, so later features can message them proactively. Store
+failures raise: the adapter's turn-error handler answers with the apology.
 """
 
 from __future__ import annotations

@@ -54,7 +54,9 @@ async def test_the_sender_and_their_conversation_are_remembered(
     assert reference.service_url == connector.url
 
 
-async def test_a_repeated_card_action_gets_its_answer_again(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_a_repeated_card_action_gets_its_answer_again(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
     """Invokes are answered in the HTTP response: a repeat must not get silence (or a 501)."""
     activity = a.card_action(connector.url, "help.language", {"lang": "en"})
     first = await bot.post_json(activity)
