@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from aiohttp import web
 from botbuilder.core import Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -141,15 +142,32 @@ class TeamsAdapter(CloudAdapter):
         inner = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
         super().__init__(PooledAuthentication(inner, pool))
         self._anonymous = settings.anonymous
+        self._tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else ""
 
     async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
         if not self._anonymous and not _looks_like_bearer_jwt(header):
             # Stock botbuilder crashes (500) on a missing header and goes online for an undecodable one.
             raise RequestRejected(401, "missing or malformed bearer token")
         try:
-            return await self.bot_framework_authentication.authenticate_request(activity, header)
+            result = await self.bot_framework_authentication.authenticate_request(activity, header)
+        except (requests.RequestException, ConnectionError, TimeoutError) as error:
+            # The token could not be checked (OpenID metadata unreachable): Teams may redeliver a 503.
+            raise RequestRejected(503, f"could not validate the token: {type(error).__name__}") from error
         except Exception as error:  # botbuilder signals bad tokens with many unrelated exception types
             raise RequestRejected(401, f"authentication failed: {type(error).__name__}") from error
+        self._check_origin(activity)
+        return result
+
+    def _check_origin(self, activity: Activity) -> None:
+        """Roles rest on `from.aadObjectId`, which only Teams vouches for: other Bot Framework channels (Web
+        Chat, Direct Line) let the client choose it, and other tenants are not the project's."""
+        if activity.channel_id != "msteams":
+            raise RequestRejected(403, f"channel {activity.channel_id!r} is not Microsoft Teams")
+        if self._tenant:
+            data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+            tenant = (data.get("tenant") or {}).get("id") or getattr(activity.conversation, "tenant_id", None)
+            if tenant != self._tenant:
+                raise RequestRejected(403, "activity from another tenant")
 
     async def handle(
         self, request: web.Request, logic: Callable[[TurnContext], Awaitable[None]] | Bot

@@ -23,7 +23,9 @@ from botframework.connector.auth import AppCredentials
 
 log = logging.getLogger(__name__)
 
-RETRYABLE = frozenset({412, 429, 502, 503, 504})
+# 502/504 may hide a message that was stored: retrying a reply could post it twice (the outbox, which
+# records what it sent, retries those itself).
+RETRYABLE = frozenset({412, 429, 503})
 TOKEN_TTL_SECONDS = 20 * 60
 
 

@@ -146,3 +146,12 @@ async def test_connector_throttling_is_retried_for_replies(
 async def test_get_on_messages_is_405(bot: RunningBot) -> None:
     async with aiohttp.ClientSession() as session, session.get(bot.messages_url) as response:
         assert response.status == 405
+
+
+async def test_activities_from_other_channels_than_teams_are_refused(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    """Roles rest on `from.aadObjectId`, which only Teams vouches for."""
+    status, body = await bot.post_json(a.personal_message(connector.url, "apua", channelId="directline"))
+    assert status == 403 and "Microsoft Teams" in body["error"]
+    assert await connector.settle(0.1) == []
