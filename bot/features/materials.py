@@ -98,7 +98,7 @@ async def answer(turn: Turn, argument: str) -> AdaptiveCard:
             raise Unavailable("materials.error.no_team")
         listed = await _listed(workspace, team.team_id, live, words)
         for n in live:
-            found = group_files(n.key, meetings[n.key], listed.get(n.key, []), records, _clean_folder)
+            found = group_files(n.key, meetings[n.key], listed.get(n.key, []), records, clean_folder_name)
             groups[n.key] = [g for g in found if g.files] if words else found
     except Unavailable as error:
         log.warning("materials: Graph unavailable (%s); answering from the records", error.key)
@@ -133,7 +133,7 @@ def _pair(info: FileInfo) -> tuple[str, Entry]:
     return info.path, entry
 
 
-def _clean_folder(name: str) -> str:
+def clean_folder_name(name: str) -> str:
     try:
         return clean_file_name(name)
     except Invalid:
@@ -357,7 +357,7 @@ async def _transfer(services: Services, job: Job) -> FileInfo:
     if workspace is None:
         raise Conflict("materials.error.no_team")
     root = await workspace.channel_folder(job.team_id, job.network.channel_id)
-    folder = await workspace.ensure_folder(root, meeting_folder(job.meeting, _clean_folder))
+    folder = await workspace.ensure_folder(root, meeting_folder(job.meeting, clean_folder_name))
     draft = job.draft
     if draft.link:
         return await workspace.upload(folder, draft.name, shortcut_file(draft.link))

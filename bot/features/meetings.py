@@ -26,6 +26,7 @@ from botbuilder.core import BotAdapter
 from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.features.materials import clean_folder_name
 from bot.features.networks import card_message, catalogue, project_team, target
 from bot.features.polls import channel_of
 from bot.outbox import send_later
@@ -34,6 +35,7 @@ from bot.turn import Turn, card_activity
 from cards import meetings as cards
 from core.errors import Conflict, Invalid, NotAllowed, NotFound, Unavailable
 from core.groups import split_into_groups
+from core.materials import meeting_folder
 from core.meetings import (
     Meeting,
     Reach,
@@ -415,7 +417,8 @@ async def _file_summary(turn: Turn, meeting: Meeting, network: Network, markdown
     if workspace is None or team is None:
         raise Unavailable("meetings.error.no_workspace")
     root = await workspace.channel_folder(team.team_id, network.channel_id or "")
-    folder = await workspace.ensure_folder(root, meeting.folder_path())
+    # The same folder materials are filed into (a "/" in a theme must not make a subfolder).
+    folder = await workspace.ensure_folder(root, meeting_folder(meeting, clean_folder_name))
     stored = await workspace.upload(
         folder, SUMMARY_FILE, markdown.encode(), conflict=ConflictBehavior.REPLACE
     )
