@@ -122,6 +122,10 @@ class Settings(BaseSettings):
                     "on other addresses."
                 )
         else:
+            if self.database_url.startswith("postgres") and not self.poll_secret.get_secret_value():
+                raise ValueError(
+                    "POLL_SECRET is required with PostgreSQL: every instance must key anonymous ballots alike"
+                )
             if self.app_type != "UserAssignedMSI" and not self.app_password.get_secret_value():
                 raise ValueError("MicrosoftAppPassword is required when MicrosoftAppId is set")
             if self.app_type == "SingleTenant" and not self.app_tenant_id:

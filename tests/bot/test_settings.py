@@ -103,6 +103,14 @@ def test_the_example_env_file_is_valid_as_it_stands(tmp_path) -> None:
     assert s.anonymous and s.to_bot_from_channel_openid_metadata_url is None and s.coordinators == frozenset()
 
 
+def test_a_deployment_on_postgresql_needs_a_shared_poll_secret() -> None:
+    deployed = {"MicrosoftAppId": "id", "MicrosoftAppPassword": "pw", "MicrosoftAppTenantId": "tn"}
+    with pytest.raises(ValidationError, match="POLL_SECRET is required with PostgreSQL"):
+        settings(DATABASE_URL="postgresql://db/vertaisbotti", **deployed)
+    assert settings(DATABASE_URL="postgresql://db/v", POLL_SECRET="p" * 32, **deployed).poll_secret
+    assert settings(DATABASE_URL="postgresql://db/v").anonymous  # local anonymous mode keeps the var/ key
+
+
 def test_a_short_poll_secret_is_refused() -> None:
     with pytest.raises(ValidationError, match="POLL_SECRET must be at least 32"):
         settings(POLL_SECRET="short")
