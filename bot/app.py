@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.adapter import TeamsAdapter
 from bot.connector import ConnectorPool
 from bot.features import build_router
-from bot.features.install import on_install
+from bot.features.install import on_install, on_members_added
 from bot.features.polls import close_shared_cards
 from bot.graph_setup import open_graph
 from bot.handler import VertaisBot
@@ -62,7 +62,9 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         adapter.on_turn_error = turn_error_handler(services)
         adapter.use(SeenMiddleware(services.store))
         app[ADAPTER] = adapter
-        app[BOT] = VertaisBot(services, build_router(), on_install=on_install)
+        app[BOT] = VertaisBot(
+            services, build_router(), on_install=on_install, on_members_added=on_members_added
+        )
         stack.push_async_callback(start_outbox_worker(services, adapter).stop)  # stops before session, store
         stack.push_async_callback(start_reminders(services).stop)  # meeting reminders; stop before the outbox
         log.info(

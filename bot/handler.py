@@ -37,10 +37,17 @@ def card_action_error(status: int, code: str, message: str) -> InvokeResponse:
 
 
 class VertaisBot(TeamsActivityHandler):
-    def __init__(self, services: Services, router: Router, on_install: InstallHook | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        router: Router,
+        on_install: InstallHook | None = None,
+        on_members_added: InstallHook | None = None,
+    ) -> None:
         self._services = services
         self._router = router
         self._on_install = on_install
+        self._on_members_added = on_members_added
 
     def turn(self, context: TurnContext) -> Turn:
         return Turn(context, self._services)
@@ -106,5 +113,9 @@ class VertaisBot(TeamsActivityHandler):
         self, members_added: list[ChannelAccount], team_info: TeamInfo, turn_context: TurnContext
     ) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        if team_info and self._on_install and any(m.id == bot_id for m in members_added):
+        if not team_info or self._on_install is None:
+            return
+        if any(m.id == bot_id for m in members_added):
             await self._on_install(self.turn(turn_context), team_info)
+        elif self._on_members_added is not None:
+            await self._on_members_added(self.turn(turn_context), team_info)

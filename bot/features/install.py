@@ -26,3 +26,8 @@ async def on_install(turn: Turn, team: TeamInfo) -> None:
     if await store.claim_activity(WELCOME_CHANNEL, f"team:{team_key}", "welcome"):
         await turn.send_card(welcome_card(turn.t, name))
     await sync_roster(turn.context, store, team.id)
+
+
+async def on_members_added(turn: Turn, team: TeamInfo) -> None:
+    """New people in the team: read the roster again, so surveys and response rates include them."""
+    await sync_roster(turn.context, turn.services.store, team.id)

@@ -63,3 +63,20 @@ async def test_a_repeated_card_action_gets_its_answer_again(
     again = await bot.post_json(activity)
     assert first == again
     assert first[0] == 200 and first[1]["value"]["body"][0]["text"] == "Hi, I'm Vertaisbotti"
+
+
+async def test_people_added_to_the_team_later_are_remembered(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    connector.members = [a.MAIJA.member()]
+    await bot.post(a.team_install(connector.url))
+    await connector.settle(0.1)
+    newcomer = a.User("uusi", "Uusi Jäsen", "uusi.jasen@luksia.fi")
+    connector.members.append(newcomer.member())
+    added = a.team_install(connector.url)
+    added["membersAdded"] = [{"id": newcomer.id, "aadObjectId": newcomer.aad}]
+    assert (await bot.post(added)).status == 200
+    person = await store_of(bot).get_person(newcomer.aad)
+    assert person is not None and person.organization == "luksia"
+    posts = [s for s in await connector.settle(0.1) if s.card]
+    assert len(posts) == 1, "only the bot's own install is greeted"

@@ -61,6 +61,7 @@ class ConnectorDouble:
         app.router.add_route("*", "/v3/conversations/{conversation}/activities/{activity}", self._activity)
         app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged_members)
         app.router.add_get("/v3/conversations/{conversation}/members", self._members)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_get("/v3/teams/{team}", self._team)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -140,6 +141,15 @@ class ConnectorDouble:
 
     async def _members(self, _request: web.Request) -> web.Response:
         return web.json_response(self.members)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        wanted = unquote(request.match_info["member"])
+        for member in self.members:
+            if wanted in (member.get("id"), member.get("aadObjectId")):
+                return web.json_response(member)
+        return web.json_response(
+            {"error": {"code": "MemberNotFoundInConversation", "message": wanted}}, status=404
+        )
 
     async def _paged_members(self, request: web.Request) -> web.Response:
         start = int(request.query.get("continuationToken") or 0)
