@@ -1,5 +1,6 @@
 """Needs-mapping survey cards: the General channel announcement, the answer form (showing the person's own
-answer back), and the coordinator's live results with a bar chart per network."""
+answer back), and the coordinator's live results with a bar chart per network (with, when no survey is
+open, the button that starts a new one: starting always takes an explicit click)."""
 
 from __future__ import annotations
 
@@ -136,12 +137,25 @@ def answer_card(
 
 
 def results_card(
-    t: Translator, results: SurveyResults, organization_names: Mapping[str, str]
+    t: Translator,
+    results: SurveyResults | None,
+    organization_names: Mapping[str, str],
+    *,
+    start_recipients: int | None = None,
 ) -> AdaptiveCard:
-    """Live results for the coordinator; the free texts are cut so the card stays far below 80 KB."""
+    """Live results for the coordinator; the free texts are cut so the card stays far below 80 KB.
+
+    `results` is None when no survey has been run yet. `start_recipients` (only when none is open) adds
+    the button that starts a new survey for that many people: the coordinator's explicit confirmation."""
+    if results is None:
+        body: list[CardElement] = [
+            TextBlock(text=t("survey.title"), size="Large", weight="Bolder", wrap=True),
+            TextBlock(text=t("survey.error.none"), wrap=True),
+        ]
+        return card(body + _start(t, start_recipients))
     survey = results.survey
     state = t("survey.state.open") if survey.status is SurveyStatus.OPEN else t("survey.state.closed")
-    body: list[CardElement] = [
+    body = [
         TextBlock(text=t("survey.results.title"), size="Large", weight="Bolder", wrap=True),
         TextBlock(
             text=t(
@@ -207,7 +221,23 @@ def results_card(
     ]
     if survey.status is SurveyStatus.OPEN:
         actions.append(ExecuteAction(title=t("survey.action.close"), verb=CLOSE, data={"survey": survey.id}))
+    else:
+        body += _start(t, start_recipients)
     return card(body, actions)
+
+
+def _start(t: Translator, recipients: int | None) -> list[CardElement]:
+    """The confirmation to start a new survey: what will happen, and the button that does it."""
+    if recipients is None:
+        return []
+    label = "survey.action.start_one" if recipients == 1 else "survey.action.start"
+    return [
+        TextBlock(text=t("survey.confirm.title"), weight="Bolder", wrap=True, separator=True),
+        TextBlock(text=t("survey.confirm.what"), wrap=True),
+        ActionSet(
+            actions=[ExecuteAction(title=t(label, count=recipients), verb=START, data={"confirm": True})]
+        ),
+    ]
 
 
 def _texts(

@@ -2,8 +2,13 @@
 announcement, every known member the form in personal chat, both through the outbox), members answer on
 the card, the coordinator follows live results, exports a CSV into the General channel's files and closes.
 
-`kartoitus` alone: the coordinator sees the results (or starts a survey when none is open); others get
-the form. Arguments: `aloita|start`, `tulokset|results`, `vie|export`, `sulje|close`.
+`kartoitus` alone never starts a survey: the coordinator sees the open survey's results, or with none open
+the latest results and a button that starts a new one on an explicit click; others get the form.
+Arguments: `aloita|start` (starts at once), `tulokset|results`, `vie|export`, `sulje|close`.
+
+Privacy: the answers are promised to be seen by the coordinator only, so results, the export's answer and
+a member's own answer never go into a channel or group chat. There the bot says so briefly and sends them
+into the person's personal chat through the outbox; a card action clicked there replies with nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +20,11 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.features.networks import card_message, catalogue, project_team, target
-from bot.outbox import wake
+from bot.outbox import send_later, wake
 from bot.router import Router
 from bot.turn import Turn
 from cards import survey as cards
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, NotAllowed, NotFound
 from core.outbox import OutgoingMessage
 from core.survey import (
     Survey,
@@ -111,13 +116,56 @@ async def start(turn: Turn) -> tuple[Survey, int]:
     return survey, len(people)
 
 
-async def results(turn: Turn, survey: Survey) -> AdaptiveCard:
+async def results(turn: Turn, survey: Survey | None, *, offer_start: bool = False) -> AdaptiveCard:
+    """The coordinator's results card (`survey` None: none run yet); `offer_start` adds the button that
+    starts a new survey, with the number of people it would be sent to."""
     require_coordinator(turn.is_coordinator)
     store = turn.services.store
+    recipients = len(await store.survey_recipients()) if offer_start else None
+    if survey is None:
+        return cards.results_card(turn.t, None, {}, start_recipients=recipients)
     answers = await store.list_answers(survey.id)
     summary = summarize(survey, answers, await catalogue(turn), await store.headcounts())
     names = {key: name for key, name in await _organizations(turn)}
-    return cards.results_card(turn.t, summary, names)
+    return cards.results_card(turn.t, summary, names, start_recipients=recipients)
+
+
+def _personal(turn: Turn) -> bool:
+    return turn.conversation_type == "personal"
+
+
+async def _to_personal_chat(turn: Turn, value: AdaptiveCard) -> None:
+    """Queue the card for the user's personal chat with the bot (the outbox opens it when needed)."""
+    aad = turn.user_aad_id
+    if not aad:
+        raise NotAllowed("survey.error.no_identity")
+    team = await project_team(turn)
+    message = OutgoingMessage(
+        key=f"survey:private:{uuid.uuid4().hex}",
+        broadcast=f"survey:private:{aad}",
+        recipient=aad,
+        target=target(turn, "person", team.service_url if team else None, user_id=aad),
+        activity=card_message(value),
+    )
+    await send_later(turn.services, [message])
+
+
+async def _show(turn: Turn, value: AdaptiveCard, *, notice: str = "survey.private.results") -> None:
+    """Send a private card: here in a personal chat, elsewhere into the personal chat with a short notice."""
+    if _personal(turn):
+        await turn.send_card(value)
+        return
+    await _to_personal_chat(turn, value)
+    await turn.send_text(notice)
+
+
+async def _reply(turn: Turn, value: AdaptiveCard) -> AdaptiveCard | None:
+    """A card action's private answer: the clicker's card in a personal chat; clicked on a card in a
+    channel or group chat, the answer goes to the personal chat and the shared card stays as it was."""
+    if _personal(turn):
+        return value
+    await _to_personal_chat(turn, value)
+    return None
 
 
 async def export(turn: Turn, survey: Survey) -> AdaptiveCard:
@@ -144,26 +192,33 @@ async def survey_command(turn: Turn, argument: str) -> None:
         await turn.send_text("survey.error.unknown_argument", argument=argument.strip()[:40])
         return
     current = await store.open_survey()
-    if word == "start" or (word is None and turn.is_coordinator and current is None):
+    if word == "start":
         survey, sent = await start(turn)
         await turn.send_text("survey.started", count=sent)
-        await turn.send_card(await results(turn, survey))
+        await _show(turn, await results(turn, survey))
         return
     if word is None and not turn.is_coordinator:
         if current is None:
             raise NotFound("survey.error.none_open")
-        await turn.send_card(await form_for(turn, current))
+        await _show(turn, await form_for(turn, current), notice="survey.private.form")
+        return
+    if word is None and current is None:
+        # Never starts here: the latest results (if any) and the button that starts a new survey.
+        require_coordinator(turn.is_coordinator)
+        await _show(turn, await results(turn, await store.latest_survey(), offer_start=True))
         return
     survey = current or await store.latest_survey()
     if survey is None:
         raise NotFound("survey.error.none")
     if word == "export":
-        await turn.send_card(await export(turn, survey))
+        await _show(turn, await export(turn, survey), notice="survey.private.export")
     elif word == "close":
         require_coordinator(turn.is_coordinator)
-        await turn.send_card(await results(turn, await store.close_survey(survey.id)))
+        closed = await store.close_survey(survey.id)
+        await store.record(turn.user_aad_id or "", "survey.close", f"survey:{survey.id}", {})
+        await _show(turn, await results(turn, closed, offer_start=True))
     else:
-        await turn.send_card(await results(turn, survey))
+        await _show(turn, await results(turn, survey, offer_start=survey.status is SurveyStatus.CLOSED))
 
 
 async def _survey_of(turn: Turn, data: dict[str, Any]) -> Survey:
@@ -171,9 +226,10 @@ async def _survey_of(turn: Turn, data: dict[str, Any]) -> Survey:
     return await find_survey(turn.services.store, str(survey_id) if survey_id else None)
 
 
-async def start_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
+async def start_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard | None:
+    """The explicit "start a new survey" button (coordinator only, refused while one is open)."""
     survey, _sent = await start(turn)
-    return await results(turn, survey)
+    return await _reply(turn, await results(turn, survey))
 
 
 async def open_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
@@ -188,22 +244,28 @@ async def answer_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     return await form_for(turn, survey, saved=True)
 
 
-async def results_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+async def results_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
     require_coordinator(turn.is_coordinator)
-    return await results(turn, await _survey_of(turn, data))
+    survey = await _survey_of(turn, data)
+    return await _reply(turn, await results(turn, survey, offer_start=await _may_start(turn, survey)))
 
 
-async def export_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+async def export_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
     require_coordinator(turn.is_coordinator)
-    return await export(turn, await _survey_of(turn, data))
+    return await _reply(turn, await export(turn, await _survey_of(turn, data)))
 
 
-async def close_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+async def close_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
     require_coordinator(turn.is_coordinator)
     survey = await _survey_of(turn, data)
     closed = await turn.services.store.close_survey(survey.id)
     await turn.services.store.record(turn.user_aad_id or "", "survey.close", f"survey:{survey.id}", {})
-    return await results(turn, closed)
+    return await _reply(turn, await results(turn, closed, offer_start=await _may_start(turn, closed)))
+
+
+async def _may_start(turn: Turn, survey: Survey) -> bool:
+    """Offer the start button under a closed survey's results when no other survey is open."""
+    return survey.status is SurveyStatus.CLOSED and await turn.services.store.open_survey() is None
 
 
 def register(router: Router) -> None:

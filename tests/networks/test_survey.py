@@ -133,14 +133,14 @@ async def test_results_count_people_and_organisations_per_network(world: World) 
     assert bars["HR-kehittäjäverkosto"] == 3 and bars["Johtamisosaamisen verkosto"] == 1
     assert bars["Pedagogisen johtamisen vertaisverkosto"] == 0
     text = card_text(card)
-    assert "3 vastaajaa 3 organisaatiosta, 1 haluaa osallistua" in text
+    assert "Vastaajia: 3, organisaatioita: 3, osallistumaan haluavia: 1" in text
     assert "Vamia: Opot" in text and "Omnia: HR-tiimi" in text
     assert "1/1 vastannut (100 %)" in text
     body = await world.act("survey.results", {"survey": survey}, MAIJA)
     assert "Käynnistä: HR-kehittäjäverkosto" in card_text(body["value"])
     # In English for an English-speaking coordinator view of the same results.
     replies = await world.say("kartoitus tulokset")
-    assert "3 vastaajaa" in card_text(replies[0]["attachments"][0]["content"])
+    assert "Vastaajia: 3," in card_text(replies[0]["attachments"][0]["content"])
 
 
 async def test_export_files_csv_into_general_channel_folder(world: World) -> None:
@@ -153,7 +153,7 @@ async def test_export_files_csv_into_general_channel_folder(world: World) -> Non
     )
     body = await world.act("survey.export", {"survey": survey})
     text = card_text(body["value"])
-    assert "General-kanavan tiedostoihin" in text
+    assert "Vastauksia: 2. Ne on tallennettu Yleinen-kanavan tiedostoihin" in text
     folder = world.sandbox.disk_path("team-aad-vertaansa", "General")
     files = list(folder.glob("kartoitus-*.csv"))
     assert len(files) == 1
