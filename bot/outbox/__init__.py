@@ -24,7 +24,12 @@ __all__ = ["Delivery", "OutboxWorker", "Pacer", "TeamsSender", "send_later", "st
 def start_worker(services: Services, adapter: TeamsAdapter, **options: Any) -> OutboxWorker:
     """Build and start the service's worker (Teams' limits unless `options` say otherwise)."""
     store = services.store
-    sender = TeamsSender(adapter, services.settings.app_id, on_new_chat=store.save_conversation)
+    sender = TeamsSender(
+        adapter,
+        services.settings.app_id,
+        on_new_chat=store.save_conversation,
+        known_chat=store.personal_conversation,
+    )
 
     def count(outcomes: Sequence[Outcome]) -> None:
         for outcome in outcomes:

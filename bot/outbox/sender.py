@@ -36,6 +36,7 @@ from core.outbox import ClaimedMessage, Target
 log = logging.getLogger(__name__)
 
 NewChat = Callable[[ConversationRef], Awaitable[None]]
+KnownChat = Callable[[str], Awaitable[ConversationRef | None]]
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,17 @@ class Delivery:
 
 
 class TeamsSender:
-    def __init__(self, adapter: TeamsAdapter, app_id: str, on_new_chat: NewChat | None = None) -> None:
+    def __init__(
+        self,
+        adapter: TeamsAdapter,
+        app_id: str,
+        on_new_chat: NewChat | None = None,
+        known_chat: KnownChat | None = None,
+    ) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._on_new_chat = on_new_chat
+        self._known_chat = known_chat
 
     async def send(self, claimed: ClaimedMessage) -> Delivery:
         target = claimed.message.target
@@ -64,7 +72,11 @@ class TeamsSender:
             if target.kind == "channel":
                 return await self._post_to_channel(target, activity)
             if target.kind == "person" and not claimed.conversation_id:
-                created = conversation_id = await self._create_chat(target)
+                known = await self._known_chat(target.user_id or "") if self._known_chat else None
+                if known is not None and known.service_url == target.service_url:
+                    conversation_id = known.conversation_id  # the chat the person already has with the bot
+                else:
+                    created = conversation_id = await self._create_chat(target)
             assert conversation_id is not None
             activity_id = await self._continue(target, conversation_id, activity)
             return Delivery(200, activity_id=activity_id, conversation_id=created)

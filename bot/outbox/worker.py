@@ -153,6 +153,17 @@ class OutboxWorker:
 
     def _after(self, row: ClaimedMessage, delivery: Delivery) -> Outcome:
         verdict = verdict_for(delivery.status)
+        if verdict is not Verdict.SENT:
+            final = verdict is not Verdict.RETRY or self._policy.exhausted(row.attempts)
+            log.log(
+                logging.WARNING if final else logging.INFO,
+                "outbox: %s to %s answered %s (attempt %d): %s",
+                row.message.key,
+                row.message.recipient,
+                delivery.status,
+                row.attempts,
+                delivery.error,
+            )
         if verdict is Verdict.SENT:
             return self._outcome(
                 row, State.SENT, activity_id=delivery.activity_id, conversation_id=delivery.conversation_id

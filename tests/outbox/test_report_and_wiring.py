@@ -84,3 +84,24 @@ async def test_the_service_runs_the_worker_and_send_later_reaches_people(tmp_pat
         assert report.sent == 5
         assert 'vertaisbotti_outbox_outcomes_total{reason="",state="sent"} 5.0' in metrics
         assert sorted(s.conversation_id for s in double.sent) == [person_key(i) for i in range(5)]
+
+
+async def test_a_person_who_already_chats_with_the_bot_is_reached_in_that_chat(tmp_path: Path) -> None:
+    from core.conversations import ConversationRef
+
+    async with ThrottlingConnector(global_rate=200.0, global_burst=10.0) as double:
+        async with running_bot(make_settings(tmp_path)) as bot:
+            assert bot.app is not None
+            services = bot.app[SERVICES]
+            messages = broadcast(double.url, 2, kind="person")
+            known = messages[0].target.user_id
+            assert known is not None
+            await services.store.save_conversation(
+                ConversationRef(double.url, "a:existing-chat", None, "personal", user_aad_id=known)
+            )
+            await send_later(services, messages)
+            report = await until_done(services.store, "survey-1", within=20)
+        assert report.sent == 2
+        created = [s for s in double.sent if s.path == "/v3/conversations"]
+        assert len(created) == 1, "only the person without a chat gets a new one"
+        assert "a:existing-chat" in [s.conversation_id for s in double.sent]
