@@ -68,7 +68,7 @@ async def test_facilitator_plans_announces_and_presenters_get_planning_cards(any
     [post] = announcement_posts(mw)
     text = text_of(post)
     assert "Tapaaminen: Palautekulttuuri ja työhyvinvointi" in text and "Matti Virtanen" in text
-    assert "meeting.attend" in text and "Osallistujia ilmoittautunut: 0" in text
+    assert "meeting.attend" in text and "Ilmoittautuneita: 0" in text
     assert await mw.store.announcement_of(meeting.id) is not None
 
     report = await mw.world.delivered(f"meeting:{meeting.id}:planning", 2)
@@ -161,13 +161,13 @@ async def test_attend_counts_people_once_and_updates_the_channel_card(mw: Meetin
     assert "Olet jo ilmoittautunut" in text_of(again["value"])
     second = await mw.act("meeting.attend", {"meeting": meeting.id}, SANNA)
     assert "2 people are attending now" in text_of(second["value"])
-    assert "Osallistujia ilmoittautunut: 2" in text_of(card_updates(mw)[-1])
+    assert "Ilmoittautuneita: 2" in text_of(card_updates(mw)[-1])
     assert (await mw.store.get_meeting(meeting.id)).attendees == 2
     body = await mw.act("meeting.attend", {"meeting": "nope"}, PEKKA)
     assert body["value"]["code"] == "NotFound"
 
     [reply] = await mw.say_in_channel("tapaamiset", PEKKA)
-    assert "Palautekulttuuri ja työhyvinvointi" in text_of(reply) and "ilmoittautunut: 2" in text_of(reply)
+    assert "Palautekulttuuri ja työhyvinvointi" in text_of(reply) and "Ilmoittautuneita: 2" in text_of(reply)
 
 
 async def test_small_groups_answers_and_summary_filed_in_the_meeting_folder(mw: MeetingWorld) -> None:
