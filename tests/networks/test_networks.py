@@ -48,7 +48,8 @@ async def test_list_shows_catalogue_with_status_in_both_languages(world: World) 
 async def test_join_needs_an_active_known_network(world: World) -> None:
     replies = await world.say("liity HR-kehittäjäverkosto", LIISA)
     assert replies[0]["text"] == (
-        "Verkosto HR-kehittäjäverkosto ei ole vielä toiminnassa. Kerromme, kun se käynnistyy."
+        "Verkosto HR-kehittäjäverkosto ei ole vielä toiminnassa, joten siihen ei voi vielä liittyä. "
+        "Kun se käynnistyy, sen kanava avautuu tiimiin."
     )
     replies = await world.say("join the astronauts", MATTI)
     assert replies[0]["text"] == "No network called the astronauts. Type networks to see them."
