@@ -208,18 +208,20 @@ def requesters(answers: Sequence[Answer], network_key: str) -> list[str]:
     return [a.person for a in answers if network_key in a.needs]
 
 
-CSV_COLUMNS = ("person", "organization", "needs", "existing", "proposal", "join", "present", "answered_at")
+CSV_COLUMNS = ("organization", "needs", "existing", "proposal", "join", "present", "answered_at")
 
 
 def answers_csv(answers: Sequence[Answer]) -> bytes:
-    """The answers as UTF-8 CSV with a BOM (so Excel reads ä and ö), one row per person."""
+    """The answers as UTF-8 CSV with a BOM (so Excel reads ä and ö), one row per answer, by organisation.
+
+    The file lands in the General channel, which every member of the team can open: it names organisations,
+    never people (who answered what stays with the coordinator, in the bot)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for a in answers:
+    for a in sorted(answers, key=lambda answer: answer.organization):
         writer.writerow(
             [
-                a.person,
                 a.organization,
                 " ".join(a.needs),
                 _cell(a.existing),

@@ -158,10 +158,12 @@ async def test_export_files_csv_into_general_channel_folder(world: World) -> Non
     files = list(folder.glob("kartoitus-*.csv"))
     assert len(files) == 1
     rows = list(csv.reader(io.StringIO(files[0].read_bytes().decode("utf-8-sig"))))
-    assert rows[0][:3] == ["person", "organization", "needs"]
-    by_person = {row[0]: row for row in rows[1:]}
-    assert by_person[MATTI.aad][2] == "hr-kehittajat" and by_person[MATTI.aad][4] == "'=HYPERLINK(x)"
-    assert by_person[LIISA.aad][3] == "Esihenkilöverkosto"
+    assert rows[0][:3] == ["organization", "needs", "existing"]
+    by_organization = {row[0]: row for row in rows[1:]}
+    assert by_organization["tredu"][1] == "hr-kehittajat" and by_organization["tredu"][3] == "'=HYPERLINK(x)"
+    assert by_organization["vamia"][2] == "Esihenkilöverkosto"
+    # The file is readable by the whole team: it names organisations, never people.
+    assert not [row for row in rows if MATTI.aad in row or LIISA.aad in row]
     # Exporting again replaces the file instead of piling up copies.
     await world.act("survey.export", {"survey": survey})
     assert len(list(folder.glob("kartoitus-*.csv"))) == 1
