@@ -1,4 +1,8 @@
-"""Graph driveItems (SDK models or `$batch` JSON) as the domain's `Folder` and `FileInfo`."""
+"""Graph driveItems (SDK models or `$batch` JSON) as the domain's `Folder` and `FileInfo`.
+
+An item's place comes from `parentReference.path` where Graph gives one (single items, `children`), or from
+the folder the caller knows it is in: Graph's `search(q=...)` results carry only `parentReference.id`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,17 @@ from msgraph.generated.models.drive_item import DriveItem
 from msgraph.generated.models.identity_set import IdentitySet
 
 from core.workspace import FileInfo, Folder
+
+
+def has_path(raw: dict[str, Any]) -> bool:
+    """Whether a JSON driveItem tells its place (`parentReference.path`); search results do not."""
+    return "root:" in str((raw.get("parentReference") or {}).get("path") or "")
+
+
+def parent_key(raw: dict[str, Any], drive_id: str) -> tuple[str, str]:
+    """(drive id, item id) of a JSON driveItem's parent folder; the id is "" for a library's root."""
+    reference = raw.get("parentReference") or {}
+    return (str(reference.get("driveId") or drive_id), str(reference.get("id") or ""))
 
 
 def _place(parent_path: str | None, name: str, parent: Folder | None) -> str:
@@ -65,12 +80,28 @@ def _author_json(identity: dict[str, Any] | None) -> str | None:
     return None
 
 
-def file_info(item: DriveItem, base: Folder) -> FileInfo:
-    """`base` is the folder the listing started from; the file's `path` is relative to it."""
+def _file_place(
+    name: str, path: str | None, parent_id: str | None, base: Folder, parent: Folder | None
+) -> str:
+    """Where a file is: in `parent` when the caller knows it, else at its `parentReference.path`, else in
+    `base` when its parent is `base` (or unnamed); else only its name is known (see `file_info`)."""
+    if parent is not None:
+        return f"{parent.path}/{name}" if parent.path else name
+    if path and "root:" in path:
+        return _place(path, name, None)
+    if not parent_id or parent_id == base.item_id:
+        return _place(None, name, base)
+    return name
+
+
+def file_info(item: DriveItem, base: Folder, parent: Folder | None = None) -> FileInfo:
+    """`base` is the folder the listing or search started from; the file's `path` is relative to it.
+    `parent` is the folder the file is in, when the caller knows it (a search hit has no
+    `parentReference.path`); a file whose place is unknown gets its bare name as `path`."""
     name = item.name or ""
     reference = item.parent_reference
-    place = _place(
-        reference.path if reference else None, name, None if reference and reference.path else base
+    place = _file_place(
+        name, reference.path if reference else None, reference.id if reference else None, base, parent
     )
     modified = item.last_modified_date_time or item.created_date_time or datetime.now(UTC)
     return FileInfo(
@@ -84,10 +115,11 @@ def file_info(item: DriveItem, base: Folder) -> FileInfo:
     )
 
 
-def file_info_from_json(raw: dict[str, Any], base: Folder) -> FileInfo:
+def file_info_from_json(raw: dict[str, Any], base: Folder, parent: Folder | None = None) -> FileInfo:
+    """As `file_info`, for JSON driveItems."""
     name = str(raw.get("name", ""))
     reference = raw.get("parentReference") or {}
-    place = _place(reference.get("path"), name, None if reference.get("path") else base)
+    place = _file_place(name, reference.get("path"), reference.get("id"), base, parent)
     stamp = raw.get("lastModifiedDateTime") or raw.get("createdDateTime")
     modified = datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else datetime.now(UTC)
     return FileInfo(

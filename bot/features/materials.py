@@ -1,7 +1,7 @@
-"""`materiaalit` / `materials [network] [words]`: meetings newest first with their files; and filing: a
-presenter or facilitator sends a file (or `materiaalit <link>`) in personal chat, picks the meeting on a
-card, and the bot files it into `Tapaamiset/<date> <theme>/` of the network channel's folder through Graph,
-then tells the sender and the channel (through the outbox).
+"""`materiaalit` / `materials [network] [words]`: meetings newest first with their files (words without a
+network search every network); and filing: a presenter or facilitator sends a file (or `materiaalit <link>`)
+in personal chat, picks the meeting on a card, and the bot files it into `Tapaamiset/<date> <theme>/` of the
+network channel's folder through Graph, then tells the sender and the channel (through the outbox).
 
 The transfer runs after the click is answered (Teams gives an invoke a few seconds; a 60 MB deck may take
 longer), so its outcome arrives as a message in the sender's chat.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,14 +77,18 @@ def split_network(networks: Sequence[Network], argument: str) -> tuple[Network, 
 
 
 async def answer(turn: Turn, argument: str) -> AdaptiveCard:
-    """The `materiaalit` card for `argument` (empty, a network, or a network and search words)."""
+    """The `materiaalit` card for `argument`: empty (every network), a network, a network and search words,
+    or search words alone (searched in every network that has a channel)."""
     networks = list(await catalogue(turn))
+    argument = unicodedata.normalize("NFC", argument)
     words = ""
+    selected = [n for n in networks if n.channel_id]
     if argument:
-        network, words = split_network(networks, argument)
-        selected = [network]
-    else:
-        selected = [n for n in networks if n.channel_id]
+        try:
+            network, words = split_network(networks, argument)
+            selected = [network]
+        except NotFound:  # no network named first: search every network that has a channel
+            words = " ".join(argument.split())
     missing = [n.name(turn.t.locale) for n in selected if not n.channel_id]
     live = [n for n in selected if n.channel_id]
     store = turn.services.store
@@ -115,14 +120,24 @@ async def _listed(
     workspace: Any, team_id: str, networks: Sequence[Network], words: str
 ) -> dict[str, list[tuple[str, Entry]]]:
     """(path below the channel folder, entry) per network: one batched listing across the channels, or a
-    Graph search in one channel's folder."""
+    Graph search in one channel's folder, or a batched search in many (Graph's search results carry no
+    folder path: the workspace resolves each hit's folder, so the paths are as a listing's)."""
     if not networks:
         return {}
-    if words:
+    if words and len(networks) == 1:
         (network,) = networks
         folder = await workspace.channel_folder(team_id, network.channel_id)
         return {network.key: [_pair(f) for f in await workspace.search(folder, words)]}
-    by_channel = await workspace.list_files_of_channels(team_id, [n.channel_id for n in networks])
+    channel_ids = [n.channel_id or "" for n in networks]
+    if not words:
+        by_channel = await workspace.list_files_of_channels(team_id, channel_ids)
+    elif hasattr(workspace, "search_channels"):  # GraphWorkspace: batched
+        by_channel = await workspace.search_channels(team_id, channel_ids, words)
+    else:  # any other Workspace: one channel at a time
+        by_channel = {}
+        for channel_id in channel_ids:
+            folder = await workspace.channel_folder(team_id, channel_id)
+            by_channel[channel_id] = await workspace.search(folder, words)
     return {n.key: [_pair(f) for f in by_channel.get(n.channel_id or "", [])] for n in networks}
 
 

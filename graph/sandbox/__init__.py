@@ -125,9 +125,15 @@ class Sandbox:
     def request_log(self) -> list[str]:
         return self._state.log
 
+    @property
+    def batch_log(self) -> list[str]:
+        """The requests inside `$batch`es, in order, each as "METHOD /path?query" (decoded)."""
+        return self._state.batch_log
+
     def reset_counts(self) -> None:
         self._state.round_trips = 0
         self._state.log.clear()
+        self._state.batch_log.clear()
 
     def disk_path(self, team_id: str, path: str) -> Path:
         return self._state.teams[team_id].drive.disk(path)
@@ -144,7 +150,7 @@ async def start_sandbox(root: Path, *, host: str = "127.0.0.1", port: int = 0, *
     """Start Graph on `host:port` (0 = any free port) and the token authority on another free port.
 
     `switches` are `Switches` fields (latency, files_folder_delay, channel_limit, simple_upload_limit,
-    page_size, token_lifetime)."""
+    page_size, token_lifetime, item_parent_paths)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     state = State(root, "", str(uuid.uuid4()), secrets.token_urlsafe(24), Switches(**switches))

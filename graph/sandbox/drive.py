@@ -7,7 +7,10 @@ restart. Authors of uploads are remembered in memory (after a restart items show
 from __future__ import annotations
 
 import base64
+import re
 import shutil
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -15,6 +18,14 @@ from typing import Any
 from urllib.parse import quote
 
 ROOT_ID = "01ROOT"
+CONTENT_LIMIT = 4 * 1024 * 1024  # larger files are searched by name only
+_TAG = re.compile(r"<[^>]+>")
+_OFFICE_TEXT = re.compile(r"(word/document|ppt/slides/slide\d+|xl/sharedStrings|content)\.xml$")
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: NFC (a decomposed "ä" equals a composed one) and case-folded."""
+    return unicodedata.normalize("NFC", text).casefold()
 
 
 def item_id(path: str) -> str:
@@ -107,8 +118,36 @@ class Drive:
     def web_url(self, path: str) -> str:
         return f"{self.web_root}/{quote(path)}" if path else self.web_root
 
-    def item(self, path: str, default_author: dict[str, Any]) -> dict[str, Any]:
-        """The driveItem resource for `path`, as Graph returns it."""
+    def text(self, path: str) -> str:
+        """What search reads inside a file: UTF-8 text, or the text of an Office/OpenDocument file's main
+        XML parts; "" for folders, binary files and files over `CONTENT_LIMIT`."""
+        disk = self.disk(path)
+        if not disk.is_file() or disk.stat().st_size > CONTENT_LIMIT:
+            return ""
+        if zipfile.is_zipfile(disk):
+            try:
+                with zipfile.ZipFile(disk) as archive:
+                    parts = [n for n in archive.namelist() if _OFFICE_TEXT.search(n)]
+                    xml = " ".join(archive.read(n).decode("utf-8", "replace") for n in parts)
+            except (zipfile.BadZipFile, OSError):
+                return ""
+            return _TAG.sub(" ", xml)
+        try:
+            return disk.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return ""
+
+    def matches(self, path: str, words: list[str]) -> bool:
+        """Every (folded) word is in the item's name or, for a file, in its text (as Graph search does)."""
+        name = fold(path.rpartition("/")[2])
+        if all(w in name for w in words):
+            return True
+        text = fold(self.text(path))
+        return bool(text) and all(w in name or w in text for w in words)
+
+    def item(self, path: str, default_author: dict[str, Any], *, parent_path: bool = True) -> dict[str, Any]:
+        """The driveItem resource for `path`, as Graph returns it. Without `parent_path`, its
+        `parentReference` has no `path` (as in Graph's search results)."""
         disk = self.disk(path)
         stat = disk.stat()
         modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat().replace("+00:00", "Z")
@@ -136,6 +175,8 @@ class Drive:
         else:
             body["file"] = {"mimeType": "application/octet-stream"}
             body["size"] = stat.st_size
+        if not parent_path:
+            body["parentReference"].pop("path")
         if not path:
             body.pop("parentReference")
             body["root"] = {}

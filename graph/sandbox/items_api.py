@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from graph.names import file_name_violation
-from graph.sandbox.drive import Drive, item_path
+from graph.sandbox.drive import Drive, fold, item_path
 from graph.sandbox.http import Reply, Request, app_author, error, iso
 from graph.sandbox.state import State, UploadSession
 
@@ -47,7 +47,8 @@ class ItemsApi:
         if request.method == "GET" and not action:
             if not drive.exists(path):
                 return error(404, "itemNotFound", "The resource could not be found.")
-            return Reply(200, drive.item(path, self.app_author()))
+            parent_path = self.state.switches.item_parent_paths
+            return Reply(200, drive.item(path, self.app_author(), parent_path=parent_path))
         if request.method == "GET" and action == "children":
             return self.page(request, drive, path, drive.children(path) if drive.is_folder(path) else None)
         if request.method == "GET" and action.startswith("search"):
@@ -60,7 +61,15 @@ class ItemsApi:
             return self.create_session(request, drive, path)
         return error(400, "invalidRequest", f"Unsupported item request {request.method} {action}")
 
-    def page(self, request: Request, drive: Drive, path: str, items: list[str] | None) -> Reply:
+    def page(
+        self,
+        request: Request,
+        drive: Drive,
+        path: str,
+        items: list[str] | None,
+        *,
+        parent_path: bool = True,
+    ) -> Reply:
         if items is None:
             return error(404, "itemNotFound", "The resource could not be found.")
         try:
@@ -69,7 +78,9 @@ class ItemsApi:
         except ValueError:
             return error(400, "invalidRequest", "Invalid paging parameters")
         body: dict[str, Any] = {
-            "value": [drive.item(p, self.app_author()) for p in items[start : start + size]]
+            "value": [
+                drive.item(p, self.app_author(), parent_path=parent_path) for p in items[start : start + size]
+            ]
         }
         if start + size < len(items):
             query = dict(request.query) | {"$skiptoken": str(start + size), "$top": str(size)}
@@ -77,11 +88,13 @@ class ItemsApi:
         return Reply(200, body)
 
     def search(self, request: Request, drive: Drive, path: str, q: str) -> Reply:
+        """Items below `path` whose name or text holds every word, as Graph's search: its results carry
+        `parentReference.id` and `driveId` but no `parentReference.path`."""
         if not drive.is_folder(path):
             return error(404, "itemNotFound", "The resource could not be found.")
-        words = q.lower().split()
-        hits = [p for p in drive.walk(path) if all(w in p.rpartition("/")[2].lower() for w in words)]
-        return self.page(request, drive, path, hits)
+        words = fold(q).split()
+        hits = [p for p in drive.walk(path) if drive.matches(p, words)]
+        return self.page(request, drive, path, hits, parent_path=False)
 
     def create_folder(self, request: Request, drive: Drive, parent: str) -> Reply:
         body = request.json()

@@ -64,6 +64,7 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
             path = path if path.startswith("/") else f"/{path}"
             body = item.get("body")
             raw_body = json.dumps(body).encode() if body is not None else b""
+            state.batch_log.append(unquote(f"{item.get('method', 'GET')} {path}?{parts.query}".rstrip("?")))
             reply = await api.dispatch(
                 Request(str(item.get("method", "GET")).upper(), path, parse_query(parts.query), raw_body)
             )

@@ -90,6 +90,7 @@ class Switches:
     simple_upload_limit: int = 250 * 1024 * 1024
     page_size: int = 200
     token_lifetime: int = 3600
+    item_parent_paths: bool = True  # GET of one item has parentReference.path (Graph's does; search's not)
 
 
 @dataclass
@@ -105,6 +106,7 @@ class State:
     sessions: dict[str, UploadSession] = field(default_factory=dict)
     round_trips: int = 0
     log: list[str] = field(default_factory=list)
+    batch_log: list[str] = field(default_factory=list)  # the requests inside `$batch`es
 
     def save(self) -> None:
         """Keep teams, channels and members in `root/state.json` so a restarted sandbox knows them."""

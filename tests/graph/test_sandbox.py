@@ -5,7 +5,9 @@ and sessions, percent-encoded paths, paging, `$batch` and injected faults."""
 from __future__ import annotations
 
 import asyncio
+import io
 import ssl
+import zipfile
 from collections.abc import AsyncIterator
 from urllib.parse import quote
 
@@ -241,6 +243,54 @@ async def test_children_and_search_page_with_absolute_next_links(
     assert [item["name"] for item in found["value"]] == ["raportti 3.txt"]
     many = (await graph.get(item_url(folder, "/search(q='raportti')"))).json()
     assert len(many["value"]) == 2 and many["@odata.nextLink"].startswith(sandbox.base_url)
+    rest = (await graph.get(many["@odata.nextLink"].removeprefix(sandbox.base_url + "/"))).json()
+    assert [item["name"] for item in rest["value"]] == ["raportti 2.txt", "raportti 3.txt"]
+
+
+def office(part: str, text: str) -> bytes:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr(part, f"<x:doc><x:t>{text}</x:t></x:doc>")
+    return data.getvalue()
+
+
+async def test_search_matches_names_and_content_and_gives_no_parent_path(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
+    folder = await channel_folder(graph, sandbox)
+    meeting = "General/Tapaamiset/2026-11-13 Työhyvinvointi"
+    sandbox.seed_file(TEAM, f"{meeting}/Jaksaminen.pptx", b"\x00\x01binary")
+    sandbox.seed_file(TEAM, f"{meeting}/muistio.txt", "Puhuimme JAKSAMISESTA ja äänestä.".encode())
+    sandbox.seed_file(TEAM, f"{meeting}/diat.pptx", office("ppt/slides/slide1.xml", "Jaksaminen työssä"))
+    sandbox.seed_file(TEAM, f"{meeting}/kuva.png", b"\x89PNG\xff jaksaminen")  # binary: not read
+    sandbox.seed_file(TEAM, "General/iso.txt", b"jaksaminen " + b"x" * (4 * 1024 * 1024))  # too big
+    sandbox.seed_file(TEAM, "General/muuta.txt", "ääni".encode())
+
+    async def search(words: str) -> list[dict]:
+        reply = await graph.get(item_url(folder, f"/search(q='{quote(words)}')"))
+        assert reply.status_code == 200
+        return reply.json()["value"]
+
+    hits = await search("jaksami")
+    assert {h["name"] for h in hits} == {"diat.pptx", "Jaksaminen.pptx", "muistio.txt"}
+    meeting_folder = (
+        await graph.get(item_url(folder, f":/{quote('Tapaamiset/2026-11-13 Työhyvinvointi')}:"))
+    ).json()
+    for hit in hits:  # as Graph's search: the parent's id and drive, no path
+        reference = hit["parentReference"]
+        assert "path" not in reference
+        assert reference["id"] == meeting_folder["id"]
+        assert reference["driveId"] == folder["parentReference"]["driveId"]
+    # One item's GET does carry its place.
+    assert meeting_folder["parentReference"]["path"].endswith("root:/General/Tapaamiset")
+    # Finnish letters, composed or decomposed, and every word (in the name or the content) must be found.
+    assert sorted(h["name"] for h in await search("ÄÄNESTÄ")) == ["muistio.txt"]
+    assert sorted(h["name"] for h in await search("a\u0308a\u0308ni")) == ["muuta.txt"]
+    assert [h["name"] for h in await search("muistio jaksamisesta")] == ["muistio.txt"]
+    assert await search("jaksamisesta kuva") == []
+    sandbox.switches.item_parent_paths = False
+    bare = (await graph.get(item_url(folder, f":/{quote('Tapaamiset')}:"))).json()
+    assert "path" not in bare["parentReference"] and bare["parentReference"]["id"] == folder["id"]
 
 
 async def test_unknown_items_and_drives_are_not_found(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:

@@ -336,17 +336,74 @@ async def test_files_are_listed_recursively_across_pages(workspace: Workspace, s
     assert sample.modified.tzinfo is not None and sample.web_url.startswith("http://127.0.0.1")
 
 
+MEETING = "Tapaamiset/2021-05-12 Tasa-arvosuunnitelma"
+
+
 async def test_files_are_found_by_words(workspace: Workspace, sandbox: Sandbox) -> None:
+    # Graph's search results carry no parentReference.path: each hit's folder is fetched by id, so the
+    # paths are as a listing's (the old code gave the bare name, "Tasa-arvo kysely.xlsx").
     sandbox.switches.page_size = 1
     root = await network_folder(workspace)
     await _fill(workspace, root)
     found = await workspace.search(root, "  tasa-arvo   KYSELY ")
-    assert [f.path for f in found] == ["Tapaamiset/2021-05-12 Tasa-arvosuunnitelma/Tasa-arvo kysely.xlsx"]
-    assert sorted(f.name for f in await workspace.search(root, "xlsx")) == [
-        "Jäsenet.xlsx",
-        "Tasa-arvo kysely.xlsx",
+    assert [f.path for f in found] == [f"{MEETING}/Tasa-arvo kysely.xlsx"]
+    sandbox.reset_counts()
+    hits = await workspace.search(root, "xlsx")
+    assert sorted(f.path for f in hits) == ["Jäsenet.xlsx", f"{MEETING}/Tasa-arvo kysely.xlsx"]
+    # Two pages of one hit, then the one folder that is not the searched one, fetched once.
+    assert [line for line in sandbox.batch_log if "search" not in line] == [
+        line for line in sandbox.batch_log if line.startswith("GET /drives/") and "$select" in line
     ]
+    assert sum("search" not in line for line in sandbox.batch_log) == 1
     assert await workspace.search(root, "ei'löydy") == []
+    everything = await workspace.search(root, "   ")
+    assert len(everything) == 7  # no words: every file
+
+
+async def test_words_inside_files_are_found(workspace: Workspace, sandbox: Sandbox) -> None:
+    root = await network_folder(workspace)
+    await _fill(workspace, root)
+    meeting = await workspace.ensure_folder(root, f"{MEETING}/Pienryhmät")
+    await workspace.upload(meeting, "muistio.txt", "Keskustelimme tasa-arvosta ja jäsenistä.".encode())
+    (hit,) = await workspace.search(root, "KESKUSTELIMME jäsenistä")
+    assert (hit.name, hit.path) == ("muistio.txt", f"{MEETING}/Pienryhmät/muistio.txt")
+    assert hit.web_url and hit.size and hit.author
+    # A Graph whose item GETs gave no parentReference.path either: the walk goes up by id.
+    sandbox.switches.item_parent_paths = False
+    sandbox.reset_counts()
+    (hit,) = await workspace.search(root, "keskustelimme")
+    assert hit.path == f"{MEETING}/Pienryhmät/muistio.txt"
+    assert sum("search" not in line for line in sandbox.batch_log) == 3  # Pienryhmät, the meeting, Tapaamiset
+
+
+async def test_many_channels_are_searched_in_batches(workspace: GraphWorkspace, sandbox: Sandbox) -> None:
+    names = [f"Verkosto {n:02}" for n in range(23)]
+    ids = sandbox.seed_team(TEAM, "Vertaansa vailla", [*names, "Poistettu"])
+    for n, name in enumerate(names):
+        folder = f"{name}/Tapaamiset/2026-0{1 + n % 9}-01 Teema {n}"
+        sandbox.seed_file(TEAM, f"{folder}/muistio-{n}.txt", "Työhyvinvointi ja jaksaminen".encode())
+        sandbox.seed_file(TEAM, f"{folder}/muuta-{n}.txt", b"ei osumaa")
+    sandbox.seed_file(TEAM, "Verkosto 00/Jaksaminen.pdf", b"%PDF")
+    sandbox.delete_channel(TEAM, ids["Poistettu"])
+    sandbox.inject(429, times=2, match="search", retry_after=0)
+    sandbox.reset_counts()
+    wanted = [ids[name] for name in [*names, "Poistettu"]]
+    found = await workspace.search_channels(TEAM, wanted, "TYÖHYVINVOINTI jaksaminen")
+    assert sorted(f.path for f in found[ids["Verkosto 00"]]) == [
+        "Tapaamiset/2026-01-01 Teema 0/muistio-0.txt"
+    ]
+    assert [f.path for f in found[ids["Verkosto 22"]]] == ["Tapaamiset/2026-05-01 Teema 22/muistio-22.txt"]
+    assert found[ids["Poistettu"]] == []
+    # folders: 2 batches (20 + 4); searches: 2 batches and 1 re-send of the 2 throttled; the 23 meeting
+    # folders holding hits: 2 batches
+    assert sandbox.round_trips == 2 + 2 + 1 + 2
+    jaksaminen = await workspace.search_channels(TEAM, wanted[:1], "jaksaminen")
+    assert sorted(f.path for f in jaksaminen[ids["Verkosto 00"]]) == [
+        "Jaksaminen.pdf",
+        "Tapaamiset/2026-01-01 Teema 0/muistio-0.txt",
+    ]
+    listed = await workspace.search_channels(TEAM, wanted[:1], "")
+    assert len(listed[ids["Verkosto 00"]]) == 3  # no words: the listing
 
 
 async def test_many_channels_are_listed_in_batches(workspace: Workspace, sandbox: Sandbox) -> None:
