@@ -36,7 +36,7 @@ def status_text(t: Translator, status: NetworkStatus) -> str:
 
 
 def join_action(t: Translator, network: Network) -> ExecuteAction:
-    return ExecuteAction(title=t("networks.action.join"), verb=JOIN, data={"key": network.key})
+    return ExecuteAction(title=t("networks.action.join"), verb=JOIN, data={"network": network.key})
 
 
 def networks_card(
@@ -74,11 +74,11 @@ def networks_card(
             and network.status is not NetworkStatus.ACTIVE
         ):
             buttons.append(
-                ExecuteAction(title=t("networks.action.launch"), verb=LAUNCH, data={"key": network.key})
+                ExecuteAction(title=t("networks.action.launch"), verb=LAUNCH, data={"network": network.key})
             )
         if coordinator:
             buttons.append(
-                ExecuteAction(title=t("networks.action.edit"), verb=EDIT, data={"key": network.key})
+                ExecuteAction(title=t("networks.action.edit"), verb=EDIT, data={"network": network.key})
             )
         if buttons:
             items.append(ActionSet(actions=buttons))
@@ -243,7 +243,7 @@ def launch_failed_card(t: Translator, network_name: str, key: str, step: str, ca
         TextBlock(text=t(cause), wrap=True, is_subtle=True),
         TextBlock(text=t("networks.launch.retry_hint"), wrap=True),
     ]
-    return card(body, [ExecuteAction(title=t("networks.action.retry"), verb=LAUNCH, data={"key": key})])
+    return card(body, [ExecuteAction(title=t("networks.action.retry"), verb=LAUNCH, data={"network": key})])
 
 
 def _short(text: str, limit: int) -> str:

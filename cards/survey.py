@@ -194,7 +194,7 @@ def results_card(
                     ExecuteAction(
                         title=t("survey.action.launch", name=_short(n.network.name(t.locale), 40)),
                         verb=LAUNCH,
-                        data={"key": n.network.key},
+                        data={"network": n.network.key},
                     )
                     for n in launchable[:5]
                 ]

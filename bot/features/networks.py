@@ -144,7 +144,7 @@ async def show_networks(turn: Turn, argument: str) -> None:
     word, _, rest = argument.partition(" ")
     if word.casefold() in LAUNCH_WORDS:
         network = find_network(await catalogue(turn), rest)
-        await turn.send_card(await launch(turn, {"key": network.key}))
+        await turn.send_card(await launch(turn, {"network": network.key}))
         return
     await turn.send_card(await list_card(turn))
 
@@ -157,8 +157,14 @@ async def join_command(turn: Turn, argument: str) -> None:
     await turn.send_card(cards.joined_card(turn.t, network, new))
 
 
+def network_key(data: dict[str, Any]) -> str:
+    """The network a button names (`network`; cards sent before the rename said `key`, which the Agents
+    Playground's renderer cannot pass through from buttons in a card's body)."""
+    return str(data.get("network") or data.get("key") or "")
+
+
 async def join_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
-    key = str(data.get("key") or "")
+    key = network_key(data)
     networks = await catalogue(turn)
     if key not in {n.key for n in networks}:
         raise NotFound("networks.error.unknown", name=key)
@@ -176,7 +182,7 @@ async def launch(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     Launches of one network run one at a time in this process (a double click waits, then is refused)."""
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
-    key = str(data.get("key") or "")
+    key = network_key(data)
     async with _launch_lock(turn, key):
         return await _launch(turn, key)
 
@@ -219,7 +225,7 @@ async def _launch(turn: Turn, key: str) -> AdaptiveCard:
 async def edit(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
-    key = data.get("key")
+    key = network_key(data)
     if not key:
         return cards.edit_card(turn.t, None)
     await catalogue(turn)

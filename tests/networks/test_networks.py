@@ -55,14 +55,14 @@ async def test_join_needs_an_active_known_network(world: World) -> None:
     assert replies[0]["text"] == "No network called the astronauts. Type networks to see them."
     replies = await world.say("liity verkosto", LIISA)
     assert replies[0]["text"] == "Nimellä verkosto löytyi 5 verkostoa. Kirjoita nimi tarkemmin."
-    body = await world.act("network.join", {"key": "forged-key"}, LIISA)
+    body = await world.act("network.join", {"network": "forged-key"}, LIISA)
     assert body["value"]["code"] == "NotFound"
     assert await world.store.network_members(HR) == []
 
 
 async def test_launch_creates_channel_welcomes_and_invites_requesters(world: World) -> None:
     await answer_survey(world)
-    body = await world.act("network.launch", {"key": HR})
+    body = await world.act("network.launch", {"network": HR})
     assert "on käynnistetty" in card_text(body["value"]) and "2 henkilölle" in card_text(body["value"])
     network = await world.store.get_network(HR)
     assert network is not None and network.status == "active" and network.launch_step == "done"
@@ -78,9 +78,9 @@ async def test_launch_creates_channel_welcomes_and_invites_requesters(world: Wor
     assert "on käynnistynyt" in card_text((await world.chat_cards(LIISA))[-1])
 
     # One click joins; a second click says so; the list then shows the member.
-    body = await world.act("network.join", {"key": HR}, MATTI)
+    body = await world.act("network.join", {"network": HR}, MATTI)
     assert "You are now a member of HR developers' network" in card_text(body["value"])
-    body = await world.act("network.join", {"key": HR}, MATTI)
+    body = await world.act("network.join", {"network": HR}, MATTI)
     assert "You are already a member" in card_text(body["value"])
     replies = await world.say("liity hr-kehittäjä", LIISA)
     assert "Olet nyt verkoston HR-kehittäjäverkosto jäsen" in card_text(
@@ -92,15 +92,15 @@ async def test_launch_creates_channel_welcomes_and_invites_requesters(world: Wor
     assert "Toiminnassa" in listing and "Olet jäsen" in listing
 
     # Launching again is refused; nothing is created twice.
-    body = await world.act("network.launch", {"key": HR})
+    body = await world.act("network.launch", {"network": HR})
     assert body["value"]["message"] == "Verkosto HR-kehittäjäverkosto on jo käynnistetty."
     assert world.sandbox.channel_names(TEAM_AAD).count("HR-kehittäjäverkosto") == 1
 
 
 async def test_non_coordinator_cannot_launch_or_edit(world: World) -> None:
     for verb, data in (
-        ("network.launch", {"key": HR}),
-        ("network.edit", {"key": HR}),
+        ("network.launch", {"network": HR}),
+        ("network.edit", {"network": HR}),
         ("network.save", {"key": HR}),
     ):
         body = await world.act(verb, data, MATTI)
@@ -115,7 +115,7 @@ async def test_non_coordinator_cannot_launch_or_edit(world: World) -> None:
 async def test_launch_when_graph_fails_is_reported_and_resumes(world: World) -> None:
     await answer_survey(world)
     world.sandbox.inject(503, times=100, match="/channels")
-    body = await world.act("network.launch", {"key": HR})
+    body = await world.act("network.launch", {"network": HR})
     failed = card_text(body["value"])
     assert "käynnistys keskeytyi" in failed and "Kanavaa ei saatu luotua" in failed
     assert "Yritä uudelleen" in failed
@@ -127,7 +127,7 @@ async def test_launch_when_graph_fails_is_reported_and_resumes(world: World) -> 
     assert (await world.store.delivery_counts(f"network:{HR}:invite")).total == 0
 
     world.sandbox.clear_faults()
-    body = await world.act("network.launch", {"key": HR})
+    body = await world.act("network.launch", {"network": HR})
     assert "on käynnistetty" in card_text(body["value"])
     network = await world.store.get_network(HR)
     assert network is not None and (network.status, network.launch_step, network.launch_error) == (
@@ -148,7 +148,7 @@ async def test_launch_resumes_after_channel_was_created(world: World) -> None:
     ]
     await world.say("verkostot")  # the catalogue is seeded on first use
     await world.store.record_launch(HR, LaunchStep.CHANNEL, channel_id=channel, error="graph.error.throttled")
-    body = await world.act("network.launch", {"key": HR}, MAIJA)
+    body = await world.act("network.launch", {"network": HR}, MAIJA)
     assert "on käynnistetty" in card_text(body["value"])
     assert world.sandbox.channel_names(TEAM_AAD).count("HR-kehittäjäverkosto") == 1
     await world.delivered(f"network:{HR}:welcome", 1)
@@ -156,7 +156,7 @@ async def test_launch_resumes_after_channel_was_created(world: World) -> None:
 
 
 async def test_coordinator_edits_catalogue_and_names_facilitator(world: World) -> None:
-    body = await world.act("network.edit", {"key": HR})
+    body = await world.act("network.edit", {"network": HR})
     form = card_text(body["value"])
     assert "Muokkaa verkostoa: HR-kehittäjäverkosto" in form and "Vetäjän sähköpostiosoite" in form
     data = {
@@ -221,7 +221,7 @@ async def test_coordinator_edits_catalogue_and_names_facilitator(world: World) -
 
 
 async def test_double_click_launches_once(world: World) -> None:
-    bodies = await asyncio.gather(*(world.act("network.launch", {"key": HR}) for _ in range(3)))
+    bodies = await asyncio.gather(*(world.act("network.launch", {"network": HR}) for _ in range(3)))
     texts = sorted(
         card_text(b["value"])
         if "value" in b and isinstance(b["value"], dict) and "body" in b["value"]

@@ -219,10 +219,7 @@ async def test_only_facilitators_and_the_coordinator_post_polls(
     bot: RunningBot, connector: ConnectorDouble
 ) -> None:
     body = await invoke(bot, action(connector.url, "poll.create", form("Q?", ["A", "B"]), LIISA))
-    assert (
-        error_message(body)
-        == "Kyselyn voivat julkaista vain verkoston vetäjä ja projektipäällikkö."
-    )
+    assert error_message(body) == "Kyselyn voivat julkaista vain verkoston vetäjä ja projektipäällikkö."
     await bot.post(a.channel_message(connector.url, "kysely", LIISA, channel_id=HR_CHANNEL))
     await bot.post(a.channel_message(connector.url, "poll Q? | A | B", MATTI, channel_id=HR_CHANNEL))
     sent = await connector.wait_for(2)
