@@ -139,6 +139,13 @@ class Workspace(Protocol):
         """Files below `folder` whose name or content matches all `words`."""
         ...
 
+    async def search_channels(
+        self, team_id: str, channel_ids: Sequence[str], words: str
+    ) -> dict[str, list[FileInfo]]:
+        """`search` in many channels' Files folders at once (paths relative to each channel's folder); a
+        deleted or unprovisioned channel maps to an empty list."""
+        ...
+
     async def list_files_of_channels(
         self, team_id: str, channel_ids: Sequence[str]
     ) -> dict[str, list[FileInfo]]:

@@ -110,22 +110,6 @@ async def _children(graph: GraphConnection, folder: Folder) -> list[DriveItem]:
     return items
 
 
-async def search(graph: GraphConnection, folder: Folder, words: str) -> list[FileInfo]:
-    query = " ".join(words.split())
-    if not query:
-        return await list_files(graph, folder, recursive=True)
-    item = graph.client.drives.by_drive_id(folder.drive_id).items.by_drive_item_id(folder.item_id)
-    builder = item.search_with_q(query.replace("'", "''"))  # OData doubles a quote inside a string
-    found: list[DriveItem] = []
-    with graph_errors(not_found=NotFound(FOLDER_NOT_FOUND)):
-        page = await builder.get()
-        found.extend((page.value or []) if page else [])
-        while page is not None and page.odata_next_link:
-            page = await builder.with_url(page.odata_next_link).get()
-            found.extend((page.value or []) if page else [])
-    return [file_info(i, folder) for i in found if i.folder is None]
-
-
 async def _collect(source: AsyncIterable[bytes], size: int) -> bytes:
     data = bytearray()
     async for chunk in source:

@@ -131,13 +131,8 @@ async def _listed(
     channel_ids = [n.channel_id or "" for n in networks]
     if not words:
         by_channel = await workspace.list_files_of_channels(team_id, channel_ids)
-    elif hasattr(workspace, "search_channels"):  # GraphWorkspace: batched
+    else:
         by_channel = await workspace.search_channels(team_id, channel_ids, words)
-    else:  # any other Workspace: one channel at a time
-        by_channel = {}
-        for channel_id in channel_ids:
-            folder = await workspace.channel_folder(team_id, channel_id)
-            by_channel[channel_id] = await workspace.search(folder, words)
     return {n.key: [_pair(f) for f in by_channel.get(n.channel_id or "", [])] for n in networks}
 
 
