@@ -117,12 +117,14 @@ def plan_form_card(
         DateInput(
             id="date",
             label=t("meetings.form.date"),
+            placeholder=t("meetings.form.pick_date"),
             is_required=True,
             error_message=t("meetings.error.bad_time"),
         ),
         TimeInput(
             id="time",
             label=t("meetings.form.time"),
+            placeholder=t("meetings.form.pick_time"),
             is_required=True,
             value="14:00",
             error_message=t("meetings.error.bad_time"),

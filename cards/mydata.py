@@ -16,7 +16,7 @@ def mydata_card(t: Translator, data: MyData) -> AdaptiveCard:
         Fact(title=t("mydata.name"), value=(person.name if person else None) or dash),
         Fact(title=t("mydata.email"), value=(person.email or person.upn if person else None) or dash),
         Fact(title=t("mydata.organization"), value=data.organization.name if data.organization else dash),
-        Fact(title=t("mydata.locale"), value=(person.locale if person else None) or dash),
+        Fact(title=t("mydata.locale"), value=_language(t, person.locale if person else None) or dash),
         Fact(
             title=t("mydata.first_seen"),
             value=t.datetime(person.first_seen) if person and person.first_seen else dash,
@@ -45,3 +45,10 @@ def mydata_card(t: Translator, data: MyData) -> AdaptiveCard:
             TextBlock(text=t("mydata.footer"), wrap=True, is_subtle=True, size="Small"),
         ]
     )
+
+
+def _language(t: Translator, locale: str | None) -> str | None:
+    """A Teams locale as the name of the language the bot answers in ("fi-FI" -> "suomi")."""
+    if not locale:
+        return None
+    return t("mydata.language.en") if locale.lower().startswith("en") else t("mydata.language.fi")

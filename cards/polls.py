@@ -101,8 +101,8 @@ def new_poll_card(t: Translator, *, theme_allowed: bool, error: str | None = Non
             )
         )
     body += [
-        DateInput(id="closes_date", label=t("polls.form.closes_date")),
-        TimeInput(id="closes_time", label=t("polls.form.closes_time")),
+        DateInput(id="closes_date", label=t("polls.form.closes_date"), placeholder=t("polls.form.pick_date")),
+        TimeInput(id="closes_time", label=t("polls.form.closes_time"), placeholder=t("polls.form.pick_time")),
     ]
     return card(body, [ExecuteAction(title=t("polls.form.submit"), verb=CREATE, data={})])
 
@@ -181,7 +181,8 @@ def _features(t: Translator, poll: Poll) -> str:
 
 
 def _results(t: Translator, poll: Poll, tally: Tally) -> list[Any]:
-    labels = [f"{i + 1}. {option}" for i, option in enumerate(poll.options)]
+    # Options are distinct; a "1. " prefix would turn the facts into a Markdown numbered list in Teams.
+    labels = list(poll.options)
     return [
         TextBlock(
             text=t("polls.card.voters", count=tally.voters), weight="Bolder", wrap=True, spacing="Medium"

@@ -27,12 +27,12 @@ class MyData:
 async def my_data(store: MyDataStore, aad_object_id: str) -> MyData:
     """What is stored about `aad_object_id`: person record, network memberships and roles, survey answer."""
     person = await store.get_person(aad_object_id)
-    organization = (
-        await store.get_organization(person.organization) if person and person.organization else None
-    )
     networks = await store.list_networks()
     member_of = [n for n in networks if aad_object_id in await store.network_members(n.key)]
     facilitates = [n for n in networks if n.facilitator == aad_object_id]
     survey = await store.latest_survey()
     answer = await store.get_answer(survey.id, aad_object_id) if survey else None
+    # The organisation from the email domain, else the one the person chose in the survey.
+    key = (person.organization if person else None) or (answer.organization if answer else None)
+    organization = await store.get_organization(key) if key else None
     return MyData(person, organization, member_of, facilitates, answer)

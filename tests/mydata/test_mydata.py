@@ -30,6 +30,8 @@ async def test_mydata_shows_the_person_their_record_and_networks(
     assert shown["Verkostot, joissa olet jäsenenä"] == networks[0].name("fi")
     assert shown["Tarvekartoitus"] == "–"
     assert shown["Ensimmäinen käyttö"] != "–"
+    assert shown["Kieli"] == "suomi"
+    assert shown["Organisaatio"] == "–"  # Teams puts no email in a message; the roster or the survey would
 
 
 async def test_mydata_in_english(bot: RunningBot, connector: ConnectorDouble) -> None:

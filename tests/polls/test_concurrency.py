@@ -38,4 +38,4 @@ async def test_250_members_vote_at_once(
         tally = await bot.app[SERVICES].store.tally(poll)
         assert tally.voters == 250 and tally.counts == (100, 0, 0, 150)
         last = await invoke(bot, action(connector.url, "poll.refresh", {"poll": poll}, MEMBERS[0]))
-        assert facts(last["value"]) == {"1. A": "100", "2. B": "0", "3. C": "0", "4. D": "150"}
+        assert facts(last["value"]) == {"A": "100", "B": "0", "C": "0", "D": "150"}
