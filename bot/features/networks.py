@@ -253,6 +253,18 @@ async def save(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
         raise Invalid("networks.error.bad_status") from error
     if current is not None and status is NetworkStatus.ACTIVE and current.status is not NetworkStatus.ACTIVE:
         raise Invalid("networks.error.activate_by_launch")
+    if (
+        current is not None
+        and current.status is NetworkStatus.ACTIVE
+        and status
+        not in (
+            NetworkStatus.ACTIVE,
+            NetworkStatus.ARCHIVED,
+        )
+    ):
+        # A launched network has its channel and members: it can only be archived, not un-launched
+        # (an edit form opened before the launch would otherwise disable it for good).
+        raise Invalid("networks.error.active_stays_active")
     fields = {name: str(data.get(name) or "") for name in ("name_fi", "name_en", "purpose_fi", "purpose_en")}
     candidate = str(data.get("candidate", "")).lower() == "true"
     if current is not None:

@@ -4,6 +4,7 @@ welcome card, invitations) including when Graph fails, and catalogue editing; in
 from __future__ import annotations
 
 import asyncio
+import json
 
 from tests.harness.activities import LIISA, MAIJA, MATTI, TEAM_AAD
 from tests.networks.conftest import World, card_text
@@ -244,3 +245,16 @@ async def test_english_coordinator_and_channel_answer(world: World) -> None:
     # The General channel's announcement button opens the clicking member's own form.
     body = await world.act("survey.open", {"survey": survey.id}, LIISA, channel=True)
     assert '"value": "vamia"' in card_text(body["value"]) and "Lähetä vastaus" in card_text(body["value"])
+
+
+async def test_a_launched_network_cannot_be_edited_back_to_planned(world: World) -> None:
+    await answer_survey(world)
+    await world.act("network.launch", {"network": HR})
+    form = {"key": HR, "name_fi": "HR", "name_en": "HR", "purpose_fi": "x", "purpose_en": "x"}
+    body = await world.act("network.save", {**form, "status": "planned"})
+    assert "Käynnistetyn verkoston voi vain arkistoida" in json.dumps(body, ensure_ascii=False)
+    network = await world.store.get_network(HR)
+    assert network is not None and network.status == "active"
+    await world.act("network.save", {**form, "status": "archived"})
+    archived = await world.store.get_network(HR)
+    assert archived is not None and archived.status == "archived"
