@@ -134,3 +134,55 @@ async def _spool(response: aiohttp.ClientResponse, spool: IO[bytes], limit: int)
 async def _from_file(spool: IO[bytes]) -> AsyncIterator[bytes]:
     while chunk := await asyncio.to_thread(spool.read, CHUNK):
         yield chunk
+
+
+# ---- files the bot sends: the FileConsentCard's upload URL ------------------------------------------
+
+UPLOAD_RETRIES = 3
+UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=120)
+
+
+async def spool_chunks(chunks: AsyncIterator[bytes], spool: IO[bytes], limit: int) -> int:
+    """Write `chunks` into `spool` (at most `limit` bytes, else `FileTooLarge`); the size, spool rewound."""
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise FileTooLarge("materials.error.too_large", max_mb=limit // (1024 * 1024))
+        await asyncio.to_thread(spool.write, chunk)
+    await asyncio.to_thread(spool.seek, 0)
+    return size
+
+
+async def put_to_upload_url(url: str, spool: IO[bytes], size: int) -> None:
+    """PUT the `size` bytes of `spool` to the `uploadInfo.uploadUrl` Teams gave for an accepted
+    FileConsentCard: one request, `Content-Range: bytes 0-{size-1}/{size}`, no Authorization header (the
+    URL is pre-authorised). 429 and 5xx are retried (re-reading the spool). Raises `Unavailable`."""
+    try:
+        check_download_url(url)
+    except Invalid as error:
+        raise Unavailable("materials.error.send_failed_upload", status=0) from error
+    headers = {"Content-Length": str(size)}
+    if size:
+        headers["Content-Range"] = f"bytes 0-{size - 1}/{size}"
+    status = 0
+    for attempt in range(UPLOAD_RETRIES + 1):
+        await asyncio.to_thread(spool.seek, 0)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session,
+                session.put(url, data=_from_file(spool), headers=headers) as response,
+            ):
+                status = response.status
+                if status in (200, 201):
+                    return
+                retry = status == 429 or status >= 500
+                delay = float(response.headers.get("Retry-After", "0") or 0) if retry else 0.0
+        except aiohttp.ClientError:
+            status, retry, delay = 0, True, 0.0
+        except ValueError:  # a Retry-After that is no number
+            retry, delay = True, 0.0
+        if not retry or attempt == UPLOAD_RETRIES:
+            break
+        await asyncio.sleep(min(max(delay, 0.5 * 2**attempt), 30.0))
+    raise Unavailable("materials.error.send_failed_upload", status=status)

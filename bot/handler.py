@@ -10,7 +10,7 @@ from typing import Any
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import ChannelAccount
-from botbuilder.schema.teams import TeamInfo
+from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo
 
 from bot.features.help import show_unknown
 from bot.files import incoming_files
@@ -85,7 +85,9 @@ class VertaisBot(TeamsActivityHandler):
         except DomainError as error:
             await turn.context.send_activity(turn.t(error.key, **error.params))
             return
-        if card is not None:
+        if isinstance(card, str):
+            await turn.context.send_activity(card)
+        elif card is not None:
             await turn.send_card(card)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -103,11 +105,29 @@ class VertaisBot(TeamsActivityHandler):
             card = await handler(turn, data)
         except DomainError as error:
             return card_action_error(400, type(error).__name__, turn.t(error.key, **error.params))
-        if card is None:
-            body = {"statusCode": 200, "type": MESSAGE_TYPE, "value": ""}
+        if card is None or isinstance(card, str):
+            body = {"statusCode": 200, "type": MESSAGE_TYPE, "value": card or ""}
         else:
             body = {"statusCode": 200, "type": CARD_TYPE, "value": to_json(card)}
         return InvokeResponse(status=HTTPStatus.OK, body=body)
+
+    async def on_teams_file_consent(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> InvokeResponse:
+        """`fileConsent/invoke`: the person accepted or declined a FileConsentCard. Answered 200 either way
+        (an outcome the person must hear is sent as a message); 400 for an action Teams does not send."""
+        response = file_consent_card_response
+        if self._router.file_consent is None:
+            return InvokeResponse(status=HTTPStatus.NOT_IMPLEMENTED)
+        if response.action not in ("accept", "decline"):
+            return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
+        turn = self.turn(turn_context)
+        upload = response.upload_info.serialize() if response.upload_info is not None else {}
+        try:
+            await self._router.file_consent(turn, response.action, response.context, upload)
+        except DomainError as error:
+            await turn.context.send_activity(turn.t(error.key, **error.params))
+        return InvokeResponse(status=HTTPStatus.OK)
 
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info: TeamInfo, turn_context: TurnContext

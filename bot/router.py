@@ -15,8 +15,11 @@ if TYPE_CHECKING:
     from bot.turn import Turn
 
 CommandHandler = Callable[["Turn", str], Awaitable[None]]
-ActionHandler = Callable[["Turn", dict[str, Any]], Awaitable[AdaptiveCard | None]]
+# an action answers with a card (replacing the clicked one for the clicker), a short text, or nothing
+ActionHandler = Callable[["Turn", dict[str, Any]], Awaitable[AdaptiveCard | str | None]]
 FilesHandler = Callable[["Turn", list[Any]], Awaitable[None]]
+# `fileConsent/invoke`: (turn, "accept" | "decline", the card's context, uploadInfo as JSON)
+FileConsentHandler = Callable[["Turn", str, Any, dict[str, Any]], Awaitable[None]]
 
 _AT_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -34,6 +37,7 @@ class Router:
     commands: dict[str, CommandHandler] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     files: FilesHandler | None = None  # files sent to the bot (`bot.files.IncomingFile` list)
+    file_consent: FileConsentHandler | None = None  # a FileConsentCard accepted or declined
 
     def command(self, name: str, handler: CommandHandler) -> None:
         if commands.find(name) is None and all(c.name != name for c in commands.COMMANDS):
@@ -51,6 +55,11 @@ class Router:
         if self.files is not None:
             raise ValueError("a files handler is registered twice")
         self.files = handler
+
+    def on_file_consent(self, handler: FileConsentHandler) -> None:
+        if self.file_consent is not None:
+            raise ValueError("a file consent handler is registered twice")
+        self.file_consent = handler
 
     def match(self, text: str | None) -> tuple[CommandHandler | None, str, str]:
         """(handler, argument, cleaned text) for a message; no handler when the first word is no command."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from microsoft_teams.cards import (
+    ActionSet,
     AdaptiveCard,
     CardElement,
     Choice,
@@ -26,6 +27,7 @@ from core.meetings import HELSINKI, Meeting
 
 FILE = "materials.file"
 CANCEL = "materials.cancel"
+SEND = "materials.send"  # "Send to me": the bot offers the file in personal chat (FileConsentCard)
 BUDGET_BYTES = 60 * 1024  # the whole activity must stay under 80 KB; leave room for the envelope
 MAX_MEETINGS = 12
 MAX_FILES_PER_MEETING = 10
@@ -49,17 +51,26 @@ def _who(entry: Entry, names: Mapping[str, str]) -> str:
     return names.get(entry.added_by, "") if entry.known_person else entry.added_by
 
 
-def _file_row(t: Translator, entry: Entry, names: Mapping[str, str]) -> CardElement:
+def send_data(entry: Entry) -> dict[str, str | int]:
+    """What the "Send to me" button carries: where Graph keeps the file, its name and size."""
+    return {"item": entry.item_id, "drive": entry.drive_id, "name": entry.name, "size": entry.size}
+
+
+def _file_row(t: Translator, entry: Entry, names: Mapping[str, str], *, send: bool = False) -> CardElement:
     details = " · ".join(
         part
         for part in (t(f"materials.kind.{entry.kind.value}"), _who(entry, names), t.date(entry.added_at))
         if part
     )
+    items: list[CardElement] = [
+        TextBlock(text=entry.name, color="Accent", wrap=True, spacing="Small"),
+        TextBlock(text=details, is_subtle=True, size="Small", wrap=True, spacing="None"),
+    ]
+    if send and entry.item_id and entry.drive_id:
+        button = ExecuteAction(title=t("materials.action.send"), verb=SEND, data=send_data(entry))
+        items.append(ActionSet(actions=[button], spacing="None"))
     return Container(
-        items=[
-            TextBlock(text=entry.name, color="Accent", wrap=True, spacing="Small"),
-            TextBlock(text=details, is_subtle=True, size="Small", wrap=True, spacing="None"),
-        ],
+        items=items,
         select_action=OpenUrlAction(url=entry.web_url, title=entry.name) if entry.web_url else None,
         spacing="Small",
     )
@@ -75,7 +86,7 @@ def _meeting_block(
     ]
     if not group.files:
         items.append(TextBlock(text=t("materials.list.no_files"), wrap=True, is_subtle=True))
-    items += [_file_row(t, entry, names) for entry in group.files[:files]]
+    items += [_file_row(t, entry, names, send=True) for entry in group.files[:files]]
     if len(group.files) > files:
         items.append(
             TextBlock(text=t("materials.list.more_in_meeting", count=len(group.files) - files), wrap=True)
@@ -93,7 +104,8 @@ def materials_card(
     missing_channels: Sequence[str] = (),
 ) -> AdaptiveCard:
     """Meetings newest first across `networks`, each with its files (name, type, who, date, a link that
-    opens in Teams/SharePoint). Capped to stay well under Teams' message size; says how much was left out.
+    opens in Teams/SharePoint, and a "Send to me" button for a file Graph listed). Capped to stay well
+    under Teams' message size; says how much was left out.
     `names` maps Entra ids to display names; `stale` says Graph could not be reached (records shown);
     `missing_channels` names networks that have no channel (and so no materials) yet."""
     title = t("materials.list.search_title", words=query) if query else t("materials.list.title")

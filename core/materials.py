@@ -125,6 +125,7 @@ class Entry:
     size: int = 0
     known_person: bool = False  # `added_by` is an Entra id to resolve to a name
     item_id: str = ""
+    drive_id: str = ""  # with `item_id`, where Graph keeps the file (known for files seen in Graph)
 
 
 @dataclass(frozen=True)
@@ -278,4 +279,5 @@ def _with_record(entry: Entry, record: Material | None) -> Entry:
         entry.size,
         True,
         entry.item_id,
+        entry.drive_id,
     )

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -48,6 +48,7 @@ class FileInfo:
     modified: datetime
     author: str | None
     web_url: str
+    drive_id: str = ""  # the library it is in (with `id`, what `Workspace.download` takes)
 
 
 class ConflictBehavior(StrEnum):
@@ -129,6 +130,11 @@ class Workspace(Protocol):
     ) -> FileInfo:
         """Store a file in `folder` under a cleaned `name`. `content` is bytes or an async source of chunks
         (then `size` is required). Raises `NameTaken` (conflict=FAIL), `FileTooLarge`, `Throttled`."""
+        ...
+
+    def download(self, drive_id: str, item_id: str) -> AsyncIterator[bytes]:
+        """The bytes of a file, streamed in chunks (never whole in memory). Raises `NotFound` for a file
+        that is gone, `WorkspaceForbidden`, `Throttled` or `Unavailable` (before or while streaming)."""
         ...
 
     async def list_files(self, folder: Folder, *, recursive: bool = True) -> list[FileInfo]:

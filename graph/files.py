@@ -1,9 +1,10 @@
-"""Folders and files in a channel's library: ensure a folder path, upload, list recursively, search."""
+"""Folders and files in a channel's library: ensure a folder path, upload, list recursively, download."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
+from urllib.parse import urljoin
 
 import httpx
 from kiota_abstractions.api_error import APIError
@@ -11,15 +12,18 @@ from msgraph.generated.models.drive_item import DriveItem
 from msgraph.generated.models.folder import Folder as GraphFolder
 
 from core.errors import Invalid, NotFound, Unavailable
-from core.workspace import ConflictBehavior, FileInfo, Folder, NameTaken
+from core.workspace import ConflictBehavior, FileInfo, Folder, NameTaken, Throttled, WorkspaceForbidden
 from graph.client import GraphConnection
-from graph.errors import graph_errors, to_domain
+from graph.errors import RETRY_STATUSES, graph_errors, request_url, retry_after, to_domain
 from graph.items import file_info, file_info_from_json, folder_from_item
 from graph.names import clean_file_name
 from graph.uploads import create_session, put_simple, upload_in_session
 
 FOLDER_NOT_FOUND = "graph.error.folder_not_found"
+FILE_NOT_FOUND = "graph.error.file_not_found"
 PARALLEL = 8
+CHUNK = 1024 * 1024
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 async def ensure_folder(graph: GraphConnection, parent: Folder, path: str) -> Folder:
@@ -123,3 +127,48 @@ async def _collect(source: AsyncIterable[bytes], size: int) -> bytes:
 
 async def _single(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+async def download(graph: GraphConnection, drive_id: str, item_id: str) -> AsyncIterator[bytes]:
+    """`GET /drives/{d}/items/{id}/content`, streamed. Graph answers 302 to a pre-authenticated download
+    URL, which is fetched without the Authorization header (it must not leak to another host); a 200 with
+    the bytes is streamed as well. 429/503/504 before the first byte are retried with Retry-After."""
+    if not drive_id or not item_id or "/" in drive_id or "/" in item_id or ":" in item_id:
+        raise NotFound(FILE_NOT_FOUND)
+    content = graph.client.drives.by_drive_id(drive_id).items.by_drive_item_id(item_id).content
+    url = request_url(content, graph.config.base_url)
+    for attempt in range(graph.config.max_retries + 1):
+        headers = {"Authorization": f"Bearer {await graph.tokens.get_authorization_token(url)}"}
+        target, retry = url, False
+        for _ in range(5):  # redirects followed by hand: the token goes to Graph only
+            try:
+                async with graph.uploads.stream("GET", target, headers=headers) as response:
+                    status = response.status_code
+                    if status in REDIRECTS and "location" in response.headers:
+                        target, headers = urljoin(target, response.headers["location"]), {}
+                        continue
+                    if status in RETRY_STATUSES and attempt < graph.config.max_retries:
+                        await asyncio.sleep(retry_after(response.headers, attempt))
+                        retry = True
+                        break
+                    _check_download(status)
+                    async for chunk in response.aiter_bytes(CHUNK):
+                        yield chunk
+                    return
+            except httpx.HTTPError as exc:
+                raise Unavailable("graph.error.unavailable") from exc
+        if not retry:
+            raise Unavailable("graph.error.unavailable")
+    raise Throttled()
+
+
+def _check_download(status: int) -> None:
+    if status == 200:
+        return
+    if status in RETRY_STATUSES:
+        raise Throttled()
+    if status in (401, 403):
+        raise WorkspaceForbidden()
+    if status in (400, 404, 410):
+        raise NotFound(FILE_NOT_FOUND)
+    raise Unavailable("graph.error.unavailable")

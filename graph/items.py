@@ -112,6 +112,7 @@ def file_info(item: DriveItem, base: Folder, parent: Folder | None = None) -> Fi
         modified=modified.astimezone(UTC),
         author=_author(item.last_modified_by) or _author(item.created_by),
         web_url=item.web_url or "",
+        drive_id=(reference.drive_id if reference else None) or base.drive_id,
     )
 
 
@@ -130,4 +131,5 @@ def file_info_from_json(raw: dict[str, Any], base: Folder, parent: Folder | None
         modified=modified.astimezone(UTC),
         author=_author_json(raw.get("lastModifiedBy")) or _author_json(raw.get("createdBy")),
         web_url=str(raw.get("webUrl", "")),
+        drive_id=str(reference.get("driveId") or base.drive_id),
     )

@@ -8,7 +8,7 @@ and a single item's GET does carry its `path`. Search pages follow absolute `@od
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any
 
 from msgraph import GraphServiceClient
@@ -64,6 +64,9 @@ class GraphWorkspace:
         conflict: ConflictBehavior = ConflictBehavior.RENAME,
     ) -> FileInfo:
         return await files.upload(self._graph, folder, name, content, size, conflict)
+
+    def download(self, drive_id: str, item_id: str) -> AsyncIterator[bytes]:
+        return files.download(self._graph, drive_id, item_id)
 
     async def list_files(self, folder: Folder, *, recursive: bool = True) -> list[FileInfo]:
         return await files.list_files(self._graph, folder, recursive)

@@ -138,7 +138,15 @@ async def _listed(
 
 def _pair(info: FileInfo) -> tuple[str, Entry]:
     entry = Entry(
-        info.name, kind_of(info.name), info.web_url, info.author, info.modified, info.size, False, info.id
+        info.name,
+        kind_of(info.name),
+        info.web_url,
+        info.author,
+        info.modified,
+        info.size,
+        False,
+        info.id,
+        info.drive_id,
     )
     return info.path, entry
 

@@ -1,5 +1,6 @@
-"""Sandbox Graph handlers for drive items: get, children and search (paged), folders, simple upload and
-upload-session creation. Item paths may be `{id}` or `{id}:/a/b:` and arrive percent-encoded."""
+"""Sandbox Graph handlers for drive items: get, children and search (paged), folders, download (302 to the
+file's unauthenticated link, as Graph redirects to a pre-authenticated URL), simple upload and upload-session
+creation. Item paths may be `{id}` or `{id}:/a/b:` and arrive percent-encoded."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ class ItemsApi:
                 return error(404, "itemNotFound", "The resource could not be found.")
             parent_path = self.state.switches.item_parent_paths
             return Reply(200, drive.item(path, self.app_author(), parent_path=parent_path))
+        if request.method == "GET" and action == "content":
+            if not drive.exists(path) or drive.is_folder(path):
+                return error(404, "itemNotFound", "The resource could not be found.")
+            return Reply(302, None, {"Location": drive.web_url(path)})
         if request.method == "GET" and action == "children":
             return self.page(request, drive, path, drive.children(path) if drive.is_folder(path) else None)
         if request.method == "GET" and action.startswith("search"):

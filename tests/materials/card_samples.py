@@ -13,6 +13,7 @@ from core.materials import Entry, Kind, MeetingFiles
 from core.meetings import Meeting
 
 WHEN = datetime(2021, 5, 12, 9, tzinfo=UTC)
+DRIVE = "b!" + "d" * 64
 LONG_URL = "https://vertaansa.sharepoint.com/sites/Vertaansavailla/Shared%20Documents/" + "x" * 400
 
 
@@ -31,7 +32,17 @@ def samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
                     date(2021, 5, 12),
                     _meeting(0),
                     [
-                        Entry("Alustus.pptx", Kind.SLIDES, LONG_URL, "aad-matti", WHEN, 1000, True),
+                        Entry(
+                            "Alustus.pptx",
+                            Kind.SLIDES,
+                            LONG_URL,
+                            "aad-matti",
+                            WHEN,
+                            1000,
+                            True,
+                            "01ITEM",
+                            "b!drive",
+                        ),
                         Entry("Pienryhmät.docx", Kind.DOCUMENT, LONG_URL, "Liisa Korhonen", WHEN),
                     ],
                 ),
@@ -49,7 +60,17 @@ def samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
                     date(2021, 5, 12) - timedelta(days=n),
                     None,
                     [
-                        Entry("F" * 196 + ".pdf", Kind.PDF, LONG_URL, "A" * 100, WHEN, 5, False)
+                        Entry(
+                            "F" * 196 + ".pdf",
+                            Kind.PDF,
+                            LONG_URL,
+                            "A" * 100,
+                            WHEN,
+                            5,
+                            False,
+                            "01" + "I" * 60,
+                            DRIVE,
+                        )
                         for _ in range(50)
                     ],
                 )

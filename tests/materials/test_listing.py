@@ -186,7 +186,8 @@ async def test_a_thousand_files_across_twenty_networks(mworld: MaterialsWorld) -
     assert headings[1].startswith("Teema 00")
     (more,) = [line for line in lines if "vanhempaa tapaamista lisää" in line]
     rest = int(more.split()[1])
-    assert 10 <= len(headings) <= 12 and len(headings) + rest == 21  # capped, and says how many more
+    # Capped by the size budget (each file's "Send to me" button takes room), and says how many more.
+    assert 6 <= len(headings) <= 12 and len(headings) + rest == 21
     # Every page of every folder was read: each shown meeting says 40 files more than the 10 it shows.
     assert lines.count("…ja 40 tiedostoa lisää tämän tapaamisen kansiossa.") == len(headings) - 1
     # One batched listing: far fewer round trips than folders and pages.

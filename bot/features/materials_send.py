@@ -1,0 +1,285 @@
+"""`materiaalit` "Send to me": the bot sends a meeting's file into the person's personal chat through Teams'
+file consent flow (shared/facts.md "Files with bots"; personal chat only):
+
+1. the "Lähetä minulle" button (`materials.send`) -> the bot sends a FileConsentCard attachment;
+2. the person accepts -> `fileConsent/invoke` carrying the card's `acceptContext` and an `uploadInfo`;
+3. the bot streams the file from Graph, PUTs the bytes to `uploadInfo.uploadUrl` (no Authorization header)
+   and sends a FileInfo card that shows the file in the chat. Declining gets a short "OK, not sent".
+
+The consent card's contexts are signed (HMAC with the bot's key), name the person the file was offered to,
+expire after a day, and carry a random id that is used once (remembered by this instance): a forged, someone
+else's, expired or replayed context is refused. The button's data comes from the client, so the file must
+be in the project team's library (a network channel's drive), not anywhere the app's Graph permission reaches.
+
+The transfer runs after the invoke is answered (a large file takes longer than Teams waits), so its outcome
+arrives through the outbox as a message in the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from botbuilder.core import MessageFactory
+from botbuilder.schema import Attachment
+
+from bot.features.networks import catalogue, project_team
+from bot.features.polls import _secret as bot_secret
+from bot.files import put_to_upload_url, spool_chunks
+from bot.outbox import send_later
+from bot.router import Router
+from bot.services import Services
+from bot.turn import Turn
+from cards import materials as cards
+from core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from core.i18n import Translator
+from core.materials import MAX_FILE_BYTES
+from core.outbox import OutgoingMessage, Target
+
+log = logging.getLogger(__name__)
+
+FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
+OFFER_SECONDS = 24 * 3600
+TASKS = "materials.send.tasks"
+USED = "materials.send.used"
+SPOOL_IN_MEMORY = 4 * 1024 * 1024
+_PURPOSE = b"vertaisbotti materials.send v1"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A file offered to one person in a FileConsentCard: the card's context, signed."""
+
+    id: str
+    user: str  # the Entra object id of the person it was offered to
+    drive: str
+    item: str
+    name: str
+    size: int
+    expires: int  # epoch seconds
+
+    def payload(self) -> bytes:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+async def _key(turn: Turn) -> bytes:
+    """A key of its own for consent contexts, derived from the bot's secret (POLL_SECRET or var/)."""
+    return hmac.new(await bot_secret(turn), _PURPOSE, hashlib.sha256).digest()
+
+
+async def sign(turn: Turn, offer: Offer) -> dict[str, Any]:
+    signature = hmac.new(await _key(turn), offer.payload(), hashlib.sha256).hexdigest()
+    return {**asdict(offer), "sig": signature}
+
+
+async def verify(turn: Turn, context: Any, *, now: float | None = None) -> Offer:
+    """The offer a consent context holds when it is genuine, this person's, unexpired and not used yet
+    (it is used by this call); else `NotAllowed`."""
+    refused = NotAllowed("materials.error.send_refused")
+    if not isinstance(context, dict):
+        raise refused
+    try:
+        offer = Offer(
+            id=str(context["id"]),
+            user=str(context["user"]),
+            drive=str(context["drive"]),
+            item=str(context["item"]),
+            name=str(context["name"]),
+            size=int(context["size"]),
+            expires=int(context["expires"]),
+        )
+        signature = str(context["sig"])
+    except (KeyError, TypeError, ValueError):
+        raise refused from None
+    expected = hmac.new(await _key(turn), offer.payload(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature):
+        raise refused
+    clock = time.time() if now is None else now
+    if offer.user != turn.user_aad_id or offer.expires < clock:
+        raise refused
+    used: dict[str, int] = turn.services.extras.setdefault(USED, {})
+    for gone in [k for k, expires in used.items() if expires < clock]:
+        del used[gone]
+    if offer.id in used:
+        raise refused
+    used[offer.id] = offer.expires
+    return offer
+
+
+# ---- the button ---------------------------------------------------------------------------------------
+
+
+async def _check_library(turn: Turn, drive_id: str) -> None:
+    """`drive_id` is the library of a network channel of the project team; else `NotAllowed`."""
+    team = await project_team(turn)
+    workspace = turn.services.workspace
+    if team is None or workspace is None:
+        raise Conflict("materials.error.no_team")
+    for network in await catalogue(turn):
+        if not network.channel_id:
+            continue
+        try:
+            folder = await workspace.channel_folder(team.team_id, network.channel_id)
+        except NotFound:
+            continue
+        if folder.drive_id == drive_id:
+            return
+    raise NotAllowed("materials.error.send_not_ours")
+
+
+def consent_attachment(t: Translator, offer: Offer, context: dict[str, Any]) -> Attachment:
+    """The FileConsentCard: Teams asks the person to allow the upload into their OneDrive."""
+    return Attachment(
+        content_type=FILE_CONSENT,
+        name=offer.name,
+        content={
+            "description": t("materials.send.description", name=offer.name),
+            "sizeInBytes": offer.size,
+            "acceptContext": context,
+            "declineContext": context,
+        },
+    )
+
+
+async def send_action(turn: Turn, data: dict[str, Any]) -> str:
+    """ "Send to me": in personal chat, a FileConsentCard for the file; elsewhere an explanation."""
+    if turn.conversation_type != "personal":
+        raise Conflict("materials.error.send_personal_only")
+    aad = turn.user_aad_id
+    if not aad:
+        raise NotAllowed("materials.error.no_identity")
+    item, drive = str(data.get("item") or ""), str(data.get("drive") or "")
+    name = " ".join(str(data.get("name") or "").split())
+    try:
+        size = int(data.get("size") or 0)
+    except (TypeError, ValueError):
+        size = -1
+    if not item or not drive or not name or size < 0:
+        raise Invalid("materials.error.send_bad")
+    if size > MAX_FILE_BYTES:
+        raise Invalid("materials.error.too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
+    await _check_library(turn, drive)
+    offer = Offer(uuid.uuid4().hex, aad, drive, item, name, size, int(time.time()) + OFFER_SECONDS)
+    attachment = consent_attachment(turn.t, offer, await sign(turn, offer))
+    await turn.context.send_activity(MessageFactory.attachment(attachment))
+    return turn.t("materials.send.offered", name=name)
+
+
+# ---- the consent ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendJob:
+    offer: Offer
+    upload: dict[str, Any]
+    service_url: str
+    conversation_id: str
+    tenant_id: str | None
+    bot_id: str | None
+    locale: str | None
+
+
+async def on_file_consent(turn: Turn, action: str, context: Any, upload: dict[str, Any]) -> None:
+    """Accepted: check the context and start the transfer; declined: say it was not sent."""
+    offer = await verify(turn, context)
+    if action != "accept":
+        await turn.context.send_activity(turn.t("materials.send.declined", name=offer.name))
+        return
+    if not upload.get("uploadUrl"):
+        raise Invalid("materials.error.send_bad")
+    conversation, recipient = turn.activity.conversation, turn.activity.recipient
+    job = SendJob(
+        offer,
+        upload,
+        turn.activity.service_url or "",
+        conversation.id if conversation else "",
+        (turn.channel_data.get("tenant") or {}).get("id"),
+        recipient.id if recipient else None,
+        turn.activity.locale,
+    )
+    start_sending(turn.services, job)
+
+
+def start_sending(services: Services, job: SendJob) -> asyncio.Task[None]:
+    tasks: set[asyncio.Task[None]] = services.extras.setdefault(TASKS, set())
+    task = asyncio.create_task(send_job(services, job), name=f"materials.send:{job.offer.id}")
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    return task
+
+
+def file_info_activity(upload: dict[str, Any], name: str) -> dict[str, Any]:
+    """The FileInfo card that shows the uploaded file in the chat."""
+    file_name = str(upload.get("name") or name)
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": FILE_INFO,
+                "contentUrl": upload.get("contentUrl"),
+                "name": file_name,
+                "content": {
+                    "uniqueId": upload.get("uniqueId"),
+                    "fileType": upload.get("fileType") or file_name.rpartition(".")[2],
+                },
+            }
+        ],
+    }
+
+
+async def transfer(services: Services, offer: Offer, upload_url: str) -> int:
+    """Stream the file from Graph (spooled: the upload needs its size first) and PUT it to `upload_url`."""
+    workspace = services.workspace
+    if workspace is None:
+        raise Conflict("materials.error.no_team")
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+        size = await spool_chunks(workspace.download(offer.drive, offer.item), spool, MAX_FILE_BYTES)
+        await put_to_upload_url(upload_url, spool, size)
+    return size
+
+
+async def send_job(services: Services, job: SendJob) -> None:
+    t = services.catalogs.for_locale(job.locale)
+    offer = job.offer
+    try:
+        await transfer(services, offer, str(job.upload.get("uploadUrl")))
+        activity, outcome = file_info_activity(job.upload, offer.name), "sent"
+    except DomainError as error:
+        log.warning("sending %s to %s failed: %s", offer.name, offer.user, error.key)
+        reason = t(error.key, **error.params)
+        activity = {"type": "message", "text": t("materials.send.failed", name=offer.name, reason=reason)}
+        outcome = "failed"
+    except Exception:  # the task's last guard: the person must hear something
+        log.exception("sending %s to %s failed unexpectedly", offer.name, offer.user)
+        reason = t("materials.error.send_unexpected")
+        activity = {"type": "message", "text": t("materials.send.failed", name=offer.name, reason=reason)}
+        outcome = "failed"
+    target = Target(
+        kind="conversation",
+        service_url=job.service_url,
+        conversation_id=job.conversation_id,
+        tenant_id=job.tenant_id,
+        bot_id=job.bot_id,
+    )
+    message = OutgoingMessage(
+        key=f"material-send:{offer.id}:{outcome}",
+        broadcast=f"material-send:{offer.id}",
+        recipient=offer.user,
+        target=target,
+        activity=activity,
+    )
+    await send_later(services, [message])
+
+
+def register(router: Router) -> None:
+    router.action(cards.SEND, send_action)
+    router.on_file_consent(on_file_consent)
