@@ -27,9 +27,10 @@ from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParamet
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.features.materials import clean_folder_name
-from bot.features.networks import card_message, catalogue, project_team, target
+from bot.features.networks import catalogue, project_team
 from bot.features.polls import channel_of
 from bot.outbox import send_later
+from bot.proactive import card_message, cards_to_people, target
 from bot.router import Router
 from bot.turn import Turn, card_activity
 from cards import meetings as cards
@@ -175,21 +176,7 @@ def _reach(turn: Turn, service_url: str | None = None) -> Reach:
 
 async def _to_people(turn: Turn, people: Sequence[str], key: str, broadcast: str, build: Any) -> int:
     """Queue a card for each person's personal chat (`build(translator)` makes it in their language)."""
-    store = turn.services.store
-    messages = []
-    for person_id in dict.fromkeys(people):
-        person = await store.get_person(person_id)
-        t = turn.services.catalogs.for_locale(person.locale if person else None)
-        messages.append(
-            OutgoingMessage(
-                key=f"{key}:{person_id}",
-                broadcast=broadcast,
-                recipient=person_id,
-                target=target(turn, "person", None, user_id=person_id),
-                activity=card_message(build(t)),
-            )
-        )
-    return await send_later(turn.services, messages) if messages else 0
+    return await cards_to_people(turn, people, key=key, broadcast=broadcast, build=build)
 
 
 async def _network_here(turn: Turn) -> Network | None:

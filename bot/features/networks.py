@@ -13,13 +13,13 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.outbox import send_later
+from bot.proactive import card_message, cards_to_people, target
 from bot.router import Router
 from bot.turn import Turn
 from cards import networks as cards
-from cards.base import to_json
 from core.errors import Invalid, NotAllowed, NotFound
 from core.networks import LaunchFailed, Network, NetworkStatus, find_network, join, launch_network
-from core.outbox import OutgoingMessage, Target
+from core.outbox import OutgoingMessage
 from core.survey import requesters
 from core.teams import Team
 from store.networks import load_catalogue
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 SEEDED = "networks.seeded"
 LAUNCH_LOCKS = "networks.launch_locks"
-CARD_CONTENT = "application/vnd.microsoft.card.adaptive"
 LAUNCH_WORDS = ("käynnistä", "launch")
 
 
@@ -60,22 +59,6 @@ async def project_team(turn: Turn) -> Team | None:
     return teams[0] if len(teams) == 1 else None
 
 
-def card_message(value: AdaptiveCard) -> dict[str, Any]:
-    return {"type": "message", "attachments": [{"contentType": CARD_CONTENT, "content": to_json(value)}]}
-
-
-def target(turn: Turn, kind: str, service_url: str | None, **where: str) -> Target:
-    recipient = turn.activity.recipient
-    tenant = (turn.channel_data.get("tenant") or {}).get("id")
-    return Target(
-        kind=kind,  # type: ignore[arg-type]
-        service_url=service_url or turn.activity.service_url,
-        tenant_id=tenant,
-        bot_id=recipient.id if recipient else None,
-        **where,
-    )
-
-
 class OutboxAnnouncer:
     """`core.networks.Announcer` on the outbox: the welcome card in the channel, invitations in chats."""
 
@@ -99,26 +82,14 @@ class OutboxAnnouncer:
         await send_later(turn.services, [message])
 
     async def invite(self, network: Network, people: Sequence[str]) -> int:
-        turn = self._turn
-        store = turn.services.store
-        messages = []
-        for person_id in dict.fromkeys(people):
-            person = await store.get_person(person_id)
-            t = turn.services.catalogs.for_locale(person.locale if person else None)
-            messages.append(
-                OutgoingMessage(
-                    key=f"network:{network.key}:invite:{person_id}",
-                    broadcast=f"network:{network.key}:invite",
-                    recipient=person_id,
-                    target=target(
-                        turn, "person", self._team.service_url if self._team else None, user_id=person_id
-                    ),
-                    activity=card_message(cards.invite_card(t, network)),
-                )
-            )
-        if messages:
-            await send_later(turn.services, messages)
-        return len(messages)
+        return await cards_to_people(
+            self._turn,
+            people,
+            key=f"network:{network.key}:invite",
+            broadcast=f"network:{network.key}:invite",
+            build=lambda t: cards.invite_card(t, network),
+            service_url=self._team.service_url if self._team else None,
+        )
 
 
 async def _person_name(turn: Turn, aad_id: str | None) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.features.networks import card_message, catalogue, project_team, target
+from bot.features.networks import catalogue, project_team
 from bot.outbox import send_later, wake
+from bot.proactive import card_message, target
 from bot.router import Router
 from bot.turn import Turn
 from cards import survey as cards

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.features.networks import CARD_CONTENT
 from bot.outbox import wake
+from bot.proactive import CARD_CONTENT
 from bot.services import Services
 from cards import meetings as cards
 from cards.base import to_json

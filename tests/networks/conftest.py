@@ -56,11 +56,14 @@ class World:
     async def say(self, text: str, user: User = MAIJA, locale: str | None = None) -> list[dict[str, Any]]:
         """Send a chat message; returns what the bot answered in that chat (texts and checked cards)."""
         before = len(self.connector.sent)
-        response = await self.bot.post(personal_message(self.connector.url, text, user, locale=locale))
+        message = personal_message(self.connector.url, text, user, locale=locale)
+        response = await self.bot.post(message)
         assert response.status in (200, 201, 202), response.status
         sent = await self.connector.settle(0.15)
         chat = personal_conversation(user)["id"]
-        replies = [s.body for s in sent[before:] if s.conversation_id == chat]
+        # Replies to this message only: the outbox may deliver into the same chat at the same time.
+        reply_path = f"/activities/{message['id']}"
+        replies = [s.body for s in sent[before:] if s.conversation_id == chat and s.path.endswith(reply_path)]
         for reply in replies:
             for attachment in reply.get("attachments") or []:
                 check_card(attachment["content"])

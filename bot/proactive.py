@@ -1,0 +1,64 @@
+"""Building outbox messages from inside a turn: where to send (a `Target` in this turn's Teams) and what
+(a card as the activity JSON the outbox stores), and one card per person in each person's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard
+
+from bot.i18n import Translator
+from bot.outbox import send_later
+from bot.turn import Turn
+from cards.base import to_json
+from core.outbox import OutgoingMessage, Target
+
+CARD_CONTENT = "application/vnd.microsoft.card.adaptive"
+
+
+def card_message(value: AdaptiveCard) -> dict[str, Any]:
+    return {"type": "message", "attachments": [{"contentType": CARD_CONTENT, "content": to_json(value)}]}
+
+
+def target(turn: Turn, kind: str, service_url: str | None, **where: str) -> Target:
+    """A target in the Teams this turn came from (its serviceUrl unless given, its tenant, this bot)."""
+    recipient = turn.activity.recipient
+    tenant = (turn.channel_data.get("tenant") or {}).get("id")
+    return Target(
+        kind=kind,  # type: ignore[arg-type]
+        service_url=service_url or turn.activity.service_url,
+        tenant_id=tenant,
+        bot_id=recipient.id if recipient else None,
+        **where,
+    )
+
+
+async def cards_to_people(
+    turn: Turn,
+    people: Sequence[str],
+    *,
+    key: str,
+    broadcast: str,
+    build: Callable[[Translator], AdaptiveCard],
+    service_url: str | None = None,
+) -> int:
+    """Queue `build(translator)` for each person's personal chat, in their own language; each message is
+    keyed `<key>:<person>` so queuing again sends nothing twice. Returns how many were queued."""
+    store = turn.services.store
+    messages = []
+    for person_id in dict.fromkeys(people):
+        person = await store.get_person(person_id)
+        t = turn.services.catalogs.for_locale(person.locale if person else None)
+        messages.append(
+            OutgoingMessage(
+                key=f"{key}:{person_id}",
+                broadcast=broadcast,
+                recipient=person_id,
+                target=target(turn, "person", service_url, user_id=person_id),
+                activity=card_message(build(t)),
+            )
+        )
+    if messages:
+        await send_later(turn.services, messages)
+    return len(messages)
