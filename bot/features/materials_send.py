@@ -32,7 +32,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.schema import Attachment
 
 from bot.features.networks import catalogue, project_team
-from bot.features.polls import _secret as bot_secret
+from bot.features.polls import server_secret
 from bot.files import put_to_upload_url, spool_chunks
 from bot.outbox import send_later
 from bot.router import Router
@@ -73,7 +73,7 @@ class Offer:
 
 async def _key(turn: Turn) -> bytes:
     """A key of its own for consent contexts, derived from the bot's secret (POLL_SECRET or var/)."""
-    return hmac.new(await bot_secret(turn), _PURPOSE, hashlib.sha256).digest()
+    return hmac.new(await server_secret(turn), _PURPOSE, hashlib.sha256).digest()
 
 
 async def sign(turn: Turn, offer: Offer) -> dict[str, Any]:

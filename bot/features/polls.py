@@ -86,7 +86,8 @@ def _read_or_create_secret(path: Path) -> bytes:
     return key
 
 
-async def _secret(turn: Turn) -> bytes:
+async def server_secret(turn: Turn) -> bytes:
+    """The service's own key (POLL_SECRET, else a key file under var/): anonymous ballots, signed contexts."""
     extras = turn.services.extras
     configured = turn.services.settings.poll_secret.get_secret_value()
     if configured:
@@ -261,7 +262,7 @@ async def _poll_for(turn: Turn, data: dict[str, Any]) -> Poll:
 async def _view(turn: Turn, poll: Poll, moment: datetime, notice: str | None = None) -> AdaptiveCard:
     user = _user(turn)
     store = turn.services.store
-    mine = await store.ballot_of(poll.id, voter_key(await _secret(turn), poll, user))
+    mine = await store.ballot_of(poll.id, voter_key(await server_secret(turn), poll, user))
     tally = await store.tally(poll.id) if poll.results_visible_to(user) else None
     return poll_card(turn.t, PollView(poll, moment, tally, user, mine, notice))
 
@@ -306,7 +307,7 @@ async def vote(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     choices = parse_choices(poll, data.get("choice"))
     user = _user(turn)
     tally = await turn.services.store.cast_vote(
-        poll.id, voter_key(await _secret(turn), poll, user), choices, moment
+        poll.id, voter_key(await server_secret(turn), poll, user), choices, moment
     )
     if not poll.per_user_refresh and poll.results_visible_to(None):
         _schedule_shared_update(turn, poll)
