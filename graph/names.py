@@ -119,3 +119,12 @@ def _truncate(text: str, limit: int) -> str:
     cut = text[:limit]
     space = cut.rfind(" ")
     return (cut[:space] if space >= limit * 2 // 3 else cut).rstrip()
+
+
+def clean_folder_name(name: str) -> str:
+    """`clean_file_name`, or the name as it is when nothing valid would be left (matching a folder that
+    someone named by hand is then still possible)."""
+    try:
+        return clean_file_name(name)
+    except Invalid:
+        return name

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from botbuilder.core import BotAdapter
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.features.meetings import refresh_announcement
 from bot.features.networks import card_message, catalogue, project_team
 from bot.files import IncomingFile, open_download
 from bot.outbox import send_later
@@ -49,7 +51,7 @@ from core.meetings import Meeting
 from core.networks import Network, find_network
 from core.outbox import OutgoingMessage, Target
 from core.workspace import ConflictBehavior, FileInfo
-from graph.names import clean_file_name
+from graph.names import clean_folder_name
 
 log = logging.getLogger(__name__)
 
@@ -151,13 +153,6 @@ def _pair(info: FileInfo) -> tuple[str, Entry]:
     return info.path, entry
 
 
-def clean_folder_name(name: str) -> str:
-    try:
-        return clean_file_name(name)
-    except Invalid:
-        return name
-
-
 def _matching(groups: list[MeetingFiles], words: str) -> list[MeetingFiles]:
     wanted = words.casefold().split()
     kept = []
@@ -251,6 +246,9 @@ class Job:
     bot_id: str | None
     locale: str | None
     person: str
+    # The connector client of the click's turn (pooled, it outlives the turn): the channel's announcement
+    # card is updated with it once the file has landed.
+    client: Any = None
 
 
 async def file_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
@@ -284,6 +282,7 @@ async def file_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
         recipient.id if recipient else None,
         turn.activity.locale,
         turn.user_name,
+        turn.context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY),
     )
     start_filing(turn.services, job)
     return cards.filing_card(turn.t, draft.name, meeting.theme, network.name(turn.t.locale))
@@ -341,6 +340,7 @@ async def file_job(services: Services, job: Job) -> None:
     )
     await services.store.save_material(material)
     await services.store.record(draft.owner, "material.file", f"meeting:{meeting.id}", {"name": info.name})
+    await refresh_announcement(services, job.client, meeting.id)
     network_name = job.network.name(t.locale)
     filed = cards.filed_card(t, draft.name, info.name, meeting.theme, network_name, info.web_url)
     fi = services.catalogs.for_locale("fi")

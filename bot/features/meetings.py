@@ -26,12 +26,12 @@ from botbuilder.core import BotAdapter
 from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.features.materials import clean_folder_name
 from bot.features.networks import catalogue, project_team
 from bot.features.polls import channel_of
 from bot.outbox import send_later
 from bot.proactive import card_message, cards_to_people, target
 from bot.router import Router
+from bot.services import Services
 from bot.turn import Turn, card_activity
 from cards import meetings as cards
 from core.errors import Conflict, Invalid, NotAllowed, NotFound, Unavailable
@@ -48,6 +48,7 @@ from core.meetings import (
 from core.networks import Network
 from core.outbox import OutgoingMessage
 from core.workspace import ConflictBehavior
+from graph.names import clean_folder_name
 
 log = logging.getLogger(__name__)
 
@@ -144,18 +145,28 @@ async def _post_announcement(turn: Turn, meeting: Meeting, network: Network) -> 
 
 async def update_announcement(turn: Turn, meeting_id: str) -> None:
     """PUT the channel's announcement card with the newest plan, attendee count and materials (best effort:
-    the clicking user's own card is right already, and the next change tries again). The materials feature
-    calls this after filing files into a meeting."""
-    client = _client(turn)
-    store = turn.services.store
+    the clicking user's own card is right already, and the next change tries again)."""
+    await refresh_announcement(turn.services, _client(turn), meeting_id)
+
+
+async def refresh_announcement(services: Services, client: Any, meeting_id: str) -> None:
+    """`update_announcement` outside a turn, with a connector client kept from one (the materials feature
+    calls it when a filed file has landed, after the click's turn is over)."""
+    store = services.store
     where = await store.announcement_of(meeting_id)
     meeting = await store.get_meeting(meeting_id)
     if client is None or where is None or meeting is None:
         return
-    network = await _network(turn, meeting.network_key)
-    names = await names_of(turn, _people_of(meeting))
-    t = turn.services.catalogs.for_locale("fi")
-    materials = await materials_of(turn, meeting_id)
+    network = await store.get_network(meeting.network_key)
+    if network is None:
+        return
+    names: dict[str, str] = {}
+    for aad in dict.fromkeys(_people_of(meeting)):
+        person = await store.get_person(aad)
+        names[aad] = (person.name or person.email or aad) if person else aad
+    t = services.catalogs.for_locale("fi")
+    records = await store.materials_of_meetings([meeting_id])
+    materials = [cards.MaterialLink(m.name, m.web_url) for m in records.get(meeting_id, [])]
     activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names, materials))
     conversation_id, activity_id = where
     activity.type, activity.id = ActivityTypes.message, activity_id

@@ -228,3 +228,17 @@ async def test_files_are_taken_in_personal_chat_only(mworld: MaterialsWorld) -> 
     assert response.status in (200, 201, 202)
     sent = await mworld.connector.settle(0.15)
     assert [s.text for s in sent[before:]] == ["Send me files and links in a personal chat."]
+
+
+async def test_the_meeting_announcement_shows_a_file_once_it_has_landed(mworld: MaterialsWorld) -> None:
+    store = mworld.world.store
+    announcement = f"{mworld.hr_channel};messageid=777"
+    await store.set_announcement(mworld.meeting.id, announcement, "777")
+    body = await file_into(mworld, MATTI, "Alustus.pptx", b"slides")
+    assert body["type"] == CARD, body
+    await mworld.delivered(f"meeting:{mworld.meeting.id}:materials", 1)
+    updates = [
+        s for s in mworld.world.connector.sent if s.method == "PUT" and s.path.endswith("/activities/777")
+    ]
+    assert updates, "the channel's announcement card was not updated"
+    assert "Alustus.pptx" in card_text(updates[-1].card)
