@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,7 +59,7 @@ log = logging.getLogger(__name__)
 UPDATE_INTERVAL_S = 1.0
 CLOSE_WAIT_S = 5.0
 SECRET_FILE = "poll-secret"
-_SECRET, _UPDATES = "polls.secret", "polls.updates"
+_SECRET, _UPDATES, _POLLS = "polls.secret", "polls.updates", "polls.cache"
 
 
 def now() -> datetime:
@@ -253,10 +254,29 @@ async def create(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     return poll_posted_card(turn.t, poll)
 
 
+POLL_CACHE_SECONDS = 2.0
+
+
 async def _poll_for(turn: Turn, data: dict[str, Any]) -> Poll:
+    """The poll a card names, if it belongs to this channel. A vote storm reads it from a two-second cache:
+    what can change (closing) is checked again inside the vote's own transaction."""
     poll_id = data.get("poll")
-    poll = await turn.services.store.get_poll(poll_id) if isinstance(poll_id, str) and poll_id else None
+    if not isinstance(poll_id, str) or not poll_id:
+        return require_poll(None, channel_of(turn))
+    cache: dict[str, tuple[Poll, float]] = turn.services.extras.setdefault(_POLLS, {})
+    cached = cache.get(poll_id)
+    if cached is not None and time.monotonic() - cached[1] < POLL_CACHE_SECONDS:
+        return require_poll(cached[0], channel_of(turn))
+    poll = await turn.services.store.get_poll(poll_id)
+    if poll is not None:
+        if len(cache) > 1000:
+            cache.clear()
+        cache[poll_id] = (poll, time.monotonic())
     return require_poll(poll, channel_of(turn))
+
+
+def _forget(turn: Turn, poll: Poll) -> None:
+    turn.services.extras.get(_POLLS, {}).pop(poll.id, None)
 
 
 async def _view(turn: Turn, poll: Poll, moment: datetime, notice: str | None = None) -> AdaptiveCard:
@@ -296,6 +316,7 @@ async def _record_end(turn: Turn, poll: Poll, moment: datetime) -> Poll:
     if poll.closed_at is not None or poll.ended_at(moment) is None:
         return poll
     closed = await turn.services.store.close_poll(poll.id, moment)
+    _forget(turn, closed)
     _schedule_shared_update(turn, closed)
     return closed
 
@@ -327,6 +348,7 @@ async def close(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
         raise NotAllowed("polls.error.not_author")
     moment = now()
     closed = await turn.services.store.close_poll(poll.id, moment)
+    _forget(turn, closed)
     _schedule_shared_update(turn, closed)
     return await _view(turn, closed, moment, turn.t("polls.card.closed_now"))
 
