@@ -384,3 +384,19 @@ async def test_instances_sharing_poll_secret_recognise_the_same_anonymous_voter(
         body = await invoke(two, action(connector.url, "poll.vote", {"poll": poll, "choice": "2"}, LIISA))
     assert facts(body["value"]) == {"Arviointi": "0", "Hyvinvointi": "0", "Digitaidot": "1"}
     assert not (tmp_path / "one" / "var" / "poll-secret").exists()
+
+
+async def test_a_poll_closed_on_another_instance_refuses_votes_at_once(
+    tmp_path: Path, connector: ConnectorDouble
+) -> None:
+    """Votes read the poll from a short cache; closing is still checked inside each vote's transaction."""
+    shared = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}", "POLL_SECRET": "c" * 40}
+    async with (
+        running_bot(make_settings(tmp_path / "one", **shared)) as one,
+        running_bot(make_settings(tmp_path / "two", **shared)) as two,
+    ):
+        poll = await post_poll(one, connector)
+        await invoke(one, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
+        await invoke(two, action(connector.url, "poll.close", {"poll": poll}, MAIJA))
+        body = await invoke(one, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, MATTI))
+    assert error_message(body) == "Kysely on jo suljettu, joten vastauksia ei enää oteta vastaan."
