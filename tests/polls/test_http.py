@@ -146,7 +146,7 @@ async def test_a_closed_poll_takes_no_votes(bot: RunningBot, connector: Connecto
     assert "Suljit kyselyn." in texts(closed["value"])
     assert choice_value(closed["value"]) is None  # no choices left to click
     body = await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
-    assert error_message(body) == "Kysely on jo suljettu, joten vastauksia ei enää oteta vastaan."
+    assert error_message(body) == "The poll is closed, so no more answers are taken."  # Matti reads English
     mine = await invoke(bot, action(connector.url, "poll.refresh", {"poll": poll}, LIISA))
     assert "Vastauksesi: Hyvinvointi" in texts(mine["value"])
     # Closing updates the shared card so everyone sees the poll is closed.
@@ -399,4 +399,4 @@ async def test_a_poll_closed_on_another_instance_refuses_votes_at_once(
         await invoke(one, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
         await invoke(two, action(connector.url, "poll.close", {"poll": poll}, MAIJA))
         body = await invoke(one, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, MATTI))
-    assert error_message(body) == "Kysely on jo suljettu, joten vastauksia ei enää oteta vastaan."
+    assert error_message(body) == "The poll is closed, so no more answers are taken."  # Matti reads English
