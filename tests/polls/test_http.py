@@ -146,7 +146,7 @@ async def test_a_closed_poll_takes_no_votes(bot: RunningBot, connector: Connecto
     assert "Suljit kyselyn." in texts(closed["value"])
     assert choice_value(closed["value"]) is None  # no choices left to click
     body = await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, LIISA))
-    assert error_message(body) == "The poll is closed, so no more answers are taken."  # Matti reads English
+    assert error_message(body) == "Kysely on jo suljettu, joten vastauksia ei enää oteta vastaan."
     mine = await invoke(bot, action(connector.url, "poll.refresh", {"poll": poll}, LIISA))
     assert "Vastauksesi: Hyvinvointi" in texts(mine["value"])
     # Closing updates the shared card so everyone sees the poll is closed.
