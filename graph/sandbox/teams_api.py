@@ -7,7 +7,7 @@ import uuid
 
 from graph.names import channel_name_violation
 from graph.sandbox.http import Reply, Request, app_author, error
-from graph.sandbox.state import GUID, State, Team
+from graph.sandbox.state import GUID, Channel, State, Team
 
 NOT_READY = "Folder location for this channel is not ready yet, please try again later."
 
@@ -19,6 +19,13 @@ class TeamsApi:
     def _team(self, team_id: str) -> Team | Reply:
         team = self.state.teams.get(team_id)
         return team if team else error(404, "NotFound", f"No team found with Group Id {team_id}")
+
+    def _channel(self, team_id: str, channel_id: str) -> tuple[Team, Channel] | Reply:
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        channel = team.channel(channel_id)
+        return (team, channel) if channel is not None else error(404, "NotFound", "Channel not found")
 
     async def list_channels(self, request: Request, team_id: str) -> Reply:
         team = self._team(team_id)
@@ -42,32 +49,26 @@ class TeamsApi:
         return Reply(201, channel.resource(self.state.web_root))
 
     async def get_channel(self, request: Request, team_id: str, channel_id: str) -> Reply:
-        team = self._team(team_id)
-        if isinstance(team, Reply):
-            return team
-        channel = team.channel(channel_id)
-        if channel is None:
-            return error(404, "NotFound", "Channel not found")
+        found = self._channel(team_id, channel_id)
+        if isinstance(found, Reply):
+            return found
+        _, channel = found
         return Reply(200, channel.resource(self.state.web_root))
 
     async def delete_channel(self, request: Request, team_id: str, channel_id: str) -> Reply:
-        team = self._team(team_id)
-        if isinstance(team, Reply):
-            return team
-        channel = team.channel(channel_id)
-        if channel is None:
-            return error(404, "NotFound", "Channel not found")
+        found = self._channel(team_id, channel_id)
+        if isinstance(found, Reply):
+            return found
+        _, channel = found
         channel.deleted = True
         self.state.save()
         return Reply(204)
 
     async def files_folder(self, request: Request, team_id: str, channel_id: str) -> Reply:
-        team = self._team(team_id)
-        if isinstance(team, Reply):
-            return team
-        channel = team.channel(channel_id)
-        if channel is None:
-            return error(404, "NotFound", "Channel not found")
+        found = self._channel(team_id, channel_id)
+        if isinstance(found, Reply):
+            return found
+        team, channel = found
         if not self.state.folder_ready(channel):
             return error(404, "NotFound", NOT_READY)
         team.drive.make_folder(channel.name)
