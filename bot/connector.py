@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -21,11 +21,14 @@ from botbuilder.schema import Activity, ConversationParameters, ConversationReso
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AppCredentials
 
+from core.retry import Backoff, Retry, parse_retry_after, with_retries
+
 log = logging.getLogger(__name__)
 
 # 502/504 may hide a message that was stored: retrying a reply could post it twice (the outbox, which
 # records what it sent, retries those itself).
 RETRYABLE = frozenset({412, 429, 503})
+REPLY_BACKOFF = Backoff(retries=2, base=0.4, cap=10.0, retry_after_cap=10.0)
 TOKEN_TTL_SECONDS = 20 * 60
 
 
@@ -57,11 +60,10 @@ def activity_json(activity: Activity) -> dict[str, Any]:
     return data
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
+def _retryable(error: BaseException) -> Retry | None:
+    if isinstance(error, ConnectorError) and error.status in RETRYABLE:
+        return Retry(error.retry_after)
+    return None
 
 
 class _Token:
@@ -100,7 +102,8 @@ class _Conversations:
 
     async def _call(self, method: str, path: str, body: Any | None = None, attempts: int = 3) -> dict:
         url = self._base + path
-        for attempt in range(1, attempts + 1):
+
+        async def once() -> dict:
             headers = await self._token.header()
             async with self._session.request(method, url, json=body, headers=headers) as response:
                 if response.status < 300:
@@ -108,12 +111,10 @@ class _Conversations:
                         return {}
                     data = await response.json(content_type=None)
                     return data if isinstance(data, dict) else {}
-                error = await _error_of(response)
-            if error.status not in RETRYABLE or attempt == attempts:
-                raise error
-            delay = error.retry_after if error.retry_after is not None else 0.2 * 2**attempt
-            await asyncio.sleep(min(delay, 10.0) + random.uniform(0, 0.1))
-        raise AssertionError("unreachable")
+                raise await _error_of(response)
+
+        policy = replace(REPLY_BACKOFF, retries=attempts - 1)
+        return await with_retries(once, policy=policy, retry_on=_retryable, what=f"Bot Connector {method}")
 
     async def send_to_conversation(
         self, conversation_id: str, activity: Activity, attempts: int = 3, **_: Any
@@ -159,7 +160,7 @@ async def _error_of(response: aiohttp.ClientResponse) -> ConnectorError:
     except (ValueError, aiohttp.ContentTypeError):
         pass
     return ConnectorError(
-        response.status, code, message, retry_after_seconds(response.headers.get("Retry-After"))
+        response.status, code, message, parse_retry_after(response.headers.get("Retry-After"))
     )
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from core.errors import Invalid, Unavailable
+from core.retry import Backoff, Retry, parse_retry_after, with_retries
 from core.workspace import FileTooLarge
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
@@ -138,7 +139,7 @@ async def _from_file(spool: IO[bytes]) -> AsyncIterator[bytes]:
 
 # ---- files the bot sends: the FileConsentCard's upload URL ------------------------------------------
 
-UPLOAD_RETRIES = 3
+UPLOAD_BACKOFF = Backoff(retries=3, base=0.5, cap=30.0)
 UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=120)
 
 
@@ -166,7 +167,9 @@ async def put_to_upload_url(url: str, spool: IO[bytes], size: int) -> None:
     if size:
         headers["Content-Range"] = f"bytes 0-{size - 1}/{size}"
     status = 0
-    for attempt in range(UPLOAD_RETRIES + 1):
+
+    async def once() -> None:
+        nonlocal status
         await asyncio.to_thread(spool.seek, 0)
         try:
             async with (
@@ -174,15 +177,28 @@ async def put_to_upload_url(url: str, spool: IO[bytes], size: int) -> None:
                 session.put(url, data=_from_file(spool), headers=headers) as response,
             ):
                 status = response.status
-                if status in (200, 201):
-                    return
-                retry = status == 429 or status >= 500
-                delay = float(response.headers.get("Retry-After", "0") or 0) if retry else 0.0
+                if status not in (200, 201):
+                    raise _UploadRefused(status, parse_retry_after(response.headers.get("Retry-After")))
         except aiohttp.ClientError:
-            status, retry, delay = 0, True, 0.0
-        except ValueError:  # a Retry-After that is no number
-            retry, delay = True, 0.0
-        if not retry or attempt == UPLOAD_RETRIES:
-            break
-        await asyncio.sleep(min(max(delay, 0.5 * 2**attempt), 30.0))
-    raise Unavailable("materials.error.send_failed_upload", status=status)
+            status = 0
+            raise
+
+    try:
+        await with_retries(once, policy=UPLOAD_BACKOFF, retry_on=_upload_retryable, what="FileConsent upload")
+    except (_UploadRefused, aiohttp.ClientError) as error:
+        raise Unavailable("materials.error.send_failed_upload", status=status) from error
+
+
+class _UploadRefused(Exception):
+    def __init__(self, status: int, retry_after: float | None) -> None:
+        super().__init__(f"upload URL answered {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+def _upload_retryable(error: BaseException) -> Retry | None:
+    if isinstance(error, aiohttp.ClientError):
+        return Retry()
+    if isinstance(error, _UploadRefused) and (error.status == 429 or error.status >= 500):
+        return Retry(error.retry_after)
+    return None

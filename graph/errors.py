@@ -11,6 +11,7 @@ from kiota_abstractions.api_error import APIError
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 from core.errors import DomainError, Invalid, NotFound, Unavailable
+from core.retry import Backoff, retry_after_header
 from core.workspace import FileTooLarge, NameTaken, Throttled, WorkspaceForbidden
 
 RETRY_STATUSES = frozenset({429, 503, 504})
@@ -65,10 +66,10 @@ def request_url(builder: Any, base_url: str) -> str:
     return str(info.url)
 
 
+GRAPH_BACKOFF = Backoff(retries=5, base=0.5, cap=30.0, retry_after_cap=120.0)
+
+
 def retry_after(headers: Mapping[str, str] | None, attempt: int) -> float:
-    """Seconds to wait: the server's Retry-After (seconds) or exponential backoff capped at 30 s."""
-    value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
-    if value:
-        with contextlib.suppress(ValueError):
-            return max(0.0, min(float(value), 120.0))
-    return float(min(0.5 * 2**attempt, 30.0))
+    """Seconds to wait before retry `attempt + 1`: the server's Retry-After (seconds or HTTP-date), else
+    the shared backoff (`core.retry`)."""
+    return GRAPH_BACKOFF.delay(attempt + 1, retry_after_header(headers))
