@@ -32,6 +32,7 @@ from botframework.connector.auth import (
 
 from bot.connector import ConnectorPool
 from bot.settings import Settings
+from bot.teams import tenant_of
 
 log = logging.getLogger(__name__)
 
@@ -163,11 +164,8 @@ class TeamsAdapter(CloudAdapter):
         Chat, Direct Line) let the client choose it, and other tenants are not the project's."""
         if activity.channel_id != "msteams":
             raise RequestRejected(403, f"channel {activity.channel_id!r} is not Microsoft Teams")
-        if self._tenant:
-            data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-            tenant = (data.get("tenant") or {}).get("id") or getattr(activity.conversation, "tenant_id", None)
-            if tenant != self._tenant:
-                raise RequestRejected(403, "activity from another tenant")
+        if self._tenant and tenant_of(activity) != self._tenant:
+            raise RequestRejected(403, "activity from another tenant")
 
     async def handle(
         self, request: web.Request, logic: Callable[[TurnContext], Awaitable[None]] | Bot

@@ -11,34 +11,42 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapter import TeamsAdapter
+from bot.background import Background
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.install import on_install, on_members_added
-from bot.features.polls import close_shared_cards
 from bot.graph_setup import open_graph
+from bot.guards import KeyedLocks, UsedOnce
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
-from bot.meetings import start_reminders
+from bot.meetings import ReminderScheduler, start_reminders
 from bot.metrics import Metrics
-from bot.outbox import start_worker as start_outbox_worker
+from bot.outbox import build_worker
+from bot.secret import load_server_key
 from bot.seen import SeenMiddleware
 from bot.services import Services
 from bot.settings import Settings
+from bot.shared_cards import SharedCards
 from bot.turn_errors import turn_error_handler
+from core.polls import RecentPolls
 from store import open_store
+from store.networks import DEFAULT_CATALOGUE_FILE
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
 SERVICES = web.AppKey("services", Services)
 ADAPTER = web.AppKey("adapter", TeamsAdapter)
 BOT = web.AppKey("bot", VertaisBot)
+REMINDERS = web.AppKey("reminders", ReminderScheduler)
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
-    services = Services(settings=settings, catalogs=Catalogs(), metrics=Metrics())
-    app[SERVICES] = services
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_lifespan)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -48,30 +56,48 @@ def create_app(settings: Settings) -> web.Application:
 
 
 async def _lifespan(app: web.Application) -> AsyncIterator[None]:
-    """Opens what the service needs in order and closes it in reverse order on shutdown."""
-    services = app[SERVICES]
+    """Builds the services in order and closes them in reverse order on shutdown."""
+    settings = app[SETTINGS]
     async with AsyncExitStack() as stack:
-        services.store = await open_store(services.settings.database_url)
-        stack.push_async_callback(services.store.close)
-        services.graph = await stack.enter_async_context(open_graph(services.settings))
-        services.workspace = services.graph.workspace
+        key = await load_server_key(settings)
+        store = await open_store(settings.database_url, networks_file=DEFAULT_CATALOGUE_FILE)
+        stack.push_async_callback(store.close)
+        graph = await stack.enter_async_context(open_graph(settings))
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         stack.push_async_callback(session.close)
-        stack.push_async_callback(close_shared_cards, services)  # pending poll card updates go out first
-        adapter = TeamsAdapter(services.settings, ConnectorPool(lambda: session))
+        adapter = TeamsAdapter(settings, ConnectorPool(lambda: session))
+        worker = build_worker(store, adapter, settings, app[METRICS])
+        background = Background()
+        services = Services(
+            settings=settings,
+            catalogs=Catalogs(),
+            metrics=app[METRICS],
+            store=store,
+            workspace=graph.workspace,
+            graph=graph,
+            key=key,
+            background=background,
+            outbox=worker,
+            shared_cards=SharedCards(background),
+            recent_polls=RecentPolls(),
+            launch_locks=KeyedLocks(),
+            used_consents=UsedOnce(),
+        )
+        app[SERVICES] = services
         adapter.on_turn_error = turn_error_handler(services)
-        adapter.use(SeenMiddleware(services.store))
+        adapter.use(SeenMiddleware(store))
         app[ADAPTER] = adapter
         app[BOT] = VertaisBot(
             services, build_router(), on_install=on_install, on_members_added=on_members_added
         )
-        stack.push_async_callback(start_outbox_worker(services, adapter).stop)  # stops before session, store
-        stack.push_async_callback(start_reminders(services).stop)  # meeting reminders; stop before the outbox
-        log.info(
-            "Vertaisbotti ready (anonymous=%s, graph=%s)",
-            services.settings.anonymous,
-            services.settings.graph_base_url,
-        )
+        worker.start()
+        stack.push_async_callback(worker.stop)  # stops after the background work, before session and store
+        # Background work (file transfers, pending shared card updates) finishes before the outbox stops.
+        stack.push_async_callback(background.aclose)
+        stack.push_async_callback(lambda: services.shared_cards.aclose())  # pending card updates go out first
+        app[REMINDERS] = start_reminders(services)
+        stack.push_async_callback(app[REMINDERS].stop)  # meeting reminders; stop first
+        log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", settings.anonymous, settings.graph_base_url)
         yield
 
 
@@ -81,9 +107,9 @@ async def messages(request: web.Request) -> web.StreamResponse:
     try:
         response, outcome = await app[ADAPTER].handle(request, app[BOT])
     except web.HTTPRequestEntityTooLarge:
-        app[SERVICES].metrics.observe_turn("-", 413, time.perf_counter() - started)
+        app[METRICS].observe_turn("-", 413, time.perf_counter() - started)
         return web.json_response({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
-    app[SERVICES].metrics.observe_turn(outcome.activity_type, outcome.status, time.perf_counter() - started)
+    app[METRICS].observe_turn(outcome.activity_type, outcome.status, time.perf_counter() - started)
     return response
 
 
@@ -92,10 +118,10 @@ async def healthz(_request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    store = request.app[SERVICES].store
-    if store is not None:
+    services = request.app.get(SERVICES)
+    if services is not None:
         try:
-            await store.ping()
+            await services.store.ping()
         except Exception as error:  # any database failure means "not ready"
             log.warning("not ready: %s", error)
             return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
@@ -103,7 +129,5 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
-    return web.Response(
-        body=services.metrics.render(), headers={"Content-Type": services.metrics.content_type}
-    )
+    registry = request.app[METRICS]
+    return web.Response(body=registry.render(), headers={"Content-Type": registry.content_type})

@@ -23,13 +23,11 @@ def card_message(value: AdaptiveCard) -> dict[str, Any]:
 
 def target(turn: Turn, kind: str, service_url: str | None, **where: str) -> Target:
     """A target in the Teams this turn came from (its serviceUrl unless given, its tenant, this bot)."""
-    recipient = turn.activity.recipient
-    tenant = (turn.channel_data.get("tenant") or {}).get("id")
     return Target(
         kind=kind,  # type: ignore[arg-type]
         service_url=service_url or turn.activity.service_url,
-        tenant_id=tenant,
-        bot_id=recipient.id if recipient else None,
+        tenant_id=turn.tenant_id,
+        bot_id=turn.bot_id,
         **where,
     )
 

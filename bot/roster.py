@@ -10,7 +10,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema.teams import TeamsChannelAccount
 
-from bot.seen import channel_data, tenant_of
+from bot.teams import channel_data, tenant_of
 from core.audit import AuditLog
 from core.people import PeopleStore, Person
 from core.teams import Team, TeamStore

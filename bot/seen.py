@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.teams import channel_data, tenant_of
 from core.activities import ActivityLog
 from core.conversations import SCOPES, ConversationRef, ConversationStore
 from core.people import PeopleStore, Person
@@ -27,20 +28,6 @@ log = logging.getLogger(__name__)
 
 class SeenStore(ActivityLog, PeopleStore, ConversationStore, Protocol):
     """The parts of the store this middleware uses."""
-
-
-def channel_data(activity: Activity) -> dict[str, Any]:
-    data = activity.channel_data
-    if isinstance(data, dict):
-        return data
-    serialize = getattr(data, "serialize", None)
-    return serialize() if callable(serialize) else {}
-
-
-def tenant_of(activity: Activity) -> str | None:
-    """`channelData.tenant.id` (botbuilder drops Teams' `conversation.tenantId`), else the conversation's."""
-    tenant = (channel_data(activity).get("tenant") or {}).get("id")
-    return tenant or getattr(activity.conversation, "tenant_id", None)
 
 
 def _address_fields(account: ChannelAccount) -> tuple[str | None, str | None]:

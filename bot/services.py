@@ -1,13 +1,31 @@
-"""The long-lived objects one service instance shares between turns, built at start and passed in."""
+"""The long-lived objects one service instance shares between turns: built at start (`bot.app`), passed in.
+
+Each is named and typed; there is no bag of shared state. Features reach them as `turn.services.<name>` and
+hand the ports (`store`, `workspace`) to the use cases in `core/`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Protocol
 
+from bot.background import Background
+from bot.graph_setup import GraphSide
+from bot.guards import KeyedLocks, UsedOnce
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.shared_cards import SharedCards
+from core.keys import ServerKey
+from core.polls import RecentPolls
+from core.store import Store
+from core.workspace import Workspace
+
+
+class Outbox(Protocol):
+    """This instance's outbox worker, as features see it: told to look for new messages at once."""
+
+    def wake(self) -> None: ...
 
 
 @dataclass
@@ -15,7 +33,13 @@ class Services:
     settings: Settings
     catalogs: Catalogs
     metrics: Metrics
-    store: Any = None
-    workspace: Any = None
-    graph: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    store: Store
+    workspace: Workspace  # the project team's channels and files (Graph, or its local sandbox)
+    graph: GraphSide
+    key: ServerKey  # keys anonymous ballots, signs FileConsent contexts
+    background: Background  # work that outlives its turn; shutdown awaits it
+    outbox: Outbox
+    shared_cards: SharedCards  # coalesced updates of shared card messages (polls)
+    recent_polls: RecentPolls  # the two-second read cache of the vote path
+    launch_locks: KeyedLocks  # one network launch at a time per network
+    used_consents: UsedOnce  # FileConsent contexts already used on this instance

@@ -6,17 +6,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import Activity
 from microsoft_teams.cards import AdaptiveCard
 
+from bot import teams
 from bot.i18n import Translator
 from bot.services import Services
-from cards.base import to_json
+from bot.teams import card_activity
 
-
-def card_activity(value: AdaptiveCard) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(to_json(value)))
+__all__ = ["Turn", "card_activity"]
 
 
 @dataclass
@@ -44,8 +43,30 @@ class Turn:
 
     @property
     def channel_data(self) -> dict[str, Any]:
-        data = self.activity.channel_data
-        return data if isinstance(data, dict) else {}
+        return teams.channel_data(self.activity)
+
+    @property
+    def tenant_id(self) -> str | None:
+        return teams.tenant_of(self.activity)
+
+    @property
+    def team(self) -> dict[str, Any]:
+        """`channelData.team`: `id` (Bot Framework), `aadGroupId` (Graph), `name`; empty outside teams."""
+        return teams.team_of(self.activity)
+
+    @property
+    def channel_id(self) -> str | None:
+        """The Teams channel (`19:...`) this activity came from; None outside channels."""
+        return teams.channel_of(self.activity)
+
+    @property
+    def bot_id(self) -> str | None:
+        recipient = self.activity.recipient
+        return recipient.id if recipient else None
+
+    @property
+    def connector_client(self) -> Any | None:
+        return teams.connector_client(self.context)
 
     @property
     def conversation_type(self) -> str:

@@ -31,9 +31,19 @@ from microsoft_teams.cards import (
 )
 
 from cards.base import card
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.i18n import Translator
-from core.polls import MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, Poll, PollDraft, PollKind, Results, Tally
+from core.polls import (
+    MAX_OPTION,
+    MAX_OPTIONS,
+    MAX_QUESTION,
+    Poll,
+    PollDraft,
+    PollKind,
+    PollState,
+    Results,
+    Tally,
+)
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CREATE, VOTE, REFRESH, CLOSE = "poll.create", "poll.vote", "poll.refresh", "poll.close"
@@ -50,6 +60,39 @@ class PollView:
     viewer: str | None = None
     mine: frozenset[int] = frozenset()
     notice: str | None = None
+
+    @classmethod
+    def of(cls, state: PollState, notice: str | None = None) -> PollView:
+        return cls(state.poll, state.now, state.tally, state.viewer, state.mine, notice)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """What `poll.vote` sends back: the poll's id and the raw choice ("2", or "0,3" when several may be
+    chosen; `core.polls.parse_choices` checks it against the poll's options)."""
+
+    poll: str
+    choice: str
+
+
+def parse_poll_ref(data: Mapping[str, Any]) -> str:
+    """The poll a card's action names (`poll.vote`, `poll.refresh`, `poll.close`); `NotFound` without one."""
+    poll = data.get("poll")
+    if not isinstance(poll, str) or not poll:
+        raise NotFound("polls.error.unknown")
+    return poll
+
+
+def parse_vote(data: Mapping[str, Any]) -> Ballot:
+    """`poll.vote`: the poll and the chosen option(s); a choice of the wrong type counts as none."""
+    raw = data.get("choice")
+    if isinstance(raw, bool):
+        choice = ""
+    elif isinstance(raw, int):
+        choice = str(raw)
+    else:
+        choice = raw if isinstance(raw, str) else ""
+    return Ballot(parse_poll_ref(data), choice)
 
 
 def new_poll_card(t: Translator, *, theme_allowed: bool, error: str | None = None) -> AdaptiveCard:

@@ -11,13 +11,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from core.errors import Invalid
-
-if TYPE_CHECKING:
-    from core.networks import Network
+from core.networks import Network, is_facilitator, may_lead
+from core.people import same_person
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 FOLDER_ROOT = "Tapaamiset"
@@ -82,9 +81,9 @@ def may_file_materials(
         return True
     if not aad_id:
         return False
-    if aad_id in meeting.presenters:
+    if any(same_person(aad_id, presenter) for presenter in meeting.presenters):
         return True
-    return network is not None and network.key == meeting.network_key and network.facilitator == aad_id
+    return network is not None and network.key == meeting.network_key and is_facilitator(network, aad_id)
 
 
 MAX_THEME = 120
@@ -190,8 +189,9 @@ def may_plan(meeting: Meeting, network: Network | None, aad_id: str | None, is_c
 
 
 def may_organise(network: Network, aad_id: str | None, is_coordinator: bool) -> bool:
-    """Who may plan a meeting of a network: its facilitator or a coordinator."""
-    return is_coordinator or (bool(aad_id) and network.facilitator == aad_id)
+    """Who may plan a meeting of a network: its facilitator or a coordinator (`core.networks.may_lead`, the
+    same rule as for posting a poll there)."""
+    return may_lead(network, aad_id, is_coordinator)
 
 
 def reminder_time(meeting: Meeting) -> datetime:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from core.people import same_person
 from core.workspace import Channel, Workspace
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -63,6 +64,17 @@ class Network:
 
     def purpose(self, locale: str) -> str:
         return self.purpose_en if locale == "en" else self.purpose_fi
+
+
+def is_facilitator(network: Network | None, user: str | None) -> bool:
+    """Whether `user` (an Entra object id) facilitates the network."""
+    return network is not None and same_person(network.facilitator, user)
+
+
+def may_lead(network: Network | None, user: str | None, is_coordinator: bool) -> bool:
+    """Who runs a network's work in its channel (posts polls, plans meetings): its facilitator or a
+    coordinator. Outside a network channel (`network` None) only a coordinator."""
+    return is_coordinator or is_facilitator(network, user)
 
 
 def validate_network(network: Network) -> Network:
@@ -152,6 +164,13 @@ class NetworkStore(Protocol):
     async def find_person_id(self, address: str) -> str | None:
         """The Entra object id of the known person whose email or UPN is `address` (case-insensitive)."""
         ...
+
+
+async def network_of_channel(store: NetworkStore, channel_id: str | None) -> Network | None:
+    """The network whose channel `channel_id` (`19:...`) is; None outside network channels."""
+    if not channel_id:
+        return None
+    return next((n for n in await store.list_networks() if n.channel_id == channel_id), None)
 
 
 class Announcer(Protocol):

@@ -46,6 +46,13 @@ class Person:
         return self.email or self.upn
 
 
+def same_person(one: str | None, other: str | None) -> bool:
+    """Whether two Entra object ids name the same person (GUIDs: letter case carries no meaning)."""
+    if not one or not other:
+        return False
+    return one.casefold() == other.casefold()
+
+
 def domain_of(address: str | None) -> str | None:
     """The lower-case domain of an email address or UPN, or None when it has none."""
     if not address or "@" not in address:

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, Invalid, NotAllowed, NotFound
+from core.keys import ServerKey
+from core.networks import Network, NetworkStore, may_lead, network_of_channel
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10
@@ -260,3 +263,223 @@ class PollStore(Protocol):
         """The winning themes of the network's theme polls whose voting has ended (by `now`, default the
         current time), newest first; the meetings use them to plan coming meetings."""
         ...
+
+
+class PollPlaces(PollStore, NetworkStore, Protocol):
+    """What posting needs: the polls, and the networks that own the channels."""
+
+
+class PollChannel(Protocol):
+    """The Teams channel a poll lives in, as the use cases need it (the bot implements it per turn)."""
+
+    async def members(self) -> Sequence[str]:
+        """The member ids (`29:...`) for per-user refresh, empty when there are too many or the roster
+        cannot be read (the shared card is updated instead)."""
+        ...
+
+    async def publish(self, poll: Poll) -> tuple[str, str] | None:
+        """Post the poll's card in the channel; (conversation id, activity id) of the message, if known."""
+        ...
+
+    def changed(self, poll: Poll) -> None:
+        """The shared card should show the poll's newest state: best effort, coalesced, never raises."""
+        ...
+
+
+class RecentPolls:
+    """Polls read in the last `ttl` seconds, so a vote storm reads its poll once: what can change (closing)
+    is checked again inside each vote's transaction. Bounded: emptied when it holds `size` polls."""
+
+    def __init__(
+        self, ttl: float = 2.0, size: int = 1000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._clock = clock
+        self._polls: dict[str, tuple[Poll, float]] = {}
+
+    def get(self, poll_id: str) -> Poll | None:
+        cached = self._polls.get(poll_id)
+        if cached is None or self._clock() - cached[1] >= self._ttl:
+            return None
+        return cached[0]
+
+    def put(self, poll: Poll) -> None:
+        if len(self._polls) > self._size:
+            self._polls.clear()
+        self._polls[poll.id] = (poll, self._clock())
+
+    def forget(self, poll_id: str) -> None:
+        self._polls.pop(poll_id, None)
+
+
+@dataclass(frozen=True)
+class PollState:
+    """A poll as one person (or, `viewer` None, the whole channel on the shared card) may see it at `now`:
+    `tally` is None when the counts are not theirs to see, `mine` their current choices."""
+
+    poll: Poll
+    now: datetime
+    tally: Tally | None = None
+    viewer: str | None = None
+    mine: frozenset[int] = frozenset()
+
+
+def _voter(user: str | None) -> str:
+    """A user id as polls keep it (lower case); `NotAllowed` without one."""
+    if not user:
+        raise NotAllowed("polls.error.not_allowed")
+    return user.lower()
+
+
+async def posting_place(
+    store: NetworkStore, channel_id: str | None, user: str | None, is_coordinator: bool
+) -> Network | None:
+    """The network of the channel when this user may post a poll there (the coordinator anywhere in a
+    channel, a facilitator in their network's channel: `core.networks.may_lead`); `Invalid` outside a
+    channel, `NotAllowed` for anyone else."""
+    if channel_id is None:
+        raise Invalid("polls.error.channel_only")
+    network = await network_of_channel(store, channel_id)
+    if not may_lead(network, user, is_coordinator):
+        raise NotAllowed("polls.error.not_allowed")
+    return network
+
+
+async def post(
+    store: PollPlaces,
+    channel: PollChannel,
+    draft: PollDraft,
+    *,
+    channel_id: str | None,
+    user: str | None,
+    is_coordinator: bool,
+    now: datetime,
+    lang: str,
+) -> Poll:
+    """Post a poll: who may post, the draft's rules (a theme vote needs a network channel), the poll stored
+    and its card published, the card's message remembered for updates."""
+    network = await posting_place(store, channel_id, user, is_coordinator)
+    draft = draft.validated(now)
+    if draft.kind == PollKind.THEME and network is None:
+        raise Invalid("polls.error.theme_needs_network")
+    poll = new_poll(
+        draft,
+        channel_id=channel_id or "",
+        author=_voter(user),
+        now=now,
+        network=network.key if network else None,
+        audience=await channel.members(),
+        lang=lang,
+    )
+    await store.create_poll(poll)
+    where = await channel.publish(poll)
+    if where is not None:
+        await store.set_poll_message(poll.id, *where)
+    return poll
+
+
+async def _find(store: PollStore, recent: RecentPolls | None, poll_id: str, channel_id: str | None) -> Poll:
+    poll = recent.get(poll_id) if recent is not None else None
+    if poll is None:
+        poll = await store.get_poll(poll_id)
+        if poll is not None and recent is not None:
+            recent.put(poll)
+    return require_poll(poll, channel_id)
+
+
+async def _ended(
+    store: PollStore, recent: RecentPolls | None, channel: PollChannel, poll: Poll, now: datetime
+) -> Poll:
+    """A poll whose closing time has passed is marked closed the first time anyone touches it, and its
+    shared card updated, so the channel sees it closed without a timer."""
+    if poll.closed_at is not None or poll.ended_at(now) is None:
+        return poll
+    closed = await store.close_poll(poll.id, now)
+    if recent is not None:
+        recent.forget(closed.id)
+    channel.changed(closed)
+    return closed
+
+
+async def vote(
+    store: PollStore,
+    key: ServerKey,
+    channel: PollChannel,
+    *,
+    poll_id: str,
+    channel_id: str | None,
+    user: str | None,
+    choice: object,
+    now: datetime,
+    recent: RecentPolls | None = None,
+) -> PollState:
+    """Count one ballot (the latest answer replaces the voter's earlier one) and return the poll as the
+    voter now sees it. `NotFound` for a poll of another channel, `Conflict` once voting has ended,
+    `Invalid` for a choice the poll does not have."""
+    poll = await _ended(store, recent, channel, await _find(store, recent, poll_id, channel_id), now)
+    require_open(poll, now)
+    choices = parse_choices(poll, choice)
+    voter = _voter(user)
+    tally = await store.cast_vote(poll.id, voter_key(key.secret, poll, voter), choices, now)
+    if not poll.per_user_refresh and poll.results_visible_to(None):
+        channel.changed(poll)
+    shown = tally if poll.results_visible_to(voter) else None
+    return PollState(poll, now, shown, voter, choices)
+
+
+async def _seen_by(
+    store: PollStore, key: ServerKey, poll: Poll, user: str | None, now: datetime
+) -> PollState:
+    viewer = _voter(user)
+    mine = await store.ballot_of(poll.id, voter_key(key.secret, poll, viewer))
+    tally = await store.tally(poll.id) if poll.results_visible_to(viewer) else None
+    return PollState(poll, now, tally, viewer, mine)
+
+
+async def view(
+    store: PollStore,
+    key: ServerKey,
+    channel: PollChannel,
+    *,
+    poll_id: str,
+    channel_id: str | None,
+    user: str | None,
+    now: datetime,
+    recent: RecentPolls | None = None,
+) -> PollState:
+    """The poll as this person sees it (their choices; the counts when they may see them)."""
+    poll = await _ended(store, recent, channel, await _find(store, recent, poll_id, channel_id), now)
+    return await _seen_by(store, key, poll, user, now)
+
+
+async def close(
+    store: PollStore,
+    key: ServerKey,
+    channel: PollChannel,
+    *,
+    poll_id: str,
+    channel_id: str | None,
+    user: str | None,
+    is_coordinator: bool,
+    now: datetime,
+    recent: RecentPolls | None = None,
+) -> PollState:
+    """End voting now: the poll's author or a coordinator (`NotAllowed` for anyone else)."""
+    poll = await _find(store, recent, poll_id, channel_id)
+    if _voter(user) != poll.author and not is_coordinator:
+        raise NotAllowed("polls.error.not_author")
+    closed = await store.close_poll(poll.id, now)
+    if recent is not None:
+        recent.forget(closed.id)
+    channel.changed(closed)
+    return await _seen_by(store, key, closed, user, now)
+
+
+async def shared_view(store: PollStore, poll_id: str, now: datetime) -> PollState | None:
+    """The poll as the shared card shows it to everyone (counts only when everyone may see them)."""
+    poll = await store.get_poll(poll_id)
+    if poll is None:
+        return None
+    tally = await store.tally(poll.id) if poll.results_visible_to(None) else None
+    return PollState(poll, now, tally)

@@ -116,30 +116,35 @@ def _catalogue_values(network: Network) -> dict[str, Any]:
     }
 
 
+async def seed_networks(conn: AsyncConnection, dialect: str, networks: Sequence[Network]) -> int:
+    """Insert the networks whose key is new, in the caller's transaction; returns how many were added."""
+    cleaned = [validate_network(n) for n in networks]
+    if not cleaned:
+        return 0
+    now = utcnow()
+    before = await _count(conn)
+    start = await _next_position(conn)
+    rows = [
+        {
+            "key": n.key,
+            "position": start + i,
+            **_catalogue_values(n),
+            "facilitator": None,
+            "channel_id": None,
+            "launch_step": LaunchStep.NONE.value,
+            "launch_error": None,
+            "updated_at": now,
+        }
+        for i, n in enumerate(cleaned)
+    ]
+    await conn.execute(insert_for(dialect, NetworkRow).values(rows).on_conflict_do_nothing())
+    return await _count(conn) - before
+
+
 class NetworkQueries(Database):
     async def seed_networks(self, networks: Sequence[Network]) -> int:
-        cleaned = [validate_network(n) for n in networks]
-        if not cleaned:
-            return 0
-        now = utcnow()
         async with self._tx() as conn:
-            before = await _count(conn)
-            start = await _next_position(conn)
-            rows = [
-                {
-                    "key": n.key,
-                    "position": start + i,
-                    **_catalogue_values(n),
-                    "facilitator": None,
-                    "channel_id": None,
-                    "launch_step": LaunchStep.NONE.value,
-                    "launch_error": None,
-                    "updated_at": now,
-                }
-                for i, n in enumerate(cleaned)
-            ]
-            await conn.execute(insert_for(self.dialect, NetworkRow).values(rows).on_conflict_do_nothing())
-            return await _count(conn) - before
+            return await seed_networks(conn, self.dialect, networks)
 
     async def list_networks(self) -> Sequence[Network]:
         async with self._tx() as conn:

@@ -10,16 +10,17 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.errors import Unavailable
+from core.networks import Network
 from core.people import Organization
 from store.activities import ActivityQueries
 from store.audit import AuditQueries
 from store.conversations import ConversationQueries
-from store.database import Database
+from store.database import Database, Setup
 from store.engine import create_engine
 from store.materials import MaterialQueries
 from store.meetings import MeetingQueries
 from store.migrate import upgrade_to_head
-from store.networks import NetworkQueries
+from store.networks import NetworkQueries, load_catalogue, seed_networks
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
@@ -48,7 +49,9 @@ class SqlStore(
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
 
 
-def _setup(url_path: Path | None, organizations: Sequence[Organization]):  # type: ignore[no-untyped-def]
+def _setup(
+    url_path: Path | None, organizations: Sequence[Organization], networks: Sequence[Network]
+) -> Setup:
     async def setup(engine: AsyncEngine) -> None:
         if url_path is not None:
             await asyncio.to_thread(url_path.parent.mkdir, parents=True, exist_ok=True)
@@ -56,16 +59,23 @@ def _setup(url_path: Path | None, organizations: Sequence[Organization]):  # typ
             await upgrade_to_head(conn)
             if organizations:
                 await save_organizations(conn, organizations)
+            added = await seed_networks(conn, engine.dialect.name, networks)
         log.info("database migrated to head; %d organisations from the seed file", len(organizations))
+        if added:
+            log.info("network catalogue: %d networks added from the catalogue file", added)
 
     return setup
 
 
-async def open_store(database_url: str, *, organizations_file: Path | None = None) -> SqlStore:
+async def open_store(
+    database_url: str, *, organizations_file: Path | None = None, networks_file: Path | None = None
+) -> SqlStore:
     """The store for `DATABASE_URL`, migrated to the newest schema, organisations seeded from the file.
 
     `organizations_file` defaults to `config/organizations.yml` of the checkout (skipped if missing); its
-    organisations are inserted or updated by key on every start, others are left alone.
+    organisations are inserted or updated by key on every start, others are left alone. The networks of
+    `networks_file` (the service passes `config/networks.yml`) whose key is new are added on every start;
+    edited ones are left alone.
     A malformed URL or seed file raises ValueError. An unreachable database does not raise: the store is
     returned, logs a warning, raises `core.errors.Unavailable` from every call (and `ping`) meanwhile,
     and finishes migrating by itself on the first call after the database is back.
@@ -76,7 +86,8 @@ async def open_store(database_url: str, *, organizations_file: Path | None = Non
         organizations = await load_organizations(path)
     else:
         organizations = []
-    store = SqlStore(create_engine(url), _setup(sqlite_path(url), organizations))
+    networks = await load_catalogue(networks_file) if networks_file is not None else []
+    store = SqlStore(create_engine(url), _setup(sqlite_path(url), organizations, networks))
     try:
         await store.ensure_ready()
     except Unavailable as error:

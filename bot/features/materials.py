@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botbuilder.core import BotAdapter
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.features.meetings import refresh_announcement
+from bot.announcements import refresh_announcement
 from bot.features.networks import card_message, catalogue, project_team
 from bot.files import IncomingFile, open_download
 from bot.outbox import send_later
@@ -55,7 +54,6 @@ from graph.names import clean_folder_name
 
 log = logging.getLogger(__name__)
 
-TASKS = "materials.tasks"
 MAX_CHOICES = 30
 MAX_FILES_AT_ONCE = 5
 RECENT_PER_NETWORK = 10
@@ -271,18 +269,17 @@ async def file_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     draft = await store.take_draft(draft_id, aad)
     if draft is None:  # a second click on the same card
         raise NotFound("materials.error.draft_gone")
-    recipient = turn.activity.recipient
     job = Job(
         draft,
         meeting,
         network,
         team.team_id,
         team.service_url or draft.service_url,
-        (turn.channel_data.get("tenant") or {}).get("id"),
-        recipient.id if recipient else None,
+        turn.tenant_id,
+        turn.bot_id,
         turn.activity.locale,
         turn.user_name,
-        turn.context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY),
+        turn.connector_client,
     )
     start_filing(turn.services, job)
     return cards.filing_card(turn.t, draft.name, meeting.theme, network.name(turn.t.locale))
@@ -296,11 +293,7 @@ async def cancel_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 
 def start_filing(services: Services, job: Job) -> asyncio.Task[None]:
-    tasks: set[asyncio.Task[None]] = services.extras.setdefault(TASKS, set())
-    task = asyncio.create_task(file_job(services, job), name=f"materials:{job.draft.id}")
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-    return task
+    return services.background.start(file_job(services, job), name=f"materials:{job.draft.id}")
 
 
 async def file_job(services: Services, job: Job) -> None:

@@ -32,7 +32,6 @@ from botbuilder.core import MessageFactory
 from botbuilder.schema import Attachment
 
 from bot.features.networks import catalogue, project_team
-from bot.features.polls import server_secret
 from bot.files import put_to_upload_url, spool_chunks
 from bot.outbox import send_later
 from bot.router import Router
@@ -49,8 +48,6 @@ log = logging.getLogger(__name__)
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
 OFFER_SECONDS = 24 * 3600
-TASKS = "materials.send.tasks"
-USED = "materials.send.used"
 SPOOL_IN_MEMORY = 4 * 1024 * 1024
 _PURPOSE = b"vertaisbotti materials.send v1"
 
@@ -71,13 +68,13 @@ class Offer:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-async def _key(turn: Turn) -> bytes:
+def _key(turn: Turn) -> bytes:
     """A key of its own for consent contexts, derived from the bot's secret (POLL_SECRET or var/)."""
-    return hmac.new(await server_secret(turn), _PURPOSE, hashlib.sha256).digest()
+    return turn.services.key.derive(_PURPOSE)
 
 
 async def sign(turn: Turn, offer: Offer) -> dict[str, Any]:
-    signature = hmac.new(await _key(turn), offer.payload(), hashlib.sha256).hexdigest()
+    signature = hmac.new(_key(turn), offer.payload(), hashlib.sha256).hexdigest()
     return {**asdict(offer), "sig": signature}
 
 
@@ -100,18 +97,14 @@ async def verify(turn: Turn, context: Any, *, now: float | None = None) -> Offer
         signature = str(context["sig"])
     except (KeyError, TypeError, ValueError):
         raise refused from None
-    expected = hmac.new(await _key(turn), offer.payload(), hashlib.sha256).hexdigest()
+    expected = hmac.new(_key(turn), offer.payload(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature):
         raise refused
     clock = time.time() if now is None else now
     if offer.user != turn.user_aad_id or offer.expires < clock:
         raise refused
-    used: dict[str, int] = turn.services.extras.setdefault(USED, {})
-    for gone in [k for k, expires in used.items() if expires < clock]:
-        del used[gone]
-    if offer.id in used:
+    if not turn.services.used_consents.use(offer.id, offer.expires, clock):
         raise refused
-    used[offer.id] = offer.expires
     return offer
 
 
@@ -196,25 +189,21 @@ async def on_file_consent(turn: Turn, action: str, context: Any, upload: dict[st
         return
     if not upload.get("uploadUrl"):
         raise Invalid("materials.error.send_bad")
-    conversation, recipient = turn.activity.conversation, turn.activity.recipient
+    conversation = turn.activity.conversation
     job = SendJob(
         offer,
         upload,
         turn.activity.service_url or "",
         conversation.id if conversation else "",
-        (turn.channel_data.get("tenant") or {}).get("id"),
-        recipient.id if recipient else None,
+        turn.tenant_id,
+        turn.bot_id,
         turn.activity.locale,
     )
     start_sending(turn.services, job)
 
 
 def start_sending(services: Services, job: SendJob) -> asyncio.Task[None]:
-    tasks: set[asyncio.Task[None]] = services.extras.setdefault(TASKS, set())
-    task = asyncio.create_task(send_job(services, job), name=f"materials.send:{job.offer.id}")
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-    return task
+    return services.background.start(send_job(services, job), name=f"materials.send:{job.offer.id}")
 
 
 def file_info_activity(upload: dict[str, Any], name: str) -> dict[str, Any]:

@@ -22,17 +22,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from botbuilder.core import BotAdapter
-from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.announcements import refresh_announcement
 from bot.features.networks import catalogue, project_team
-from bot.features.polls import channel_of
 from bot.outbox import send_later
 from bot.proactive import card_message, cards_to_people, target
 from bot.router import Router
-from bot.services import Services
-from bot.turn import Turn, card_activity
+from bot.teams import post_to_channel
+from bot.turn import Turn
 from cards import meetings as cards
 from core.errors import Conflict, Invalid, NotAllowed, NotFound, Unavailable
 from core.groups import split_into_groups
@@ -45,7 +43,7 @@ from core.meetings import (
     new_meeting,
     summary_markdown,
 )
-from core.networks import Network
+from core.networks import Network, network_of_channel
 from core.outbox import OutgoingMessage
 from core.workspace import ConflictBehavior
 from graph.names import clean_folder_name
@@ -109,79 +107,36 @@ async def _announcement(turn: Turn, meeting: Meeting, notice: str | None = None)
     )
 
 
-def _client(turn: Turn) -> Any:
-    return turn.context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
-
-
 async def _post_announcement(turn: Turn, meeting: Meeting, network: Network) -> bool:
     """Post the announcement as a new post in the network channel; remembers it for updates."""
-    client = _client(turn)
+    client = turn.connector_client
     if client is None or not network.channel_id:
         return False
     t = turn.services.catalogs.for_locale("fi")
     names = await names_of(turn, _people_of(meeting))
-    activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names))
-    tenant = (turn.channel_data.get("tenant") or {}).get("id")
-    channel_data: dict[str, Any] = {"channel": {"id": network.channel_id}}
-    if tenant:
-        channel_data["tenant"] = {"id": tenant}
-    recipient = turn.activity.recipient
-    parameters = ConversationParameters(
-        is_group=True,
-        bot=ChannelAccount(id=recipient.id if recipient else "bot"),
-        activity=activity,
-        channel_data=channel_data,
-        tenant_id=tenant,
-    )
+    value = cards.meeting_announcement_card(t, meeting, network.name_fi, names)
     try:
-        response = await client.conversations.create_conversation(parameters)
+        where = await post_to_channel(
+            client, network.channel_id, value, tenant_id=turn.tenant_id, bot_id=turn.bot_id
+        )
     except Exception as error:  # the meeting stands; the facilitator is told the post failed
         log.warning("could not post the announcement of meeting %s: %s", meeting.id, error)
         return False
-    if response.id and response.activity_id:
-        await turn.services.store.set_announcement(meeting.id, response.id, response.activity_id)
+    if where is not None:
+        await turn.services.store.set_announcement(meeting.id, *where)
     return True
 
 
 async def update_announcement(turn: Turn, meeting_id: str) -> None:
-    """PUT the channel's announcement card with the newest plan, attendee count and materials (best effort:
-    the clicking user's own card is right already, and the next change tries again)."""
-    await refresh_announcement(turn.services, _client(turn), meeting_id)
-
-
-async def refresh_announcement(services: Services, client: Any, meeting_id: str) -> None:
-    """`update_announcement` outside a turn, with a connector client kept from one (the materials feature
-    calls it when a filed file has landed, after the click's turn is over)."""
-    store = services.store
-    where = await store.announcement_of(meeting_id)
-    meeting = await store.get_meeting(meeting_id)
-    if client is None or where is None or meeting is None:
-        return
-    network = await store.get_network(meeting.network_key)
-    if network is None:
-        return
-    names: dict[str, str] = {}
-    for aad in dict.fromkeys(_people_of(meeting)):
-        person = await store.get_person(aad)
-        names[aad] = (person.name or person.email or aad) if person else aad
-    t = services.catalogs.for_locale("fi")
-    records = await store.materials_of_meetings([meeting_id])
-    materials = [cards.MaterialLink(m.name, m.web_url) for m in records.get(meeting_id, [])]
-    activity = card_activity(cards.meeting_announcement_card(t, meeting, network.name_fi, names, materials))
-    conversation_id, activity_id = where
-    activity.type, activity.id = ActivityTypes.message, activity_id
-    try:
-        await client.conversations.update_activity(conversation_id, activity_id, activity)
-    except Exception as error:
-        log.warning("could not update the announcement of meeting %s: %s", meeting_id, error)
+    """PUT the channel's announcement card with the newest plan, attendee count and materials."""
+    await refresh_announcement(turn.services, turn.connector_client, meeting_id)
 
 
 def _reach(turn: Turn, service_url: str | None = None) -> Reach:
-    recipient = turn.activity.recipient
     return Reach(
-        service_url=service_url or turn.activity.service_url,
-        tenant_id=(turn.channel_data.get("tenant") or {}).get("id"),
-        bot_id=recipient.id if recipient else None,
+        service_url=service_url or turn.activity.service_url or "",
+        tenant_id=turn.tenant_id,
+        bot_id=turn.bot_id,
     )
 
 
@@ -191,10 +146,7 @@ async def _to_people(turn: Turn, people: Sequence[str], key: str, broadcast: str
 
 
 async def _network_here(turn: Turn) -> Network | None:
-    channel_id = channel_of(turn)
-    if channel_id is None:
-        return None
-    return next((n for n in await catalogue(turn) if n.channel_id == channel_id), None)
+    return await network_of_channel(turn.services.store, turn.channel_id)
 
 
 async def _plan_form(turn: Turn, network: Network, error: str | None = None) -> AdaptiveCard:
@@ -239,7 +191,7 @@ async def meetings_command(turn: Turn, _argument: str) -> None:
     if network is not None and may_organise(network, turn.user_aad_id, turn.is_coordinator):
         await turn.send_card(await _plan_form(turn, network))
         return
-    if channel_of(turn) is not None and network is None:
+    if turn.channel_id is not None and network is None:
         raise Invalid("meetings.error.not_network_channel")
     await turn.send_card(await _list(turn, network))
 

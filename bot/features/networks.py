@@ -4,7 +4,6 @@ the outbox."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,24 +21,15 @@ from core.networks import LaunchFailed, Network, NetworkStatus, find_network, jo
 from core.outbox import OutgoingMessage
 from core.survey import requesters
 from core.teams import Team
-from store.networks import load_catalogue
 
 log = logging.getLogger(__name__)
 
-SEEDED = "networks.seeded"
-LAUNCH_LOCKS = "networks.launch_locks"
 LAUNCH_WORDS = ("käynnistä", "launch")
 
 
 async def catalogue(turn: Turn) -> Sequence[Network]:
-    """The networks, the config file's new ones added on first use in this process."""
-    store = turn.services.store
-    if not turn.services.extras.get(SEEDED):
-        added = await store.seed_networks(await load_catalogue())
-        turn.services.extras[SEEDED] = True
-        if added:
-            log.info("network catalogue: %d networks added from config/networks.yml", added)
-    return await store.list_networks()
+    """The networks (the store adds the catalogue file's new ones at start)."""
+    return await turn.services.store.list_networks()
 
 
 async def project_team(turn: Turn) -> Team | None:
@@ -53,8 +43,7 @@ async def project_team(turn: Turn) -> Team | None:
             if team is not None:
                 return team
     if graph_id and turn.activity.service_url:
-        tenant = (turn.channel_data.get("tenant") or {}).get("id")
-        return Team(graph_id, data.get("name"), tenant, turn.activity.service_url, data.get("id"))
+        return Team(graph_id, data.get("name"), turn.tenant_id, turn.activity.service_url, data.get("id"))
     teams = await store.list_teams()
     return teams[0] if len(teams) == 1 else None
 
@@ -143,23 +132,17 @@ async def join_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     return cards.joined_card(turn.t, network, new)
 
 
-def _launch_lock(turn: Turn, key: str) -> asyncio.Lock:
-    locks: dict[str, asyncio.Lock] = turn.services.extras.setdefault(LAUNCH_LOCKS, {})
-    return locks.setdefault(key, asyncio.Lock())
-
-
 async def launch(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     """Launch or resume; a failed step comes back as a card that says what happened and offers a retry.
     Launches of one network run one at a time in this process (a double click waits, then is refused)."""
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
     key = network_key(data)
-    async with _launch_lock(turn, key):
+    async with turn.services.launch_locks(key):
         return await _launch(turn, key)
 
 
 async def _launch(turn: Turn, key: str) -> AdaptiveCard:
-    await catalogue(turn)
     store = turn.services.store
     team = await project_team(turn)
     survey = await store.latest_survey()
@@ -199,7 +182,6 @@ async def edit(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     key = network_key(data)
     if not key:
         return cards.edit_card(turn.t, None)
-    await catalogue(turn)
     network = await turn.services.store.get_network(str(key))
     if network is None:
         raise NotFound("networks.error.unknown", name=str(key))
@@ -215,7 +197,6 @@ async def save(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
     store = turn.services.store
-    await catalogue(turn)
     key = str(data.get("key") or "").strip().lower()
     current = await store.get_network(key) if key else None
     try:

@@ -125,5 +125,4 @@ def start_reminders(services: Services, **options: Any) -> ReminderScheduler:
     """Build and start this instance's scheduler."""
     scheduler = ReminderScheduler(services, **options)
     scheduler.start()
-    services.extras["meetings.reminders"] = scheduler
     return scheduler

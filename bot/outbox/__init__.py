@@ -7,26 +7,32 @@ their own store transaction and then `wake(services)`); the worker started by `b
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from bot.adapter import TeamsAdapter
+from bot.metrics import Metrics
 from bot.outbox.pacing import Pacer
 from bot.outbox.sender import Delivery, TeamsSender
 from bot.outbox.worker import OutboxWorker
 from bot.services import Services
-from core.outbox import Outcome, OutgoingMessage
+from bot.settings import Settings
+from core.conversations import ConversationStore
+from core.outbox import OutboxStore, Outcome, OutgoingMessage
 
-EXTRA_KEY = "outbox"
-
-__all__ = ["Delivery", "OutboxWorker", "Pacer", "TeamsSender", "send_later", "start_worker", "wake"]
+__all__ = ["Delivery", "OutboxWorker", "Pacer", "TeamsSender", "build_worker", "send_later", "wake"]
 
 
-def start_worker(services: Services, adapter: TeamsAdapter, **options: Any) -> OutboxWorker:
-    """Build and start the service's worker (Teams' limits unless `options` say otherwise)."""
-    store = services.store
+class WorkerStore(OutboxStore, ConversationStore, Protocol):
+    """What the worker reads and writes: the outbox, and the personal chats it opens."""
+
+
+def build_worker(
+    store: WorkerStore, adapter: TeamsAdapter, settings: Settings, metrics: Metrics, **options: Any
+) -> OutboxWorker:
+    """The service's worker (Teams' limits unless `options` say otherwise); `bot.app` starts and stops it."""
     sender = TeamsSender(
         adapter,
-        services.settings.app_id,
+        settings.app_id,
         on_new_chat=store.save_conversation,
         known_chat=store.personal_conversation,
     )
@@ -34,18 +40,13 @@ def start_worker(services: Services, adapter: TeamsAdapter, **options: Any) -> O
     def count(outcomes: Sequence[Outcome]) -> None:
         for outcome in outcomes:
             reason = outcome.reason.value if outcome.reason else ""
-            services.metrics.deliveries.labels(outcome.state.value, reason).inc()
+            metrics.deliveries.labels(outcome.state.value, reason).inc()
 
-    worker = OutboxWorker(store, sender, on_outcomes=count, **options)
-    worker.start()
-    services.extras[EXTRA_KEY] = worker
-    return worker
+    return OutboxWorker(store, sender, on_outcomes=count, **options)
 
 
 def wake(services: Services) -> None:
-    worker = services.extras.get(EXTRA_KEY)
-    if worker is not None:
-        worker.wake()
+    services.outbox.wake()
 
 
 async def send_later(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import SERVICES
+from bot.app import REMINDERS, SERVICES
 from bot.meetings import ReminderScheduler
 from core.meetings import Meeting, Reach, reminder_time
 from core.networks import LaunchStep, NetworkStatus
@@ -70,7 +70,7 @@ async def test_two_instances_remind_each_member_once(engine: str, tmp_path: Path
         schedulers = []
         for bot in bots:
             services = bot.app[SERVICES]  # type: ignore[index]
-            await services.extras["meetings.reminders"].stop()
+            await bot.app[REMINDERS].stop()  # type: ignore[index]
             scheduler = ReminderScheduler(services, interval=0.02)
             scheduler.start()
             stack.push_async_callback(scheduler.stop)

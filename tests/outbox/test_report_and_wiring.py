@@ -75,7 +75,7 @@ async def test_the_service_runs_the_worker_and_send_later_reaches_people(tmp_pat
         async with running_bot(make_settings(tmp_path)) as bot:
             assert bot.app is not None
             services = bot.app[SERVICES]
-            assert isinstance(services.extras["outbox"], OutboxWorker)
+            assert isinstance(services.outbox, OutboxWorker)
             assert await send_later(services, broadcast(double.url, 5)) == 5
             assert await send_later(services, broadcast(double.url, 5)) == 0  # the same keys again
             report = await until_done(services.store, "survey-1", within=20)

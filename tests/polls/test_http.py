@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import SERVICES
-from bot.features.polls import SharedCards
+from bot.shared_cards import SharedCards
 from tests.cards.checks import assert_teams_card
 from tests.harness import activities as a
 from tests.harness.activities import LIISA, MAIJA, MATTI
@@ -44,7 +44,8 @@ async def bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
 
 def quick_updates(running: RunningBot) -> None:
     """Shared cards are updated at most once a second in service; a tenth of that keeps the tests short."""
-    running.app[SERVICES].extras["polls.updates"] = SharedCards(interval=0.1)
+    services = running.app[SERVICES]
+    services.shared_cards = SharedCards(services.background, interval=0.1)
 
 
 async def post_poll(bot: RunningBot, connector: ConnectorDouble, locale: str = "fi-FI", **fields: str) -> str:
@@ -346,10 +347,9 @@ def posted_id(connector: ConnectorDouble, posted: object) -> str:
 
 
 async def test_a_theme_vote_in_a_network_channel(bot: RunningBot, connector: ConnectorDouble) -> None:
-    store = bot.app[SERVICES].store
-    if not hasattr(store, "save_network"):
-        pytest.skip("the networks catalogue is not in the store yet")
     from core.networks import LaunchStep, Network, NetworkStatus
+
+    store = bot.app[SERVICES].store
 
     await store.save_network(
         Network("hr-kehittajat", "HR-kehittäjäverkosto", "HR developers", "Tarkoitus", "Purpose")

@@ -106,7 +106,7 @@ def test_the_command_form() -> None:
 def test_racing_first_votes_all_get_the_same_whole_poll_key(tmp_path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from bot.features.polls import _read_or_create_secret
+    from bot.secret import read_or_create_secret as _read_or_create_secret
 
     path = tmp_path / "var" / "poll-secret"
     with ThreadPoolExecutor(max_workers=16) as pool:
