@@ -7,7 +7,14 @@ NPM_TEST := tests/e2e/node_modules/.installed
 NPM_MANIFEST := manifest/node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run playground test bench lint package venv clean
+# The container test (make test-container): podman builds the image on a local Debian base; these flags are
+# what this kind of machine needs (runc, as crun refuses its hybrid cgroups; limits no higher than its own).
+CONTAINER_ENGINE ?= podman
+CONTAINER_IMAGE ?= localhost/vertaisbotti:test
+CONTAINER_BASE ?= localhost/vertaisbotti-base:bookworm
+CONTAINER_RUN_FLAGS ?= --runtime runc --ulimit nofile=$(shell ulimit -Hn):$(shell ulimit -Hn) --ulimit nproc=4096:4096
+
+.PHONY: run playground test test-container image bench lint package venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +41,17 @@ playground: $(STAMP) $(NPM_TEST)
 test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Builds the service image on a debootstrapped Debian 12 base (no image registry needed) and runs it.
+image:
+	tests/container/base-image.sh $(CONTAINER_BASE)
+	$(CONTAINER_ENGINE) build --format docker --network host $(CONTAINER_RUN_FLAGS) \
+		--build-arg BASE_IMAGE=$(CONTAINER_BASE) --build-arg REVISION=$$(git rev-parse --short HEAD) \
+		-t $(CONTAINER_IMAGE) .
+
+test-container: $(STAMP) image
+	VERTAISBOTTI_IMAGE=$(CONTAINER_IMAGE) CONTAINER_ENGINE=$(CONTAINER_ENGINE) \
+		CONTAINER_RUN_FLAGS="$(CONTAINER_RUN_FLAGS)" $(PY) -m pytest -m container tests/container $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m tests.bench

@@ -31,8 +31,10 @@ from botframework.connector.auth import (
 )
 
 from bot.connector import ConnectorPool
+from bot.logs import current_turn
 from bot.settings import Settings
 from bot.teams import tenant_of
+from bot.turn_log import describe
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +176,8 @@ class TeamsAdapter(CloudAdapter):
         on_turn = logic.on_turn if isinstance(logic, Bot) else logic
         try:
             activity = parse_activity(request.headers.get("Content-Type", ""), await request.read())
+            if (turn := current_turn()) is not None:
+                describe(turn, activity)  # from here on, log lines carry the activity's ids
             auth = await self._authenticate(activity, request.headers.get("Authorization", ""))
         except RequestRejected as rejected:
             log.info("request rejected: %s", rejected)

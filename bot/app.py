@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from aiohttp import web
 
 from bot.adapter import TeamsAdapter
 from bot.background import Background
+from bot.build import build_info, version
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.install import on_install, on_members_added
@@ -19,6 +21,7 @@ from bot.graph_setup import open_graph
 from bot.guards import KeyedLocks, UsedOnce
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
+from bot.logs import turn_scope
 from bot.meetings import ReminderScheduler, start_reminders
 from bot.metrics import Metrics
 from bot.outbox import build_worker
@@ -27,7 +30,9 @@ from bot.seen import SeenMiddleware
 from bot.services import Services
 from bot.settings import Settings
 from bot.shared_cards import SharedCards
+from bot.telemetry import Telemetry, add_server_middleware, start_telemetry
 from bot.turn_errors import turn_error_handler
+from bot.turn_log import log_summary
 from core.polls import RecentPolls
 from store import open_store
 from store.networks import DEFAULT_CATALOGUE_FILE
@@ -41,12 +46,19 @@ SERVICES = web.AppKey("services", Services)
 ADAPTER = web.AppKey("adapter", TeamsAdapter)
 BOT = web.AppKey("bot", VertaisBot)
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
+TELEMETRY = web.AppKey("telemetry", Telemetry)
+BACKLOG_TIMEOUT_S = 2.0
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
+    app[METRICS].set_build(build_info(settings.build_revision))
+    telemetry = start_telemetry(settings, version())
+    if telemetry is not None:
+        app[TELEMETRY] = telemetry
+        add_server_middleware(app, telemetry)
     app.cleanup_ctx.append(_lifespan)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -58,12 +70,21 @@ def create_app(settings: Settings) -> web.Application:
 async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     """Builds the services in order and closes them in reverse order on shutdown."""
     settings = app[SETTINGS]
+    telemetry = app.get(TELEMETRY)
     async with AsyncExitStack() as stack:
+        if telemetry is not None:
+            # last: flushes the spans of the shutdown itself (blocking HTTP, so off the event loop)
+            stack.push_async_callback(asyncio.to_thread, telemetry.shutdown)
         key = await load_server_key(settings)
         store = await open_store(settings.database_url, networks_file=DEFAULT_CATALOGUE_FILE)
         stack.push_async_callback(store.close)
-        graph = await stack.enter_async_context(open_graph(settings))
-        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        if telemetry is not None:
+            telemetry.instrument_engine(store.engine)
+        graph = await stack.enter_async_context(open_graph(settings, observer=app[METRICS].observe_graph))
+        session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=30),
+            trace_configs=[telemetry.client_trace_config()] if telemetry is not None else None,
+        )
         stack.push_async_callback(session.close)
         adapter = TeamsAdapter(settings, ConnectorPool(lambda: session))
         worker = build_worker(store, adapter, settings, app[METRICS])
@@ -104,12 +125,17 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
 async def messages(request: web.Request) -> web.StreamResponse:
     started = time.perf_counter()
     app = request.app
-    try:
-        response, outcome = await app[ADAPTER].handle(request, app[BOT])
-    except web.HTTPRequestEntityTooLarge:
-        app[METRICS].observe_turn("-", 413, time.perf_counter() - started)
-        return web.json_response({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
-    app[METRICS].observe_turn(outcome.activity_type, outcome.status, time.perf_counter() - started)
+    with turn_scope() as turn:  # every line logged while the turn runs carries its ids
+        try:
+            response, outcome = await app[ADAPTER].handle(request, app[BOT])
+        except web.HTTPRequestEntityTooLarge:
+            seconds = time.perf_counter() - started
+            app[METRICS].observe_turn("-", 413, seconds)
+            log_summary(turn, 413, seconds)
+            return web.json_response({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
+        seconds = time.perf_counter() - started
+        app[METRICS].observe_turn(outcome.activity_type, outcome.status, seconds)
+        log_summary(turn, outcome.status, seconds)
     return response
 
 
@@ -130,4 +156,10 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     registry = request.app[METRICS]
+    services = request.app.get(SERVICES)
+    if services is not None:
+        try:  # the outbox gauges are read from the database at each scrape, bounded in time
+            registry.set_backlog(await asyncio.wait_for(services.store.backlog(), timeout=BACKLOG_TIMEOUT_S))
+        except Exception as error:  # a database that does not answer shows on /readyz; keep /metrics up
+            log.debug("outbox backlog not read: %s", error)
     return web.Response(body=registry.render(), headers={"Content-Type": registry.content_type})

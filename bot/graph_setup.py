@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.settings import Settings
 from graph import GraphConfig, GraphWorkspace, open_workspace
+from graph.observe import RequestObserver
 from graph.sandbox import Sandbox, start_sandbox
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,8 @@ def graph_config(settings: Settings) -> GraphConfig:
 
 
 @asynccontextmanager
-async def open_graph(settings: Settings) -> AsyncIterator[GraphSide]:
+async def open_graph(settings: Settings, observer: RequestObserver | None = None) -> AsyncIterator[GraphSide]:
+    """The workspace the settings name; `observer` is told of every HTTP request it sends."""
     sandbox = None
     if settings.graph_sandbox:
         sandbox = await start_sandbox(settings.var_dir / "graph-sandbox")
@@ -48,7 +51,7 @@ async def open_graph(settings: Settings) -> AsyncIterator[GraphSide]:
         config = sandbox.graph_config()
     else:
         config = graph_config(settings)
-    side = GraphSide(open_workspace(config), sandbox)
+    side = GraphSide(open_workspace(dataclasses.replace(config, observer=observer)), sandbox)
     if settings.team_id:
         side.team_seen(settings.team_id, None)
     try:

@@ -30,13 +30,15 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias="HOST")
     port: int = Field(3978, ge=0, le=65535, validation_alias="PORT")
 
-    app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "APP_ID"))
+    app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "APP_ID", "BOT_ID"))
     app_password: SecretStr = Field(
-        SecretStr(""), validation_alias=AliasChoices("MicrosoftAppPassword", "APP_PASSWORD")
+        SecretStr(""), validation_alias=AliasChoices("MicrosoftAppPassword", "APP_PASSWORD", "BOT_PASSWORD")
     )
-    app_tenant_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppTenantId", "APP_TENANTID"))
+    app_tenant_id: str = Field(
+        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "APP_TENANTID", "BOT_TENANT_ID")
+    )
     app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = Field(
-        "SingleTenant", validation_alias=AliasChoices("MicrosoftAppType", "APP_TYPE")
+        "SingleTenant", validation_alias=AliasChoices("MicrosoftAppType", "APP_TYPE", "BOT_TYPE")
     )
 
     to_bot_from_channel_openid_metadata_url: str | None = Field(
@@ -69,6 +71,14 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field("text", validation_alias="LOG_FORMAT")
 
     var_dir: Path = Field(Path("var"), validation_alias="VAR_DIR")
+
+    # Observability: traces to Azure Monitor when the connection string is set (see bot/telemetry.py).
+    applicationinsights_connection_string: SecretStr = Field(
+        SecretStr(""), validation_alias="APPLICATIONINSIGHTS_CONNECTION_STRING"
+    )
+    otel_service_name: str = Field("vertaisbotti", min_length=1, validation_alias="OTEL_SERVICE_NAME")
+    # The source revision the image was built from (the Dockerfile sets it); shown in vertaisbotti_build_info.
+    build_revision: str = Field("", validation_alias="BUILD_REVISION")
 
     @field_validator("coordinators", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.handler import CARD_ACTION, card_action_error
+from bot.logs import current_turn
 from bot.services import Services
 
 log = logging.getLogger("bot.turn")
@@ -26,6 +27,8 @@ def turn_error_handler(services: Services):
             exc_info=error,
         )
         services.metrics.errors.labels(type(error).__name__).inc()
+        if (turn := current_turn()) is not None:
+            turn.outcome = "failed"
         t = services.catalogs.for_locale(activity.locale)
         if activity.type == ActivityTypes.invoke:
             if activity.name == CARD_ACTION:

@@ -218,6 +218,17 @@ class DeliveryReport:
         return self.pending == 0
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """How far behind delivery is, across every instance: `due` rows wait for a worker now (pending and due,
+    or sending with a lapsed lease), `sending` rows are held by a live worker, and the oldest due row has
+    waited `oldest_due_seconds` past its due time (0 when nothing is due)."""
+
+    due: int
+    sending: int
+    oldest_due_seconds: float
+
+
 class OutboxStore(Protocol):
     """The durable queue of proactive messages."""
 
@@ -245,6 +256,10 @@ class OutboxStore(Protocol):
 
     async def active_workers(self) -> int:
         """How many workers hold unexpired claims right now: they share the app-wide rate."""
+        ...
+
+    async def backlog(self) -> Backlog:
+        """The queue's depth right now (for the operator's gauges)."""
         ...
 
     async def delivery_counts(self, broadcast: str) -> DeliveryReport:

@@ -11,6 +11,7 @@ from msgraph_core import GraphClientFactory
 
 from graph.auth import MsalTokenProvider
 from graph.config import GraphConfig
+from graph.observe import ObservedTransport
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class GraphConnection:
     tokens: MsalTokenProvider
     uploads: httpx.AsyncClient
     _http: httpx.AsyncClient
-    _transport: httpx.AsyncHTTPTransport
+    _transport: httpx.AsyncBaseTransport
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -38,11 +39,17 @@ def connect(config: GraphConfig) -> GraphConnection:
     redirects) and our msal token provider. The SDK's default Azure Identity provider is not used: it
     silently sends no token to hosts outside its allow-list. Nothing goes over the network until used."""
     tokens = MsalTokenProvider(config)
-    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(trust_env=False)
+    upload_transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(trust_env=False)
+    if config.observer is not None:
+        transport = ObservedTransport(transport, config.observer)
+        upload_transport = ObservedTransport(upload_transport, config.observer)
     http = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(120.0, connect=10.0), trust_env=False)
     http = GraphClientFactory.create_with_default_middleware(client=http)
     adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(tokens), client=http)
     adapter.base_url = config.base_url.rstrip("/")
-    uploads = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=10.0), trust_env=False)
+    uploads = httpx.AsyncClient(
+        transport=upload_transport, timeout=httpx.Timeout(300.0, connect=10.0), trust_env=False
+    )
     client = GraphServiceClient(request_adapter=adapter)
     return GraphConnection(config, client, adapter, tokens, uploads, http, transport)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from graph.observe import RequestObserver
+
 MIB = 1024 * 1024
 FRAGMENT_UNIT = 320 * 1024
 SIMPLE_UPLOAD_MAX = 250 * MIB
@@ -29,6 +31,8 @@ class GraphConfig:
     fragment_size: int = 16 * FRAGMENT_UNIT
     max_retries: int = 5
     folder_wait_seconds: float = 60.0
+    # told of every HTTP request sent (the service's metrics); None: nobody is told
+    observer: RequestObserver | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not urlsplit(self.base_url).hostname:

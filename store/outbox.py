@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.outbox import (
+    Backlog,
     ClaimedMessage,
     DeliveryReport,
     NotReached,
@@ -204,6 +205,18 @@ class OutboxQueries(Database):
         )
         async with self._tx() as conn:
             return int((await conn.execute(query)).scalar_one())
+
+    async def backlog(self) -> Backlog:
+        now = utcnow()
+        query = select(
+            func.count().filter(OutboxRow.next_attempt_at <= now),
+            func.min(OutboxRow.next_attempt_at).filter(OutboxRow.next_attempt_at <= now),
+            func.count().filter(OutboxRow.state == State.SENDING.value, OutboxRow.next_attempt_at > now),
+        ).where(OutboxRow.state.in_(ACTIVE))
+        async with self._read() as conn:
+            due, oldest, sending = (await conn.execute(query)).one()
+        waited = (now - oldest).total_seconds() if oldest is not None else 0.0
+        return Backlog(due=int(due or 0), sending=int(sending or 0), oldest_due_seconds=max(waited, 0.0))
 
     async def delivery_counts(self, broadcast: str) -> DeliveryReport:
         async with self._tx() as conn:
