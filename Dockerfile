@@ -8,6 +8,7 @@
 # debootstraps one; see the README's "The container image").
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
+# checkov:skip=CKV_DOCKER_7:the base is the build argument BASE_IMAGE, whose default above has a version tag
 FROM ${BASE_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -49,7 +50,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     VAR_DIR=/app/var \
     BUILD_REVISION=${REVISION}
 VOLUME ["/app/var"]
-USER vertaisbotti
+USER 10001:10001
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-m", "bot.healthcheck"]
 # The exec form makes the service PID 1, so the runtime's SIGTERM reaches it: aiohttp then finishes requests

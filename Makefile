@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NPM_TEST := tests/e2e/node_modules/.installed
 NPM_MANIFEST := manifest/node_modules/.installed
+NPM_DEPLOY := tests/deploy/node_modules/.installed
+CHECKS := .venv-checks
+CHECKS_STAMP := $(CHECKS)/.installed
 PYTEST_ARGS ?=
 
 # The container test (make test-container): podman builds the image on a local Debian base; these flags are
@@ -14,7 +17,7 @@ CONTAINER_IMAGE ?= localhost/vertaisbotti:test
 CONTAINER_BASE ?= localhost/vertaisbotti-base:bookworm
 CONTAINER_RUN_FLAGS ?= --runtime runc --ulimit nofile=$(shell ulimit -Hn):$(shell ulimit -Hn) --ulimit nproc=4096:4096
 
-.PHONY: run playground test test-container image bench lint package venv clean
+.PHONY: run playground test check-deploy test-container image bench lint package venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,13 +35,28 @@ $(NPM_MANIFEST): manifest/package.json manifest/package-lock.json
 	cd manifest && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The Agents Toolkit CLI: --ignore-scripts, since its keytar dependency would download a prebuilt binary.
+$(NPM_DEPLOY): tests/deploy/package.json tests/deploy/package-lock.json
+	cd tests/deploy && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHECKS_STAMP): pyproject.toml $(STAMP)
+	test -x $(CHECKS)/bin/python || $(PYTHON) -m venv $(CHECKS)
+	$(PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['checks']))" > $(CHECKS)/requirements.txt
+	$(CHECKS)/bin/python -m pip install --quiet --requirement $(CHECKS)/requirements.txt
+	touch $@
+
+# hadolint and checkov on the Dockerfile and the Bicep: any finding fails (suppressions carry their reason).
+check-deploy: $(CHECKS_STAMP)
+	tests/deploy/static-checks.sh $(CHECKS)/bin
+
 run: $(STAMP)
 	$(PY) -m bot
 
 playground: $(STAMP) $(NPM_TEST)
 	$(PY) -m bot.playground
 
-test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST)
+test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST) $(NPM_DEPLOY) check-deploy
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -63,4 +81,4 @@ package: $(STAMP) $(NPM_MANIFEST)
 	$(PY) -m manifest
 
 clean:
-	rm -rf $(VENV) build var tests/e2e/node_modules manifest/node_modules
+	rm -rf $(VENV) $(CHECKS) build var tests/e2e/node_modules manifest/node_modules tests/deploy/node_modules

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from manifest.package import PackageInvalid, build_package
 from manifest.settings import SettingsError, load_settings
+from manifest.toolkit import write_folder
 from manifest.validate import ValidatorUnavailable
 
 
@@ -19,7 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m manifest", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/appPackage.zip"), help="zip to write")
     parser.add_argument("--env-file", type=Path, default=Path(".env"), help="settings file (default .env)")
+    parser.add_argument(
+        "--toolkit",
+        type=Path,
+        metavar="FOLDER",
+        help="instead, write the Agents Toolkit's app package folder (with ${{...}} placeholders) to FOLDER",
+    )
     args = parser.parse_args(argv)
+    if args.toolkit is not None:
+        written = write_folder(args.toolkit)
+        print(f"wrote {', '.join(str(path) for path in written)}")
+        return 0
 
     try:
         settings = load_settings(args.env_file)

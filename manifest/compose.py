@@ -68,6 +68,7 @@ def compose(settings: PackageSettings, template: Template) -> Composed:
     manifest["name"] = {"short": settings.name_short, "full": default.name_full}
     manifest["description"] = {"short": default.description_short, "full": default.description_full}
     manifest["developer"].update(
+        name=settings.developer_name,
         websiteUrl=settings.website_url or settings.home_url,
         privacyUrl=settings.privacy_url or settings.home_url,
         termsOfUseUrl=settings.terms_url or settings.home_url,

@@ -36,6 +36,13 @@ class PackageSettings(BaseSettings):
     website_url: str = Field("", validation_alias=AliasChoices("APP_WEBSITE_URL", "website_url"))
     privacy_url: str = Field("", validation_alias=AliasChoices("APP_PRIVACY_URL", "privacy_url"))
     terms_url: str = Field("", validation_alias=AliasChoices("APP_TERMS_URL", "terms_url"))
+    # developer.name: the organisation answerable for the app in this tenant (Teams shows it as the publisher)
+    developer_name: str = Field(
+        APP_NAME,
+        min_length=1,
+        max_length=32,
+        validation_alias=AliasChoices("APP_DEVELOPER_NAME", "developer_name"),
+    )
 
     @field_validator("app_id")
     @classmethod
@@ -100,6 +107,7 @@ _NAMES = {
     "version": "APP_VERSION",
     "bot_domain": "BOT_DOMAIN",
     "name_suffix": "APP_NAME_SUFFIX",
+    "developer_name": "APP_DEVELOPER_NAME",
 }
 
 
