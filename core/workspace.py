@@ -65,6 +65,18 @@ class ChannelLimitReached(Conflict):
     default_key = "graph.error.channel_limit"
 
 
+class ChannelNameReserved(Conflict):
+    """A deleted channel still holds the name (Teams keeps it reserved); `variant` is a free one to offer.
+    A team owner can also restore the deleted channel, after which it is reused."""
+
+    default_key = "graph.error.channel_name_reserved"
+
+    def __init__(self, name: str, variant: str) -> None:
+        super().__init__("graph.error.channel_name_reserved", name=name, variant=variant)
+        self.name = name
+        self.variant = variant
+
+
 class ChannelGone(NotFound):
     """The channel (or its team) was deleted or the bot no longer sees it."""
 
@@ -106,7 +118,8 @@ class Workspace(Protocol):
 
     async def ensure_channel(self, team_id: str, name: str, description: str | None = None) -> Channel:
         """The channel for a network, created if needed; the name is cleaned to a valid channel name and an
-        existing channel of that name is reused. Raises `ChannelLimitReached` when the team is full."""
+        existing channel of that name is reused. Raises `ChannelLimitReached` when the team is full and
+        `ChannelNameReserved` (with a free variant) when a deleted channel still holds the name."""
         ...
 
     async def channel_folder(self, team_id: str, channel_id: str) -> Folder:

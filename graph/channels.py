@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import re
 import time
 
 import httpx
@@ -11,26 +11,48 @@ from msgraph.generated.models.aad_user_conversation_member import AadUserConvers
 from msgraph.generated.models.channel import Channel as GraphChannel
 
 from core.errors import Invalid, NotFound, Unavailable
-from core.workspace import Channel, ChannelGone, ChannelLimitReached, Folder, FolderNotReady
+from core.retry import Backoff, Retry, with_retries
+from core.workspace import (
+    Channel,
+    ChannelGone,
+    ChannelLimitReached,
+    ChannelNameReserved,
+    Folder,
+    FolderNotReady,
+)
 from graph.client import GraphConnection
-from graph.errors import error_code, error_message, graph_errors, to_domain
+from graph.errors import backoff, error_code, error_message, graph_errors, server_error_retry, to_domain
 from graph.items import folder_from_item
-from graph.names import clean_channel_name
+from graph.names import CHANNEL_NAME_MAX, channel_name_violation, clean_channel_name
 
 TEAM_NOT_FOUND = "graph.error.team_not_found"
+FOLDER_BACKOFF = Backoff(retries=1000, base=0.25, cap=5.0)  # bounded by `folder_wait_seconds` instead
+_NUMBERED = re.compile(r"^(.*\S) (\d{1,3})$")
 
 
 async def ensure_channel(graph: GraphConnection, team_id: str, name: str, description: str | None) -> Channel:
+    """Create the channel, or reuse a live one of that name. Graph answers a taken name with 400 "Channel
+    name already existed" whether a live channel or a deleted one holds it (a deleted channel's name stays
+    reserved, microsoft-graph-docs#6649): the live channels tell which, and for a deleted one
+    `ChannelNameReserved` offers a free variant. 500/502 are tried again (bursts of creation answer 502);
+    a retry after a creation whose answer was lost meets the 400 and reuses the channel."""
     display = clean_channel_name(name)
     channels = graph.client.teams.by_team_id(team_id).channels
     try:
-        created = await channels.post(GraphChannel(display_name=display, description=description))
+        created = await with_retries(
+            lambda: channels.post(GraphChannel(display_name=display, description=description)),
+            policy=backoff(graph.config.max_retries),
+            retry_on=server_error_retry,
+            what=f"Graph channel creation of {display!r}",
+        )
     except APIError as exc:
         if exc.response_status_code == 400:
-            # Graph says "Channel name already existed" with a 400 and no dedicated code: look it up.
-            existing = await find_channel(graph, team_id, display)
+            live = await list_channels(graph, team_id)
+            existing = next((c for c in live if c.name.casefold() == display.casefold()), None)
             if existing is not None:
                 return existing
+            if _is_name_taken(exc):
+                raise ChannelNameReserved(display, name_variant(display, {c.name for c in live})) from exc
             raise Invalid("graph.error.invalid_name", name=name) from exc
         if exc.response_status_code == 403 and _is_channel_limit(exc):
             raise ChannelLimitReached() from exc
@@ -42,38 +64,62 @@ async def ensure_channel(graph: GraphConnection, team_id: str, name: str, descri
     return Channel(team_id, created.id, created.display_name or display, created.web_url)
 
 
-async def find_channel(graph: GraphConnection, team_id: str, display: str) -> Channel | None:
-    """The live channel whose name equals `display` (case-insensitively), if any."""
+async def list_channels(graph: GraphConnection, team_id: str) -> list[Channel]:
+    """The team's live channels (`GET /teams/{id}/channels` is not paged)."""
     with graph_errors(not_found=NotFound(TEAM_NOT_FOUND)):
         page = await graph.client.teams.by_team_id(team_id).channels.get()
-    for channel in (page.value if page else None) or []:
-        if channel.id and (channel.display_name or "").casefold() == display.casefold():
-            return Channel(team_id, channel.id, channel.display_name or display, channel.web_url)
-    return None
+    return [
+        Channel(team_id, c.id, c.display_name or "", c.web_url)
+        for c in ((page.value if page else None) or [])
+        if c.id
+    ]
+
+
+async def find_channel(graph: GraphConnection, team_id: str, display: str) -> Channel | None:
+    """The live channel whose name equals `display` (case-insensitively), if any."""
+    return next(
+        (c for c in await list_channels(graph, team_id) if c.name.casefold() == display.casefold()), None
+    )
+
+
+def name_variant(display: str, taken: set[str]) -> str:
+    """A valid channel name like `display` that no live channel has: "Verkosto 2", "Verkosto 3", ... (a
+    name already numbered counts on: "Verkosto 2" -> "Verkosto 3")."""
+    numbered = _NUMBERED.match(display)
+    stem, number = (numbered.group(1), int(numbered.group(2)) + 1) if numbered else (display, 2)
+    folded = {t.casefold() for t in taken}
+    while True:
+        suffix = f" {number}"
+        candidate = stem[: CHANNEL_NAME_MAX - len(suffix)].rstrip(" .-") + suffix
+        if candidate.casefold() not in folded and channel_name_violation(candidate) is None:
+            return candidate
+        number += 1
 
 
 async def channel_folder(graph: GraphConnection, team_id: str, channel_id: str) -> Folder:
-    """`filesFolder`, retried with backoff (0.25 s doubling, at most 5 s apart) while it answers 404/400 and
-    the channel itself exists, until `config.folder_wait_seconds` have passed."""
+    """`filesFolder`, tried again with backoff (0.25 s doubling, at most 5 s apart) while it answers 404/400
+    and the channel itself exists, until `config.folder_wait_seconds` have passed."""
     channel = graph.client.teams.by_team_id(team_id).channels.by_channel_id(channel_id)
     deadline = time.monotonic() + graph.config.folder_wait_seconds
-    attempt = 0
-    while True:
+
+    async def attempt() -> Folder:
         try:
             with graph_errors():
                 item = await channel.files_folder.get()
         except (NotFound, Invalid) as exc:  # 404 or 400: deleted, or not provisioned yet
             if not await _channel_exists(graph, team_id, channel_id):
                 raise ChannelGone() from exc
-            wait = min(0.25 * 2**attempt, 5.0)
-            if time.monotonic() + wait > deadline:
-                raise FolderNotReady() from exc
-            attempt += 1
-            await asyncio.sleep(wait)
-            continue
+            raise FolderNotReady() from exc
         if item is None:
             raise Unavailable("graph.error.unavailable")
         return folder_from_item(item)
+
+    def still_waiting(error: BaseException) -> Retry | None:
+        return Retry() if isinstance(error, FolderNotReady) and time.monotonic() < deadline else None
+
+    return await with_retries(
+        attempt, policy=FOLDER_BACKOFF, retry_on=still_waiting, what=f"Graph filesFolder of {channel_id}"
+    )
 
 
 async def _channel_exists(graph: GraphConnection, team_id: str, channel_id: str) -> bool:
@@ -97,6 +143,12 @@ async def add_member(graph: GraphConnection, team_id: str, user_id: str) -> None
         except APIError as exc:
             if exc.response_status_code != 409:  # 409: already a member
                 raise
+
+
+def _is_name_taken(exc: APIError) -> bool:
+    """400 "Channel name already existed, please use other name" (older answers: code NameAlreadyExists,
+    docs-contrib#6387)."""
+    return error_code(exc).casefold() == "namealreadyexists" or "already exist" in error_message(exc).lower()
 
 
 def _is_channel_limit(exc: APIError) -> bool:

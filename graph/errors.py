@@ -11,7 +11,7 @@ from kiota_abstractions.api_error import APIError
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 from core.errors import DomainError, Invalid, NotFound, Unavailable
-from core.retry import Backoff, retry_after_header
+from core.retry import Backoff, Retry, retry_after_header
 from core.workspace import FileTooLarge, NameTaken, Throttled, WorkspaceForbidden
 
 RETRY_STATUSES = frozenset({429, 503, 504})
@@ -69,7 +69,57 @@ def request_url(builder: Any, base_url: str) -> str:
 GRAPH_BACKOFF = Backoff(retries=5, base=0.5, cap=30.0, retry_after_cap=120.0)
 
 
+def backoff(config_retries: int) -> Backoff:
+    """The shared Graph backoff with the configured number of retries."""
+    return Backoff(config_retries, GRAPH_BACKOFF.base, GRAPH_BACKOFF.cap, GRAPH_BACKOFF.retry_after_cap)
+
+
 def retry_after(headers: Mapping[str, str] | None, attempt: int) -> float:
     """Seconds to wait before retry `attempt + 1`: the server's Retry-After (seconds or HTTP-date), else
     the shared backoff (`core.retry`)."""
     return GRAPH_BACKOFF.delay(attempt + 1, retry_after_header(headers))
+
+
+class Retryable(Exception):
+    """A failed HTTP exchange worth another try (raised and caught inside a retry loop only)."""
+
+    def __init__(self, status: int, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.headers = headers
+
+
+def server_error_retry(exc: BaseException) -> Retry | None:
+    """For JSON calls through kiota (which retries 429/503/504 itself): 500 and 502 (bursts of channel
+    creation answer 502, microsoft-graph-docs#7315) and transport failures are tried again."""
+    if isinstance(exc, APIError) and (exc.response_status_code or 0) in (500, 502):
+        return Retry(retry_after_header(exc.response_headers))
+    if isinstance(exc, httpx.TransportError):
+        return Retry()
+    return None
+
+
+def throttle_retry(exc: BaseException) -> Retry | None:
+    """For requests that may have been carried out when a 500 or 502 came back (a simple upload, whose
+    repeat could store the file twice): only 429/503/504, honouring Retry-After, and transport failures."""
+    if isinstance(exc, Retryable) and exc.status in RETRY_STATUSES:
+        return Retry(retry_after_header(exc.headers))
+    if isinstance(exc, APIError) and (exc.response_status_code or 0) in RETRY_STATUSES:
+        return Retry(retry_after_header(exc.response_headers))
+    if isinstance(exc, httpx.TransportError):
+        return Retry()
+    return None
+
+
+def transient_retry(exc: BaseException) -> Retry | None:
+    """For requests kiota does not retry (octet-stream bodies, upload URLs, downloads): 429 and every 5xx
+    (the upload-session page's best practice), honouring Retry-After, and transport failures."""
+    if isinstance(exc, Retryable):
+        return Retry(retry_after_header(exc.headers))
+    if isinstance(exc, APIError) and (
+        (exc.response_status_code or 0) == 429 or (exc.response_status_code or 0) >= 500
+    ):
+        return Retry(retry_after_header(exc.response_headers))
+    if isinstance(exc, httpx.TransportError):
+        return Retry()
+    return None

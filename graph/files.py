@@ -12,12 +12,22 @@ from msgraph.generated.models.drive_item import DriveItem
 from msgraph.generated.models.folder import Folder as GraphFolder
 
 from core.errors import Invalid, NotFound, Unavailable
+from core.retry import with_retries
 from core.workspace import ConflictBehavior, FileInfo, Folder, NameTaken, Throttled, WorkspaceForbidden
 from graph.client import GraphConnection
-from graph.errors import RETRY_STATUSES, graph_errors, request_url, retry_after, to_domain
+from graph.errors import (
+    RETRY_STATUSES,
+    Retryable,
+    backoff,
+    graph_errors,
+    request_url,
+    throttle_retry,
+    to_domain,
+)
 from graph.items import file_info, file_info_from_json, folder_from_item
 from graph.names import clean_file_name
-from graph.uploads import create_session, put_simple, upload_in_session
+from graph.spool import Spool
+from graph.uploads import put_simple, upload_large
 
 FOLDER_NOT_FOUND = "graph.error.folder_not_found"
 FILE_NOT_FOUND = "graph.error.file_not_found"
@@ -71,12 +81,13 @@ async def upload(
         raise ValueError("size is required when content is a chunk source")
     if size <= graph.config.session_threshold:
         data = bytes(content) if isinstance(content, bytes | bytearray) else await _collect(content, size)
-        item = await put_simple(graph.client, graph.config, folder, clean, data, conflict)
+        item = await put_simple(graph, folder, clean, data, conflict)
         return file_info(item, folder)
-    url = await create_session(graph.client, folder, clean, conflict)
-    source = _single(bytes(content)) if isinstance(content, bytes | bytearray) else content
-    body = await upload_in_session(graph.uploads, graph.config, url, source, size)
-    return file_info_from_json(body, folder)
+    spool = Spool(content, size)  # a session may have to start over from byte 0
+    try:
+        return file_info_from_json(await upload_large(graph, folder, clean, spool, conflict), folder)
+    finally:
+        spool.close()
 
 
 async def list_files(graph: GraphConnection, folder: Folder, recursive: bool) -> list[FileInfo]:
@@ -125,41 +136,52 @@ async def _collect(source: AsyncIterable[bytes], size: int) -> bytes:
     return bytes(data)
 
 
-async def _single(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
 async def download(graph: GraphConnection, drive_id: str, item_id: str) -> AsyncIterator[bytes]:
     """`GET /drives/{d}/items/{id}/content`, streamed. Graph answers 302 to a pre-authenticated download
     URL, which is fetched without the Authorization header (it must not leak to another host); a 200 with
-    the bytes is streamed as well. 429/503/504 before the first byte are retried with Retry-After."""
+    the bytes is streamed as well. 429/503/504 before the first byte are tried again (`core.retry`)."""
     if not drive_id or not item_id or "/" in drive_id or "/" in item_id or ":" in item_id:
         raise NotFound(FILE_NOT_FOUND)
     content = graph.client.drives.by_drive_id(drive_id).items.by_drive_item_id(item_id).content
     url = request_url(content, graph.config.base_url)
-    for attempt in range(graph.config.max_retries + 1):
-        headers = {"Authorization": f"Bearer {await graph.tokens.get_authorization_token(url)}"}
-        target, retry = url, False
-        for _ in range(5):  # redirects followed by hand: the token goes to Graph only
-            try:
-                async with graph.uploads.stream("GET", target, headers=headers) as response:
-                    status = response.status_code
-                    if status in REDIRECTS and "location" in response.headers:
-                        target, headers = urljoin(target, response.headers["location"]), {}
-                        continue
-                    if status in RETRY_STATUSES and attempt < graph.config.max_retries:
-                        await asyncio.sleep(retry_after(response.headers, attempt))
-                        retry = True
-                        break
-                    _check_download(status)
-                    async for chunk in response.aiter_bytes(CHUNK):
-                        yield chunk
-                    return
-            except httpx.HTTPError as exc:
-                raise Unavailable("graph.error.unavailable") from exc
-        if not retry:
-            raise Unavailable("graph.error.unavailable")
-    raise Throttled()
+    try:
+        response = await with_retries(
+            lambda: _open(graph, url),
+            policy=backoff(graph.config.max_retries),
+            retry_on=throttle_retry,
+            what=f"Graph download of {item_id}",
+        )
+    except Retryable as exc:
+        raise Throttled() from exc
+    except httpx.HTTPError as exc:
+        raise Unavailable("graph.error.unavailable") from exc
+    try:
+        _check_download(response.status_code)
+        async for chunk in response.aiter_bytes(CHUNK):
+            yield chunk
+    except httpx.HTTPError as exc:
+        raise Unavailable("graph.error.unavailable") from exc
+    finally:
+        await response.aclose()
+
+
+async def _open(graph: GraphConnection, url: str) -> httpx.Response:
+    """The open (streaming) response at the end of Graph's redirects; the token goes to Graph only."""
+    headers = {"Authorization": f"Bearer {await graph.tokens.get_authorization_token(url)}"}
+    target = url
+    for _ in range(5):
+        response = await graph.uploads.send(
+            graph.uploads.build_request("GET", target, headers=headers), stream=True
+        )
+        if response.status_code in REDIRECTS and "location" in response.headers:
+            await response.aclose()
+            target, headers = urljoin(target, response.headers["location"]), {}
+            continue
+        if response.status_code in RETRY_STATUSES:
+            await response.aclose()
+            raise Retryable(response.status_code, response.headers)
+        return response
+    raise Unavailable("graph.error.unavailable")
 
 
 def _check_download(status: int) -> None:

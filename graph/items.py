@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 from msgraph.generated.models.drive_item import DriveItem
 from msgraph.generated.models.identity_set import IdentitySet
@@ -26,10 +27,17 @@ def parent_key(raw: dict[str, Any], drive_id: str) -> tuple[str, str]:
     return (str(reference.get("driveId") or drive_id), str(reference.get("id") or ""))
 
 
+def library_path(parent_path: str) -> str:
+    """The folder a `parentReference.path` names, relative to the library root and decoded: Graph sends it
+    percent-encoded ("/drives/x/root:/General/Tapaamiset/2021-05-12%20Teema" is
+    "General/Tapaamiset/2021-05-12 Teema"; `resources/itemreference.md`)."""
+    return unquote(parent_path.split("root:", 1)[1]).strip("/")
+
+
 def _place(parent_path: str | None, name: str, parent: Folder | None) -> str:
     """The item's path in its library, from `parentReference.path` ("/drives/x/root:/General") or `parent`."""
     if parent_path is not None and "root:" in parent_path:
-        folder = parent_path.split("root:", 1)[1].strip("/")
+        folder = library_path(parent_path)
         return f"{folder}/{name}" if folder else name
     if parent is not None:
         return f"{parent.path}/{name}" if parent.path else name

@@ -3,6 +3,10 @@
 `await start_sandbox(root)` serves Graph (`base_url`, plain HTTP) and a token authority (`authority_host`,
 HTTPS with a self-signed certificate written under `root/tls`), stores files under `root/drives` and
 serves them at the items' `webUrl`. Nothing in it talks to Microsoft.
+
+State is seeded through `Sandbox` (`seed_team`, `seed_file`, ...), behaviour changed through `switches` and
+`inject`; more endpoints are registered as a group in `graph.sandbox.api.ENDPOINTS` (or, at run time, with
+`sandbox.api.add`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from graph.sandbox.api import GraphApi
 from graph.sandbox.server import graph_app, login_app
 from graph.sandbox.state import Fault, State, Switches
 from graph.sandbox.tls import make_certificate
+from graph.sandbox.uploads import drop_session
 
 __all__ = ["Sandbox", "Switches", "start_sandbox"]
 
@@ -31,6 +36,7 @@ class Sandbox:
     def __init__(
         self,
         state: State,
+        api: GraphApi,
         runners: list[web.AppRunner],
         base_url: str,
         authority_host: str,
@@ -38,6 +44,7 @@ class Sandbox:
         tenant_id: str,
     ) -> None:
         self._state = state
+        self.api = api
         self._runners = runners
         self.base_url = base_url
         self.authority_host = authority_host
@@ -48,7 +55,9 @@ class Sandbox:
 
     @property
     def switches(self) -> Switches:
-        """latency (s per request), files_folder_delay (s), channel_limit, simple_upload_limit, page_size."""
+        """latency (s per request), files_folder_delay (s), channel_limit, simple_upload_limit, page_size,
+        token_lifetime, item_parent_paths, index_lag (s), search_other_drives, deleted_names_reserved,
+        batch_reorders (see `graph.sandbox.state.Switches`)."""
         return self._state.switches
 
     def graph_config(self, **overrides: Any) -> GraphConfig:
@@ -100,11 +109,23 @@ class Sandbox:
             drive.authors[path] = {"user": {"id": str(uuid.uuid4()), "displayName": author}}
 
     def delete_channel(self, team_id: str, channel_id: str) -> None:
+        """Delete a channel as a team owner does: its name stays taken (`switches.deleted_names_reserved`)."""
         channel = self._state.teams[team_id].channel(channel_id)
         if channel is None:
             raise KeyError(channel_id)
         channel.deleted = True
         self._state.save()
+
+    def restore_channel(self, team_id: str, channel_id: str) -> None:
+        """Restore a deleted channel (Teams keeps deleted channels restorable for 30 days)."""
+        channel = next(c for c in self._state.teams[team_id].channels if c.id == channel_id)
+        channel.deleted = False
+        self._state.save()
+
+    def expire_upload_sessions(self) -> None:
+        """Every open upload session is gone from now on (its URL answers 404), as after expiry."""
+        for session_id in list(self._state.sessions):
+            drop_session(self._state, session_id)
 
     def channel_names(self, team_id: str) -> list[str]:
         return [c.name for c in self._state.teams[team_id].live_channels()]
@@ -149,12 +170,12 @@ class Sandbox:
 async def start_sandbox(root: Path, *, host: str = "127.0.0.1", port: int = 0, **switches: Any) -> Sandbox:
     """Start Graph on `host:port` (0 = any free port) and the token authority on another free port.
 
-    `switches` are `Switches` fields (latency, files_folder_delay, channel_limit, simple_upload_limit,
-    page_size, token_lifetime, item_parent_paths)."""
+    `switches` are `Switches` fields (see `graph.sandbox.state.Switches`)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     state = State(root, "", str(uuid.uuid4()), secrets.token_urlsafe(24), Switches(**switches))
-    graph_runner = web.AppRunner(graph_app(state, GraphApi(state)), access_log=None)
+    api = GraphApi(state)
+    graph_runner = web.AppRunner(graph_app(state, api), access_log=None)
     await graph_runner.setup()
     graph_site = web.TCPSite(graph_runner, host, port)
     await graph_site.start()
@@ -170,6 +191,7 @@ async def start_sandbox(root: Path, *, host: str = "127.0.0.1", port: int = 0, *
     login_port = login_runner.addresses[0][1]
     return Sandbox(
         state,
+        api,
         [graph_runner, login_runner],
         base_url=f"{origin}/v1.0",
         authority_host=f"https://{_netloc(host)}:{login_port}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +17,19 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[..., Awaitable["Reply"]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """`METHOD` and a full-match regex over the (still percent-encoded) path; the groups, decoded, are
+    passed to `handler` after the request."""
+
+    method: str
+    pattern: str
+    handler: Handler
 
 
 def error(status: int, code: str, message: str, **headers: str) -> Reply:

@@ -1,17 +1,23 @@
 """Sandbox Graph handlers for drive items: get, children and search (paged), folders, download (302 to the
-file's unauthenticated link, as Graph redirects to a pre-authenticated URL), simple upload and upload-session
-creation. Item paths may be `{id}` or `{id}:/a/b:` and arrive percent-encoded."""
+file's unauthenticated link, as Graph redirects to a pre-authenticated URL), simple upload, upload-session
+creation and delete. Item paths may be `{id}`, `{id}:/a/b:` or `root...` and arrive percent-encoded.
+
+Search is SharePoint's, not a folder walk: whatever folder it is asked under, it answers from the whole
+library (onedrive-api-docs#1265, docs-contrib#5338) and, with `search_other_drives`, from the other
+libraries too (docs-contrib#90); it matches words and prefixes, not substrings; files an upload wrote less
+than `index_lag` seconds ago are not found yet (onedrive-api-docs#1499)."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from graph.names import file_name_violation
-from graph.sandbox.drive import Drive, fold, item_path
-from graph.sandbox.http import Reply, Request, app_author, error, iso
+from graph.sandbox.drive import Drive, item_path, words_of
+from graph.sandbox.http import Reply, Request, Route, app_author, error, iso
 from graph.sandbox.state import State, UploadSession
 
 ITEM_REST = re.compile(
@@ -24,6 +30,12 @@ ITEM_REST = re.compile(
 class ItemsApi:
     def __init__(self, state: State) -> None:
         self.state = state
+
+    def routes(self) -> Sequence[Route]:
+        return [
+            *(Route(m, r"/drives/([^/]+)/items/(.+)", self.item) for m in ("GET", "POST", "PUT", "DELETE")),
+            *(Route(m, r"/drives/([^/]+)/(root(?:[:/].*)?)", self.item) for m in ("GET", "POST", "PUT")),
+        ]
 
     @property
     def graph_root(self) -> str:
@@ -48,8 +60,8 @@ class ItemsApi:
         if request.method == "GET" and not action:
             if not drive.exists(path):
                 return error(404, "itemNotFound", "The resource could not be found.")
-            parent_path = self.state.switches.item_parent_paths
-            return Reply(200, drive.item(path, self.app_author(), parent_path=parent_path))
+            reference = "full" if self.state.switches.item_parent_paths else "id"
+            return Reply(200, drive.item(path, self.app_author(), reference=reference))
         if request.method == "GET" and action == "content":
             if not drive.exists(path) or drive.is_folder(path):
                 return error(404, "itemNotFound", "The resource could not be found.")
@@ -64,6 +76,8 @@ class ItemsApi:
             return self.put_content(request, drive, path)
         if request.method == "POST" and action == "createUploadSession":
             return self.create_session(request, drive, path)
+        if request.method == "DELETE" and not action:
+            return self.delete(drive, path)
         return error(400, "invalidRequest", f"Unsupported item request {request.method} {action}")
 
     def page(
@@ -71,9 +85,9 @@ class ItemsApi:
         request: Request,
         drive: Drive,
         path: str,
-        items: list[str] | None,
+        items: list[tuple[Drive, str]] | list[str] | None,
         *,
-        parent_path: bool = True,
+        reference: str = "full",
     ) -> Reply:
         if items is None:
             return error(404, "itemNotFound", "The resource could not be found.")
@@ -82,9 +96,10 @@ class ItemsApi:
             size = min(int(request.query.get("$top", self.state.switches.page_size)), 999)
         except ValueError:
             return error(400, "invalidRequest", "Invalid paging parameters")
+        pairs = [(drive, p) if isinstance(p, str) else p for p in items]
         body: dict[str, Any] = {
             "value": [
-                drive.item(p, self.app_author(), parent_path=parent_path) for p in items[start : start + size]
+                d.item(p, self.app_author(), reference=reference) for d, p in pairs[start : start + size]
             ]
         }
         if start + size < len(items):
@@ -93,13 +108,23 @@ class ItemsApi:
         return Reply(200, body)
 
     def search(self, request: Request, drive: Drive, path: str, q: str) -> Reply:
-        """Items below `path` whose name or text holds every word, as Graph's search: its results carry
-        `parentReference.id` and `driveId` but no `parentReference.path`."""
-        if not drive.is_folder(path):
+        """Items matching every word of `q`, as SharePoint's search answers: from the whole library whatever
+        folder was named (and other libraries with `search_other_drives`), newest uploads missing for
+        `index_lag` seconds; results carry `parentReference.id` and `driveId` but no `path`."""
+        if not drive.exists(path) or not drive.is_folder(path):
             return error(404, "itemNotFound", "The resource could not be found.")
-        words = fold(q).split()
-        hits = [p for p in drive.walk(path) if drive.matches(p, words)]
-        return self.page(request, drive, path, hits, parent_path=False)
+        words = words_of(q)
+        switches = self.state.switches
+        drives = [drive] + (
+            [d for d in self.state.drives() if d is not drive] if switches.search_other_drives else []
+        )
+        hits = [
+            (d, p)
+            for d in drives
+            for p in d.walk("")
+            if d.indexed(p, switches.index_lag) and d.matches(p, words)
+        ]
+        return self.page(request, drive, path, hits, reference="search")
 
     def create_folder(self, request: Request, drive: Drive, parent: str) -> Reply:
         body = request.json()
@@ -148,12 +173,20 @@ class ItemsApi:
         drive.store(path, part, self.app_author())
         return Reply(201 if created else 200, drive.item(path, self.app_author()))
 
+    def delete(self, drive: Drive, path: str) -> Reply:
+        """`DELETE /drives/{d}/items/{id}`: 204; Graph moves the item to the recycle bin."""
+        if not path or not drive.exists(path):
+            return error(404, "itemNotFound", "The resource could not be found.")
+        drive.remove(path)
+        return Reply(204)
+
     def create_session(self, request: Request, drive: Drive, path: str) -> Reply:
         bad = self._target(drive, path)
         if bad:
             return bad
         item = request.json().get("item") or {}
-        conflict = item.get("@microsoft.graph.conflictBehavior", "replace")
+        # "fail (default) | replace | rename" (api/driveitem-createuploadsession.md)
+        conflict = item.get("@microsoft.graph.conflictBehavior", "fail")
         if conflict not in ("fail", "replace", "rename"):
             return error(400, "invalidRequest", f"Unknown conflictBehavior {conflict!r}")
         session_id = uuid.uuid4().hex

@@ -71,13 +71,18 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
             responses.append(
                 {"id": item.get("id"), "status": reply.status, "headers": reply.headers, "body": reply.body}
             )
+        if state.switches.batch_reorders:
+            responses.reverse()  # clients must pair answers by id, not by position
         return Reply(200, {"responses": responses})
 
     async def fragment(request: web.Request) -> web.Response:
         if request.method == "PUT":
             fault = state.take_fault("PUT", request.path)
+            if fault is not None and fault.status == 404:
+                # An upload session that answers 404 is gone for good (it expired or was cleaned up).
+                uploads.drop_session(state, request.match_info["session"])
             if fault is not None and not fault.after:
-                await request.read()
+                await request.read()  # a failed request's bytes are ignored
                 return _respond(fault.reply())
             reply = await uploads.put_fragment(state, request, api.app_author())
             return _respond(fault.reply() if fault is not None else reply)

@@ -14,7 +14,15 @@ from typing import Any
 from graph.sandbox.drive import Drive
 from graph.sandbox.http import Reply, error
 
-FAULT_CODES = {429: "TooManyRequests", 503: "serviceNotAvailable", 404: "itemNotFound"}
+FAULT_CODES = {
+    403: "accessDenied",
+    404: "itemNotFound",
+    429: "TooManyRequests",
+    500: "generalException",
+    502: "BadGateway",
+    503: "serviceNotAvailable",
+    504: "gatewayTimeout",
+}
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -91,6 +99,15 @@ class Switches:
     page_size: int = 200
     token_lifetime: int = 3600
     item_parent_paths: bool = True  # GET of one item has parentReference.path (Graph's does; search's not)
+    # Seconds before search finds what an upload wrote (minutes in Graph, onedrive-api-docs#1499); files
+    # seeded with `seed_file` are indexed at once.
+    index_lag: float = 60.0
+    # A search in one library also answers from the sandbox's other libraries (docs-contrib#90).
+    search_other_drives: bool = True
+    # A deleted channel's name stays taken (microsoft-graph-docs#6649) until the channel is restored.
+    deleted_names_reserved: bool = True
+    # `$batch` answers in another order than asked ("might appear in a different order", json-batching.md).
+    batch_reorders: bool = True
 
 
 @dataclass
@@ -142,6 +159,9 @@ class State:
             self.teams[team_id] = Team(team_id, name, drive)
             self.save()
         return self.teams[team_id]
+
+    def drives(self) -> list[Drive]:
+        return [t.drive for t in self.teams.values()]
 
     def drive(self, drive_id: str) -> Drive | None:
         return next((t.drive for t in self.teams.values() if t.drive.id == drive_id), None)

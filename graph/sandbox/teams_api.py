@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 
 from graph.names import channel_name_violation
-from graph.sandbox.http import Reply, Request, app_author, error
+from graph.sandbox.http import Reply, Request, Route, app_author, error
 from graph.sandbox.state import GUID, Channel, State, Team
 
 NOT_READY = "Folder location for this channel is not ready yet, please try again later."
@@ -15,6 +16,17 @@ NOT_READY = "Folder location for this channel is not ready yet, please try again
 class TeamsApi:
     def __init__(self, state: State) -> None:
         self.state = state
+
+    def routes(self) -> Sequence[Route]:
+        return [
+            Route("GET", r"/teams/([^/]+)/channels", self.list_channels),
+            Route("POST", r"/teams/([^/]+)/channels", self.create_channel),
+            Route("GET", r"/teams/([^/]+)/channels/([^/]+)", self.get_channel),
+            Route("DELETE", r"/teams/([^/]+)/channels/([^/]+)", self.delete_channel),
+            Route("GET", r"/teams/([^/]+)/channels/([^/]+)/filesFolder", self.files_folder),
+            Route("GET", r"/teams/([^/]+)/members", self.list_members),
+            Route("POST", r"/teams/([^/]+)/members", self.add_member),
+        ]
 
     def _team(self, team_id: str) -> Team | Reply:
         team = self.state.teams.get(team_id)
@@ -41,7 +53,9 @@ class TeamsApi:
         name = body.get("displayName")
         if not isinstance(name, str) or channel_name_violation(name):
             return error(400, "BadRequest", f"Channel name is invalid: {channel_name_violation(str(name))}")
-        if any(c.name.lower() == name.lower() for c in team.live_channels()):
+        taken = team.channels if self.state.switches.deleted_names_reserved else team.live_channels()
+        if any(c.name.casefold() == name.casefold() for c in taken):
+            # The same answer for a live channel and for a deleted one, whose name stays reserved.
             return error(400, "BadRequest", "Channel name already existed, please use other name")
         if len(team.channels) >= self.state.switches.channel_limit:
             return error(403, "Forbidden", "This team has exceeded the Max allowed channels")
@@ -72,7 +86,8 @@ class TeamsApi:
         if not self.state.folder_ready(channel):
             return error(404, "NotFound", NOT_READY)
         team.drive.make_folder(channel.name)
-        return Reply(200, team.drive.item(channel.name, app_author(self.state.client_id)))
+        # Its parentReference carries only driveId and driveType (api/channel-get-filesfolder.md).
+        return Reply(200, team.drive.item(channel.name, app_author(self.state.client_id), reference="drive"))
 
     async def list_members(self, request: Request, team_id: str) -> Reply:
         team = self._team(team_id)

@@ -32,6 +32,13 @@ async def session_status(state: State, request: web.Request) -> Reply:
     return session if isinstance(session, Reply) else Reply(200, _status(session))
 
 
+def drop_session(state: State, session_id: str) -> None:
+    """Forget a session and its bytes (what expiry does)."""
+    session = state.sessions.pop(session_id, None)
+    if session is not None:
+        session.part.unlink(missing_ok=True)
+
+
 async def cancel_session(state: State, request: web.Request) -> Reply:
     session = _session(state, request)
     if isinstance(session, Reply):
@@ -74,14 +81,20 @@ async def put_fragment(state: State, request: web.Request, author: dict[str, Any
 
 
 def _commit(state: State, session: UploadSession, author: dict[str, Any]) -> Reply:
-    state.sessions.pop(session.id, None)
+    """The last byte arrived: create the file. A name conflict is a 409 and the session (with its bytes)
+    is kept until it expires or is cancelled (api/driveitem-createuploadsession.md, "Handle upload
+    errors")."""
     drive, path = session.drive, session.path
     if drive.exists(path):
         if session.conflict == "fail":
-            session.part.unlink(missing_ok=True)
-            return error(409, "nameAlreadyExists", "The specified item name already exists.")
+            return error(
+                409,
+                "upload_name_conflict",
+                "Another file exists with the same name as the uploaded session.",
+            )
         if session.conflict == "rename":
             path = drive.free_name(path)
+    state.sessions.pop(session.id, None)
     created = not drive.exists(path)
     drive.store(path, session.part, author)
     return Reply(201 if created else 200, drive.item(path, author))

@@ -105,6 +105,21 @@ async def test_channel_name_rules_and_duplicates(graph: httpx.AsyncClient) -> No
     assert (await graph.post("teams/unknown/channels", json={"displayName": "x"})).status_code == 404
 
 
+async def test_a_deleted_channels_name_stays_taken_until_it_is_restored(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
+    url = f"teams/{TEAM}/channels"
+    gone = (await graph.post(url, json={"displayName": "Vanha verkosto"})).json()
+    assert (await graph.delete(f"{url}/{quote(gone['id'])}")).status_code == 204
+    again = await graph.post(url, json={"displayName": "vanha VERKOSTO"})
+    assert again.status_code == 400  # microsoft-graph-docs#6649
+    assert again.json()["error"]["message"] == "Channel name already existed, please use other name"
+    live = [c["displayName"] for c in (await graph.get(url)).json()["value"]]
+    assert "Vanha verkosto" not in live
+    sandbox.restore_channel(TEAM, gone["id"])
+    assert "Vanha verkosto" in [c["displayName"] for c in (await graph.get(url)).json()["value"]]
+
+
 async def test_the_channel_limit_counts_deleted_channels(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
     sandbox.switches.channel_limit = 3
     url = f"teams/{TEAM}/channels"
@@ -133,6 +148,8 @@ async def test_files_folder_is_not_ready_right_after_creation(
     ready = await graph.get(url)
     assert ready.status_code == 200
     assert ready.json()["name"] == "Uusi" and "folder" in ready.json()
+    # Only the drive is named (api/channel-get-filesfolder.md): no parent id, no path.
+    assert set(ready.json()["parentReference"]) == {"driveId", "driveType"}
 
 
 # -- files ---------------------------------------------------------------------------------------------
@@ -220,8 +237,44 @@ async def test_upload_session_commit_honours_conflict_fail(
     ]
     async with httpx.AsyncClient() as raw:
         commit = await raw.put(upload_url, content=b"new", headers={"Content-Range": "bytes 0-2/3"})
-    assert (commit.status_code, commit.json()["error"]["code"]) == (409, "nameAlreadyExists")
+    # The code the createUploadSession page documents; the session stays until cancelled or expired.
+    assert (commit.status_code, commit.json()["error"]["code"]) == (409, "upload_name_conflict")
     assert sandbox.disk_path(TEAM, "General/a.bin").read_bytes() == b"old"
+    assert sandbox.open_upload_sessions() == 1
+    async with httpx.AsyncClient() as raw:
+        assert (await raw.delete(upload_url)).status_code == 204
+    assert sandbox.open_upload_sessions() == 0
+
+
+async def test_an_upload_session_conflicts_by_default(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
+    # driveItemUploadableProperties: conflictBehavior "fail (default) | replace | rename".
+    folder = await channel_folder(graph, sandbox)
+    await graph.put(item_url(folder, ":/b.bin:/content"), content=b"old")
+    session = (await graph.post(item_url(folder, ":/b.bin:/createUploadSession"), json={})).json()
+    async with httpx.AsyncClient() as raw:
+        commit = await raw.put(session["uploadUrl"], content=b"new", headers={"Content-Range": "bytes 0-2/3"})
+    assert commit.status_code == 409
+
+
+async def test_a_fragment_answered_404_means_the_session_is_gone(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
+    folder = await channel_folder(graph, sandbox)
+    session = (await graph.post(item_url(folder, ":/c.bin:/createUploadSession"), json={})).json()
+    sandbox.inject(404, match="PUT /upload/")
+    async with httpx.AsyncClient() as raw:
+        first = await raw.put(session["uploadUrl"], content=b"abc", headers={"Content-Range": "bytes 0-2/3"})
+        assert first.status_code == 404
+        again = await raw.put(session["uploadUrl"], content=b"abc", headers={"Content-Range": "bytes 0-2/3"})
+        assert again.status_code == 404 and (await raw.get(session["uploadUrl"])).status_code == 404
+        # A 500 drops that request's bytes: the same fragment goes again.
+        session = (await graph.post(item_url(folder, ":/c.bin:/createUploadSession"), json={})).json()
+        sandbox.inject(500, match="PUT /upload/")
+        failed = await raw.put(session["uploadUrl"], content=b"abc", headers={"Content-Range": "bytes 0-2/3"})
+        assert failed.status_code == 500
+        assert (await raw.get(session["uploadUrl"])).json()["nextExpectedRanges"] == ["0-"]
+        done = await raw.put(session["uploadUrl"], content=b"abc", headers={"Content-Range": "bytes 0-2/3"})
+        assert done.status_code == 201
 
 
 async def test_children_and_search_page_with_absolute_next_links(
@@ -240,6 +293,7 @@ async def test_children_and_search_page_with_absolute_next_links(
         assert url is None or url.startswith(sandbox.base_url + "/")
     assert names == [f"raportti {n}.txt" for n in range(5)]
     found = (await graph.get(item_url(folder, f"/search(q='{quote('RAPORTTI 3')}')"))).json()
+    assert all("searchResult" in item for item in found["value"])
     assert [item["name"] for item in found["value"]] == ["raportti 3.txt"]
     many = (await graph.get(item_url(folder, "/search(q='raportti')"))).json()
     assert len(many["value"]) == 2 and many["@odata.nextLink"].startswith(sandbox.base_url)
@@ -254,7 +308,7 @@ def office(part: str, text: str) -> bytes:
     return data.getvalue()
 
 
-async def test_search_matches_names_and_content_and_gives_no_parent_path(
+async def test_search_matches_words_and_prefixes_of_names_and_content_and_gives_no_parent_path(
     sandbox: Sandbox, graph: httpx.AsyncClient
 ) -> None:
     folder = await channel_folder(graph, sandbox)
@@ -265,13 +319,14 @@ async def test_search_matches_names_and_content_and_gives_no_parent_path(
     sandbox.seed_file(TEAM, f"{meeting}/kuva.png", b"\x89PNG\xff jaksaminen")  # binary: not read
     sandbox.seed_file(TEAM, "General/iso.txt", b"jaksaminen " + b"x" * (4 * 1024 * 1024))  # too big
     sandbox.seed_file(TEAM, "General/muuta.txt", "ääni".encode())
+    sandbox.seed_file(TEAM, "General/Tasa-arvosuunnitelma_2026.docx", b"PK")
 
     async def search(words: str) -> list[dict]:
         reply = await graph.get(item_url(folder, f"/search(q='{quote(words)}')"))
         assert reply.status_code == 200
         return reply.json()["value"]
 
-    hits = await search("jaksami")
+    hits = await search("jaksami")  # a prefix of a word
     assert {h["name"] for h in hits} == {"diat.pptx", "Jaksaminen.pptx", "muistio.txt"}
     meeting_folder = (
         await graph.get(item_url(folder, f":/{quote('Tapaamiset/2026-11-13 Työhyvinvointi')}:"))
@@ -281,16 +336,55 @@ async def test_search_matches_names_and_content_and_gives_no_parent_path(
         assert "path" not in reference
         assert reference["id"] == meeting_folder["id"]
         assert reference["driveId"] == folder["parentReference"]["driveId"]
-    # One item's GET does carry its place.
+    # One item's GET does carry its place, percent-encoded as Graph's itemReference.path is.
     assert meeting_folder["parentReference"]["path"].endswith("root:/General/Tapaamiset")
+    inside = (await graph.get(item_url(folder, f":/{quote(meeting)[len('General/') :]}/muistio.txt:"))).json()
+    assert inside["parentReference"]["path"].endswith(
+        "root:/General/Tapaamiset/2026-11-13%20Ty%C3%B6hyvinvointi"
+    )
     # Finnish letters, composed or decomposed, and every word (in the name or the content) must be found.
     assert sorted(h["name"] for h in await search("ÄÄNESTÄ")) == ["muistio.txt"]
     assert sorted(h["name"] for h in await search("a\u0308a\u0308ni")) == ["muuta.txt"]
     assert [h["name"] for h in await search("muistio jaksamisesta")] == ["muistio.txt"]
     assert await search("jaksamisesta kuva") == []
+    # Words, not substrings: the end of a compound word or the middle of a word finds nothing.
+    assert await search("suunnitelma") == [] and await search("aksaminen") == []
+    assert [h["name"] for h in await search("arvosuunn")] == ["Tasa-arvosuunnitelma_2026.docx"]
+    assert [h["name"] for h in await search("2026 tasa")] == ["Tasa-arvosuunnitelma_2026.docx"]
     sandbox.switches.item_parent_paths = False
     bare = (await graph.get(item_url(folder, f":/{quote('Tapaamiset')}:"))).json()
     assert "path" not in bare["parentReference"] and bare["parentReference"]["id"] == folder["id"]
+
+
+async def test_a_folder_search_answers_from_the_whole_library(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
+    # SharePoint's folder-scoped search returns items outside the folder (onedrive-api-docs#1265).
+    folder = await channel_folder(graph, sandbox)
+    other = await channel_folder(graph, sandbox, "Toinen verkosto")
+    sandbox.seed_file(TEAM, "General/budjetti 2026.xlsx", b"PK")
+    sandbox.seed_file(TEAM, "Toinen verkosto/budjetti 2025.xlsx", b"PK")
+    names = {h["name"] for h in (await graph.get(item_url(folder, "/search(q='budjetti')"))).json()["value"]}
+    assert names == {"budjetti 2026.xlsx", "budjetti 2025.xlsx"}
+    drive = quote(other["parentReference"]["driveId"])
+    documented = (await graph.get(f"drives/{drive}/root/search(q='budjetti')")).json()["value"]
+    assert {h["name"] for h in documented} == names
+
+
+async def test_search_does_not_find_a_fresh_upload_while_the_index_lags(
+    sandbox: Sandbox, graph: httpx.AsyncClient
+) -> None:
+    folder = await channel_folder(graph, sandbox)
+    sandbox.switches.index_lag = 0.3
+    assert (
+        await graph.put(item_url(folder, ":/Tuore muistio.txt:/content"), content=b"x")
+    ).status_code == 201
+    url = item_url(folder, "/search(q='tuore')")
+    assert (await graph.get(url)).json()["value"] == []
+    listed = (await graph.get(item_url(folder, "/children"))).json()["value"]
+    assert [i["name"] for i in listed] == ["Tuore muistio.txt"]  # a listing sees it at once
+    await asyncio.sleep(0.35)
+    assert [h["name"] for h in (await graph.get(url)).json()["value"]] == ["Tuore muistio.txt"]
 
 
 async def test_unknown_items_and_drives_are_not_found(sandbox: Sandbox, graph: httpx.AsyncClient) -> None:
@@ -318,6 +412,8 @@ async def test_batch_limits_and_throttled_items(sandbox: Sandbox, graph: httpx.A
     assert reply.status_code == 200
     statuses = {r["id"]: (r["status"], r["headers"].get("Retry-After")) for r in reply.json()["responses"]}
     assert statuses == {"0": (429, "3"), "1": (200, None), "9": (404, None)}
+    # Answers come in another order than asked (concepts/json-batching.md): pair them by id.
+    assert [r["id"] for r in reply.json()["responses"]] != ["0", "1", "9"]
     too_many = [{"id": str(n), "method": "GET", "url": f"/teams/{TEAM}/channels"} for n in range(21)]
     assert (await graph.post("$batch", json={"requests": too_many})).status_code == 400
 
