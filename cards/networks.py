@@ -4,6 +4,7 @@ to join, and the launch outcome."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
@@ -230,8 +231,19 @@ def launched_card(t: Translator, network: Network, invited: int) -> AdaptiveCard
     return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
 
 
-def launch_failed_card(t: Translator, network_name: str, key: str, step: str, cause: str) -> AdaptiveCard:
-    """A launch that stopped: what is done, why it stopped, and a button that continues from there."""
+def launch_failed_card(
+    t: Translator,
+    network_name: str,
+    key: str,
+    step: str,
+    cause: str,
+    cause_params: Mapping[str, Any] | None = None,
+    *,
+    variant: str | None = None,
+) -> AdaptiveCard:
+    """A launch that stopped: what is done, why it stopped (`cause` filled from `cause_params`), and a
+    button that continues from there; with `variant`, a second button that creates the channel under that
+    name (a deleted channel holds the network's)."""
     body: list[CardElement] = [
         TextBlock(
             text=t("networks.launch.failed_title", name=network_name),
@@ -240,10 +252,19 @@ def launch_failed_card(t: Translator, network_name: str, key: str, step: str, ca
             wrap=True,
         ),
         TextBlock(text=t(f"networks.launch.step.{step}"), wrap=True),
-        TextBlock(text=t(cause), wrap=True, is_subtle=True),
+        TextBlock(text=t(cause, **dict(cause_params or {})), wrap=True, is_subtle=True),
         TextBlock(text=t("networks.launch.retry_hint"), wrap=True),
     ]
-    return card(body, [ExecuteAction(title=t("networks.action.retry"), verb=LAUNCH, data={"network": key})])
+    actions = [ExecuteAction(title=t("networks.action.retry"), verb=LAUNCH, data={"network": key})]
+    if variant:
+        actions.append(
+            ExecuteAction(
+                title=t("networks.action.launch_renamed"),
+                verb=LAUNCH,
+                data={"network": key, "channel": variant},
+            )
+        )
+    return card(body, actions)
 
 
 def _short(text: str, limit: int) -> str:

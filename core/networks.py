@@ -208,8 +208,10 @@ async def launch_network(
     team_id: str | None,
     is_coordinator: bool,
     requesters: Sequence[str],
+    channel_name: str | None = None,
 ) -> LaunchResult:
     """Launch (or resume launching) a network: channel, welcome card, active, requesters invited.
+    `channel_name` replaces the network's name as the channel's (when a deleted channel holds that name).
 
     Raises `NotAllowed` for anyone but a coordinator, `NotFound` for an unknown key, `Conflict` for an
     archived or already launched network or a missing team, and `LaunchFailed` (carrying the cause's
@@ -232,7 +234,7 @@ async def launch_network(
         if step is LaunchStep.NONE or network.channel_id is None:
             step = LaunchStep.NONE
             channel = await workspace.ensure_channel(
-                team_id, network.name_fi, network.purpose_fi[:1024] or None
+                team_id, channel_name or network.name_fi, network.purpose_fi[:1024] or None
             )
             network = await store.record_launch(key, LaunchStep.CHANNEL, channel_id=channel.id)
             step = LaunchStep.CHANNEL
@@ -246,7 +248,11 @@ async def launch_network(
     except DomainError as error:
         await store.record_launch(key, step, error=error.key)
         raise LaunchFailed(
-            "networks.launch.failed", name=network.name_fi, step=step.value, cause=error.key
+            "networks.launch.failed",
+            name=network.name_fi,
+            step=step.value,
+            cause=error.key,
+            cause_params=dict(error.params),
         ) from error
     return LaunchResult(network, channel, invited)
 

@@ -138,11 +138,13 @@ async def launch(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
     key = network_key(data)
+    channel = data.get("channel")  # a free name offered when a deleted channel holds the network's
+    channel_name = channel.strip()[:100] if isinstance(channel, str) and channel.strip() else None
     async with turn.services.launch_locks(key):
-        return await _launch(turn, key)
+        return await _launch(turn, key, channel_name)
 
 
-async def _launch(turn: Turn, key: str) -> AdaptiveCard:
+async def _launch(turn: Turn, key: str, channel_name: str | None = None) -> AdaptiveCard:
     store = turn.services.store
     team = await project_team(turn)
     survey = await store.latest_survey()
@@ -156,6 +158,7 @@ async def _launch(turn: Turn, key: str) -> AdaptiveCard:
             team_id=team.team_id if team else None,
             is_coordinator=True,
             requesters=wanted,
+            channel_name=channel_name,
         )
     except LaunchFailed as failure:
         log.warning(
@@ -163,12 +166,15 @@ async def _launch(turn: Turn, key: str) -> AdaptiveCard:
         )
         cause = str(failure.params.get("cause") or "")
         known = cause in turn.services.catalogs.keys(turn.t.locale)
+        params = failure.params.get("cause_params") or {}
         return cards.launch_failed_card(
             turn.t,
             str(failure.params.get("name") or key),
             key,
             str(failure.params.get("step")),
             cause if known else "networks.launch.cause_unknown",
+            params if known else {},
+            variant=str(params["variant"]) if known and params.get("variant") else None,
         )
     await store.record(
         turn.user_aad_id or "", "network.launch", f"network:{key}", {"channel": result.network.channel_id}

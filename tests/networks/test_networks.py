@@ -140,6 +140,43 @@ async def test_launch_when_graph_fails_is_reported_and_resumes(world: World) -> 
     assert (await world.delivered(f"network:{HR}:invite", 2)).sent == 2
 
 
+async def test_a_name_kept_by_a_deleted_channel_is_explained_and_a_free_one_offered(world: World) -> None:
+    # Teams keeps a deleted channel's name (microsoft-graph-docs#6649); the bot said "invalid name".
+    old = world.sandbox.seed_team(TEAM_AAD, "Vertaansa vailla", ["HR-kehittäjäverkosto"])[
+        "HR-kehittäjäverkosto"
+    ]
+    world.sandbox.delete_channel(TEAM_AAD, old)
+    await answer_survey(world)
+    body = await world.act("network.launch", {"network": HR})
+    failed = card_text(body["value"])
+    assert "on poistettu" in failed and "HR-kehittäjäverkosto 2" in failed
+    assert "{name}" not in failed and "kelvollista" not in failed
+    actions = body["value"]["actions"]
+    renamed = next(a for a in actions if a.get("data", {}).get("channel"))
+    assert renamed["title"] == "Luo uudella nimellä"
+    body = await world.act("network.launch", renamed["data"])
+    assert "on käynnistetty" in card_text(body["value"])
+    assert "HR-kehittäjäverkosto 2" in world.sandbox.channel_names(TEAM_AAD)
+    network = await world.store.get_network(HR)
+    assert network is not None and network.status == "active"
+    await world.delivered(f"network:{HR}:welcome", 1)
+
+
+async def test_a_restored_channel_is_taken_into_use(world: World) -> None:
+    old = world.sandbox.seed_team(TEAM_AAD, "Vertaansa vailla", ["HR-kehittäjäverkosto"])[
+        "HR-kehittäjäverkosto"
+    ]
+    world.sandbox.delete_channel(TEAM_AAD, old)
+    await answer_survey(world)
+    body = await world.act("network.launch", {"network": HR})
+    assert "on poistettu" in card_text(body["value"])
+    world.sandbox.restore_channel(TEAM_AAD, old)  # a team owner restores it, then the coordinator retries
+    body = await world.act("network.launch", {"network": HR})
+    assert "on käynnistetty" in card_text(body["value"])
+    network = await world.store.get_network(HR)
+    assert network is not None and network.channel_id == old
+
+
 async def test_launch_resumes_after_channel_was_created(world: World) -> None:
     """A launch that stopped after the channel existed reuses it: no second channel, one welcome."""
     from core.networks import LaunchStep
