@@ -17,7 +17,7 @@ CONTAINER_IMAGE ?= localhost/vertaisbotti:test
 CONTAINER_BASE ?= localhost/vertaisbotti-base:bookworm
 CONTAINER_RUN_FLAGS ?= --runtime runc --ulimit nofile=$(shell ulimit -Hn):$(shell ulimit -Hn) --ulimit nproc=4096:4096
 
-.PHONY: run playground test check-deploy test-container image bench lint package venv clean
+.PHONY: run playground test check-deploy test-container image bench lint package venv clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,10 +54,14 @@ run: $(STAMP)
 	$(PY) -m bot
 
 playground: $(STAMP) $(NPM_TEST)
-	$(PY) -m bot.playground
+	$(PY) -m devtools.playground
+
+CHROMIUM := /usr/bin/chromium
 
 test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST) $(NPM_DEPLOY) check-deploy
 	$(VENV)/bin/ruff check .
+	@test -x $(CHROMIUM) || echo "*** $(CHROMIUM) is missing: the browser suite (tests/e2e/journeys) is SKIPPED. \
+	Install Debian's chromium to run it: sudo make chromium ***"
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Builds the service image on a debootstrapped Debian 12 base (no image registry needed) and runs it.
@@ -70,6 +74,9 @@ image:
 test-container: $(STAMP) image
 	VERTAISBOTTI_IMAGE=$(CONTAINER_IMAGE) CONTAINER_ENGINE=$(CONTAINER_ENGINE) \
 		CONTAINER_RUN_FLAGS="$(CONTAINER_RUN_FLAGS)" $(PY) -m pytest -m container tests/container $(PYTEST_ARGS)
+# Debian's chromium for the browser suite (Playwright drives it; no browser download is possible here).
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 bench: $(STAMP)
 	$(PY) -m tests.bench

@@ -99,6 +99,18 @@ class Sandbox:
                 team.drive.make_folder(channel)
         return {c.name: c.id for c in team.live_channels()}
 
+    def seed_channel(self, team_id: str, channel_id: str, name: str) -> None:
+        """Give a seeded team a ready channel with a known id (a client's own, e.g. the Agents Playground's).
+        A live channel of that name under another id takes this id."""
+        team = self._state.teams[team_id]
+        same = next((c for c in team.live_channels() if c.name.lower() == name.lower()), None)
+        if same is None:
+            self._state.add_channel(team, name, None, ready=True, channel_id=channel_id)
+        elif same.id != channel_id:
+            same.id = channel_id
+            self._state.save()
+        team.drive.make_folder(name)
+
     def seed_file(self, team_id: str, path: str, data: bytes, *, author: str | None = None) -> None:
         """Put a file into the team's library (path like "General/notes.txt"), as `author` uploaded it."""
         drive = self._state.teams[team_id].drive

@@ -166,9 +166,11 @@ class State:
     def drive(self, drive_id: str) -> Drive | None:
         return next((t.drive for t in self.teams.values() if t.drive.id == drive_id), None)
 
-    def add_channel(self, team: Team, name: str, description: str | None, *, ready: bool = False) -> Channel:
+    def add_channel(
+        self, team: Team, name: str, description: str | None, *, ready: bool = False, channel_id: str = ""
+    ) -> Channel:
         created = 0.0 if ready else time.monotonic()
-        channel = Channel(f"19:{uuid.uuid4().hex}@thread.tacv2", name, description, created)
+        channel = Channel(channel_id or f"19:{uuid.uuid4().hex}@thread.tacv2", name, description, created)
         team.channels.append(channel)
         self.save()
         return channel

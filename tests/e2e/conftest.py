@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.playground import CLI, create_shim, serve, start_playground
+from devtools.playground import CLI, create_shim, serve, start_playground
 from tests.e2e.playground_client import PlaygroundClient
 from tests.harness.running import free_port, make_settings, running_bot
 

@@ -49,13 +49,18 @@ class Stream:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self._ws = ws
 
-    async def next_from_bot(self, bot_id: str, wait_seconds: float = 15.0) -> BotMessage:
+    async def next_from_bot(
+        self, bot_id: str, wait_seconds: float = 15.0, *, conversation_id: str | None = None
+    ) -> BotMessage:
+        """The bot's next post (into `conversation_id` only, when given)."""
         async with asyncio.timeout(wait_seconds):
             async for frame in self._ws:
                 if frame.type != aiohttp.WSMsgType.TEXT:
                     raise AssertionError(f"the Playground's websocket closed: {frame.type}")
                 event = json.loads(frame.data)
                 message = event.get("message") or {}
+                if conversation_id and event.get("actionConversationId") != conversation_id:
+                    continue
                 if event.get("action") == "createMessage" and (message.get("from") or {}).get("id") == bot_id:
                     attachments = message.get("attachments") or ()
                     return BotMessage(

@@ -1,4 +1,4 @@
-"""`python -m bot.playground` as `make playground` runs it, and what it does with bad input."""
+"""`python -m devtools.playground` as `make playground` runs it, and what it does with bad input."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.playground import CONFIG_FILE, PlaygroundError, create_shim, main, serve, start_playground
+from devtools.playground import CONFIG_FILE, PlaygroundError, create_shim, main, serve, start_playground
 from tests.e2e.playground_client import PlaygroundClient
 from tests.harness.running import ROOT, free_port, make_settings, running_bot
 
@@ -39,7 +39,7 @@ def entry_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 @asynccontextmanager
 async def entry(env: dict[str, str], *args: str) -> AsyncIterator[asyncio.subprocess.Process]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.playground", *args, cwd=ROOT, env=env,
+        sys.executable, "-m", "devtools.playground", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -59,7 +59,7 @@ async def read_until(
             seen.append(raw.decode(errors="replace").rstrip())
             if match := pattern.search(seen[-1]):
                 return match
-    raise AssertionError("python -m bot.playground ended early:\n" + "\n".join(seen))
+    raise AssertionError("python -m devtools.playground ended early:\n" + "\n".join(seen))
 
 
 async def refused(url: str) -> bool:
@@ -81,12 +81,18 @@ async def test_make_playground_serves_the_bot_and_stops_both_on_sigterm(tmp_path
             config = await client.config()
             async with client.stream() as stream:
                 await client.send(config["personalChat"]["id"], config["currentUser"]["id"], "apua")
-                reply = await stream.next_from_bot(config["bot"]["id"])
+                personal = config["personalChat"]["id"]
+                reply = await stream.next_from_bot(config["bot"]["id"], conversation_id=personal)
+                # The bot was installed in the team at start: it knows the roster before any channel is
+                # opened, so a survey would reach all six people (and the General channel).
+                await client.send(config["personalChat"]["id"], config["currentUser"]["id"], "kartoitus")
+                survey = await stream.next_from_bot(config["bot"]["id"], conversation_id=personal)
         process.send_signal(signal.SIGTERM)
         async with asyncio.timeout(20):
             rest, _ = await process.communicate()
     seen.extend(rest.decode(errors="replace").splitlines())
     assert reply.card_title == "Hei, olen Vertaisbotti"
+    assert "(6 vastaanottajaa)" in str(survey.cards[0])
     assert process.returncode == 0, "\n".join(seen)
     assert "Stopped the Playground and the bot." in seen
     assert await refused(f"{url}/_debug/ping")
@@ -173,8 +179,8 @@ async def test_the_shim_answers_502_when_the_bot_is_down() -> None:
 def test_the_playground_team_and_user_become_the_project_team_and_its_coordinator() -> None:
     import yaml
 
-    from bot.playground import CONFIG_FILE, with_playground_defaults
     from bot.settings import Settings
+    from devtools.playground import CONFIG_FILE, with_playground_defaults
 
     config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
     settings = with_playground_defaults(Settings(_env_file=None))

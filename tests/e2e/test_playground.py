@@ -78,7 +78,7 @@ async def test_an_english_teams_client_gets_english_and_the_button_switches_to_f
 
 
 async def test_without_the_shim_the_playground_speaks_en_us(open_playground: OpenPlayground) -> None:
-    """Why `bot.playground` has a locale shim: the Playground itself stamps every activity `en-US`."""
+    """Why `devtools.playground` has a locale shim: the Playground itself stamps every activity `en-US`."""
     async with open_playground(locale=None) as pg, pg.client.stream() as stream:
         await pg.client.send(pg.personal_chat, pg.me, "apua")
         reply = await stream.next_from_bot(pg.bot["id"])

@@ -1,4 +1,4 @@
-"""`python -m bot.playground`: the bot plus the Microsoft 365 Agents Playground, for chatting with it locally.
+"""`python -m devtools.playground`: the bot and the Microsoft 365 Agents Playground, to chat with it locally.
 
 The bot runs in-process on the same settings as `python -m bot` (anonymous mode, loopback only). The
 Playground (npm `@microsoft/m365agentsplayground`, put into `tests/e2e/node_modules` by `make playground`)
@@ -8,6 +8,11 @@ The Playground always chats as the file's `currentUser` and stamps every activit
 locale shim in front of the bot's `/api/messages` replaces that with the locale chosen for the session
 (`--locale` or PLAYGROUND_LOCALE: Finnish by default, `en-US` for English), as a Teams client in that language
 would send it.
+
+The world is one: the Graph sandbox gets the Playground's team and channels (ids and names, see
+`graph/sandbox/playground.py`), and once the Playground is up the bot is installed in that team, as a team
+owner adding the app in Teams would do, so it knows its team, has greeted General and read the roster
+before the first message.
 """
 
 from __future__ import annotations
@@ -26,15 +31,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import yaml
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.app import create_app
+from bot.app import SERVICES, create_app
 from bot.logs import configure
 from bot.settings import Settings
+from graph.sandbox.playground import PlaygroundTeam, read_team, seed_playground_team
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_FILE = ROOT / ".m365agentsplayground.yml"
@@ -224,17 +231,32 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
+async def install_in_team(url: str, team: PlaygroundTeam) -> None:
+    """Have the Playground add the bot to its team, as it does when a team channel is first opened in its UI
+    (the bot gets `installationUpdate` and `conversationUpdate` with `channelData.team`)."""
+    path = f"/_debug/conversation/{quote(team.thread_id, safe='')}/installation"
+    async with aiohttp.ClientSession() as session, session.post(url + path, json={}) as answer:
+        if answer.status != 200:
+            raise PlaygroundError(f"the Playground did not install the bot in {team.name}: {answer.status}")
+
+
 async def run(settings: Settings, port: int, locale: str) -> int:
     """Serve the bot, the locale shim and the Playground until SIGINT/SIGTERM or the Playground's exit."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    team = read_team(CONFIG_FILE)
+    app = create_app(settings)
     async with (
-        serve(create_app(settings), settings.host, settings.port) as bot_url,
+        serve(app, settings.host, settings.port) as bot_url,
         serve(create_shim(f"{bot_url}/api/messages", locale), settings.host, 0) as shim_url,
         start_playground(f"{shim_url}/api/messages", port, log_dir=settings.var_dir, echo=True) as pg,
     ):
+        sandbox = app[SERVICES].graph.sandbox
+        if sandbox is not None:
+            seed_playground_team(sandbox, team)
+        await install_in_team(pg.url, team)
         print(f"Vertaisbotti is listening at {bot_url}/api/messages (local anonymous mode).", flush=True)
         print(f"Open the Microsoft 365 Agents Playground: {pg.url} (locale {locale})", flush=True)
         print(
@@ -265,7 +287,7 @@ def with_playground_defaults(settings: Settings, config: Path = CONFIG_FILE) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.playground", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.playground", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--port", type=int, default=os.environ.get("PLAYGROUND_PORT", str(DEFAULT_PORT)),
         help=f"the Playground's port (PLAYGROUND_PORT, default {DEFAULT_PORT}; if busy, a free one is used)",

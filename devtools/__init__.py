@@ -1,0 +1,1 @@
+"""Tools for developing Vertaisbotti on your own machine; not part of the service."""

@@ -1,0 +1,194 @@
+"""What a person does in the Agents Playground's page, driven through Playwright in Debian's chromium.
+
+`PlaygroundWorld` runs `python -m devtools.playground` (what `make playground` runs) on free ports;
+`Chat` is the page: open a conversation, type, wait for the bot's card, press its buttons, fill its inputs,
+and check that nothing on a card is cut off. Selectors are the ones that work with Playground 0.2.28
+(`/work/shared/facts.md`): conversations by `aria-label`, cards as `.ac-adaptiveCard`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
+# Headless, and nothing that reaches for Google's hosts: the machine's network is closed.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 20_000  # for the bot's answer: it comes in well under a second, the margin is for a busy machine
+_OPEN = re.compile(r"Open the Microsoft 365 Agents Playground: (\S+)")
+
+
+def browser_missing() -> str | None:
+    """Why the browser suite cannot run here, or None when it can."""
+    if not CHROMIUM.is_file():
+        return f"no chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "pip playwright is not installed (make test installs the dev extras)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class PlaygroundWorld:
+    """`python -m devtools.playground` in a subprocess, with its own database and files under `var`."""
+
+    locale: str
+    var: Path
+    url: str = ""
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log(self) -> Path:
+        return self.var / "playground-run.log"
+
+    def start(self, startup_seconds: float = 60.0) -> None:
+        self.var.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "HOST": "127.0.0.1",
+            "PORT": str(free_port()),
+            "PLAYGROUND_PORT": str(free_port()),
+            "PLAYGROUND_LOCALE": self.locale,
+            "VAR_DIR": str(self.var),
+            "DATABASE_URL": f"sqlite:///{self.var / 'bot.db'}",
+            "GRAPH_BASE_URL": "sandbox",
+        }
+        for name in ("MicrosoftAppId", "TEAM_ID", "COORDINATORS"):
+            env.pop(name, None)
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "devtools.playground"], cwd=ROOT, env=env, stdout=out,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + startup_seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"make playground exited {self.process.returncode}:\n{self.output()}")
+            if match := _OPEN.search(self.output()):
+                self.url = match.group(1)
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"make playground did not start in {startup_seconds}s:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# Elements of a rendered card whose content is wider than they are (a cut-off button title, text past the
+# card's edge), or that reach outside the card. Returns what each shows, to name it in the failure.
+_CLIPPED_JS = """
+card => {
+  const box = card.getBoundingClientRect();
+  const found = [];
+  for (const el of card.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const text = (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 80);
+    const style = getComputedStyle(el);
+    const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    if (hides && el.scrollWidth > el.clientWidth + 1 && text) found.push('cut off: ' + text);
+    else if (r.right > box.right + 1 || r.left < box.left - 1) found.push('outside the card: ' + text);
+  }
+  return found;
+}
+"""
+
+
+class Chat:
+    """The Playground's page as the signed-in user (Maija) sees it."""
+
+    def __init__(self, page: object, bot_name: str = "Vertaisbotti") -> None:
+        from playwright.sync_api import Page
+
+        assert isinstance(page, Page)
+        self.page = page
+        self.bot_name = bot_name
+
+    def open(self, conversation: str) -> None:
+        """"Personal Chat", a group chat's name, or "<Team> - <Channel>"."""
+        self.page.get_by_label(conversation, exact=True).click()
+        self.page.wait_for_timeout(300)
+
+    def say(self, text: str) -> None:
+        """Type into the personal or group chat's box and send."""
+        box = self.page.get_by_role("textbox").last
+        box.click()
+        box.fill(text)
+        box.press("Enter")
+
+    def post(self, text: str) -> None:
+        """Start a channel post that @mentions the bot, as Teams needs for the bot to see it."""
+        box = self.page.get_by_role("textbox").first
+        box.click()
+        box.type("@")
+        self.page.get_by_role("menuitem", name=self.bot_name).click()
+        box.type(f" {text}")
+        self.page.get_by_role("button", name="Post", exact=True).click()
+
+    def cards(self, text: str | re.Pattern[str]) -> object:
+        return self.page.locator(".ac-adaptiveCard").filter(has_text=text)
+
+    def card(self, text: str | re.Pattern[str], *, wait_ms: int = WAIT_MS) -> object:
+        """The newest card showing `text`, once it is visible; fails if it does not come."""
+        from playwright.sync_api import expect
+
+        found = self.cards(text).last
+        expect(found).to_be_visible(timeout=wait_ms)
+        found.scroll_into_view_if_needed()
+        return found
+
+    def text(self, text: str | re.Pattern[str], *, wait_ms: int = WAIT_MS) -> object:
+        """The newest plain message (or anything on the page) showing `text`."""
+        from playwright.sync_api import expect
+
+        found = self.page.get_by_text(text).last
+        expect(found).to_be_visible(timeout=wait_ms)
+        return found
+
+    def press(self, card: object, title: str | re.Pattern[str]) -> None:
+        card.get_by_role("button", name=title).first.click()  # type: ignore[attr-defined]
+
+    def assert_whole(self, card: object) -> None:
+        """Nothing on the card is cut off or sticks out of it."""
+        problems = card.evaluate(_CLIPPED_JS)  # type: ignore[attr-defined]
+        assert not problems, f"the card is clipped: {problems}"
+
+    def screenshot(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+
+
+def node_available() -> bool:
+    return shutil.which("node") is not None
