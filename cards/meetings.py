@@ -52,6 +52,7 @@ PLAN, SAVE, REFRESH = "meeting.plan", "meeting.plan.save", "meeting.plan.refresh
 ATTEND, GROUPS, ANSWER, SUMMARY = "meeting.attend", "meeting.groups", "meeting.answer", "meeting.summary"
 NEW_THEME = "__new__"
 DEFAULT_GROUP_SIZE = 4
+CHECKBOX_MAX = 15  # presenters as checkboxes up to this many members; above it, searchable choices
 
 Names = Mapping[str, str]
 
@@ -131,17 +132,7 @@ def plan_form_card(
         ),
     ]
     if members:
-        body.append(
-            ChoiceSetInput(
-                id="presenters",
-                label=t("meetings.form.presenters", max=MAX_PRESENTERS),
-                is_multi_select=True,
-                style="compact",
-                is_required=True,
-                error_message=t("meetings.error.presenter_count", min=1, max=MAX_PRESENTERS),
-                choices=[Choice(title=name, value=aad) for aad, name in members.items()],
-            )
-        )
+        body += _presenter_inputs(t, members)
     else:
         body.append(TextBlock(text=t("meetings.form.no_members"), color="Attention", wrap=True))
     body.append(
@@ -157,6 +148,39 @@ def plan_form_card(
     )
 
 
+def _presenter_inputs(t: Translator, members: Names) -> list[CardElement]:
+    """Presenters from the network's members. A compact multi-select opens empty in the Agents Playground's
+    renderer, so a network of up to CHECKBOX_MAX members gets checkboxes (every renderer shows them); a
+    larger one gets MAX_PRESENTERS single choices that Teams searches as you type ("filtered"; a renderer
+    that cannot search shows a drop-down)."""
+    choices = [Choice(title=name, value=aad) for aad, name in members.items()]
+    if len(members) <= CHECKBOX_MAX:
+        return [
+            ChoiceSetInput(
+                id="presenters",
+                label=t("meetings.form.presenters", max=MAX_PRESENTERS),
+                is_multi_select=True,
+                style="expanded",
+                is_required=True,
+                error_message=t("meetings.error.presenter_count", min=1, max=MAX_PRESENTERS),
+                choices=choices,
+            )
+        ]
+    return [
+        ChoiceSetInput(
+            id=f"presenter_{n}",
+            label=t("meetings.form.presenter_n", n=n)
+            if n > 1
+            else t("meetings.form.presenters", max=MAX_PRESENTERS),
+            style="filtered",
+            is_required=n == 1,
+            error_message=t("meetings.error.presenter_count", min=1, max=MAX_PRESENTERS),
+            choices=choices,
+        )
+        for n in range(1, MAX_PRESENTERS + 1)
+    ]
+
+
 def parse_plan_form(data: Mapping[str, Any], network_key: str) -> MeetingDraft:
     """The draft a plan form sent back (not yet validated: see `MeetingDraft.validated`)."""
     choice = data.get("theme_choice")
@@ -167,8 +191,12 @@ def parse_plan_form(data: Mapping[str, Any], network_key: str) -> MeetingDraft:
     day, clock = data.get("date"), data.get("time")
     if not isinstance(day, str) or not isinstance(clock, str):
         raise Invalid("meetings.error.bad_time")
-    presenters = data.get("presenters")
-    chosen = tuple(p for p in presenters.split(",") if p) if isinstance(presenters, str) else ()
+    picked = [data.get("presenters"), *(data.get(f"presenter_{n}") for n in range(1, MAX_PRESENTERS + 1))]
+    chosen = tuple(
+        dict.fromkeys(
+            p.strip() for value in picked if isinstance(value, str) for p in value.split(",") if p.strip()
+        )
+    )
     description = data.get("description")
     return MeetingDraft(
         network_key=network_key,

@@ -36,8 +36,12 @@ def status_text(t: Translator, status: NetworkStatus) -> str:
     return t(f"networks.status.{status.value}")
 
 
-def join_action(t: Translator, network: Network) -> ExecuteAction:
-    return ExecuteAction(title=t("networks.action.join"), verb=JOIN, data={"network": network.key})
+WELCOME = "welcome"  # the join button's `card`: answer with the welcome card, not instead of it
+
+
+def join_action(t: Translator, network: Network, on_card: str = "") -> ExecuteAction:
+    data = {"network": network.key, **({"card": on_card} if on_card else {})}
+    return ExecuteAction(title=t("networks.action.join"), verb=JOIN, data=data)
 
 
 def networks_card(
@@ -103,7 +107,7 @@ def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> 
     if network is None:
         body.append(
             TextInput(
-                id="key",
+                id="network",  # never "key": the Agents Playground's renderer cannot send it back
                 label=t("networks.field.key"),
                 is_required=True,
                 max_length=40,
@@ -162,7 +166,7 @@ def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> 
             placeholder="etunimi.sukunimi@omnia.fi",
         ),
     ]
-    data = {"key": network.key} if network else {}
+    data = {"network": network.key} if network else {}
     return card(body, [ExecuteAction(title=t("networks.action.save"), verb=SAVE, data=data)])
 
 
@@ -179,8 +183,12 @@ def saved_card(t: Translator, network: Network) -> AdaptiveCard:
     return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
 
 
-def welcome_card(t: Translator, network: Network, facilitator: str = "") -> AdaptiveCard:
-    """Posted in the new channel: what the network is for, who facilitates it, a join button."""
+def welcome_card(
+    t: Translator, network: Network, facilitator: str = "", joined: bool | None = None
+) -> AdaptiveCard:
+    """Posted in the new channel: what the network is for, who facilitates it, a join button. `joined`
+    (True: just joined, False: was a member already) is the answer to that button: the same card with a
+    confirmation, so the welcome stays readable for the one who pressed it."""
     body: list[CardElement] = [
         TextBlock(
             text=t("networks.welcome.title", name=network.name(t.locale)),
@@ -193,7 +201,12 @@ def welcome_card(t: Translator, network: Network, facilitator: str = "") -> Adap
     ]
     if facilitator:
         body.append(FactSet(facts=[Fact(title=t("networks.field.facilitator"), value=facilitator)]))
-    return card(body, [join_action(t, network)])
+    if joined is not None:
+        key = "networks.joined.new" if joined else "networks.joined.already"
+        body.append(
+            TextBlock(text=t(key, name=network.name(t.locale)), color="Good", weight="Bolder", wrap=True)
+        )
+    return card(body, [join_action(t, network, WELCOME)])
 
 
 def invite_card(t: Translator, network: Network) -> AdaptiveCard:

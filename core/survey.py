@@ -96,6 +96,14 @@ def require_coordinator(is_coordinator: bool) -> None:
         raise NotAllowed("survey.error.coordinator_only")
 
 
+def require_team(team_id: str | None, general_channel_id: str | None) -> None:
+    """A survey is announced in the project team's General channel and sent to the team's members: before
+    the bot knows the team it would reach no one but the coordinator and lose the announcement, so it does
+    not start (the coordinator is told to add the bot to the team first)."""
+    if not team_id or not general_channel_id:
+        raise Conflict("survey.error.no_team")
+
+
 def parse_answer(
     survey: Survey,
     person: str | None,

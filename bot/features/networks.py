@@ -129,6 +129,9 @@ async def join_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if key not in {n.key for n in networks}:
         raise NotFound("networks.error.unknown", name=key)
     network, new = await join(turn.services.store, networks, key, turn.user_aad_id)
+    if data.get("card") == cards.WELCOME:
+        name = await _person_name(turn, network.facilitator)
+        return cards.welcome_card(turn.t, network, name, joined=new)
     return cards.joined_card(turn.t, network, new)
 
 
@@ -203,7 +206,7 @@ async def save(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if not turn.is_coordinator:
         raise NotAllowed("networks.error.coordinator_only")
     store = turn.services.store
-    key = str(data.get("key") or "").strip().lower()
+    key = network_key(data).strip().lower()
     current = await store.get_network(key) if key else None
     try:
         status = NetworkStatus(str(data.get("status") or (current.status if current else "requested")))

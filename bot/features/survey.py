@@ -34,6 +34,7 @@ from core.survey import (
     find_survey,
     parse_answer,
     require_coordinator,
+    require_team,
     summarize,
 )
 from core.workspace import ConflictBehavior
@@ -77,6 +78,7 @@ async def start(turn: Turn) -> tuple[Survey, int]:
     store = turn.services.store
     networks = await catalogue(turn)
     team = await project_team(turn)
+    require_team(team.team_id if team else None, team.thread_id if team else None)
     draft = Survey(
         uuid.uuid4().hex,
         team.team_id if team else None,

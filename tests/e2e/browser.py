@@ -180,6 +180,19 @@ class Chat:
     def press(self, card: object, title: str | re.Pattern[str]) -> None:
         card.get_by_role("button", name=title).first.click()  # type: ignore[attr-defined]
 
+    def choose(self, card: object, option: str, which: int = 0) -> None:
+        """Pick `option` in the card's `which`-th drop-down (a Fluent combobox in the Playground)."""
+        card.get_by_role("combobox").nth(which).click()  # type: ignore[attr-defined]
+        self.page.get_by_role("option", name=option, exact=True).click()
+
+    def check(self, card: object, label: str) -> None:
+        """Tick a checkbox: an expanded choice or a toggle (the renderer names each by `aria-label`)."""
+        card.locator(f'input[type=checkbox][aria-label="{label}"]').check()  # type: ignore[attr-defined]
+
+    def fill(self, card: object, label: str, text: str) -> None:
+        """Type into the card's input labelled `label`."""
+        card.get_by_label(label).first.fill(text)  # type: ignore[attr-defined]
+
     def assert_whole(self, card: object) -> None:
         """Nothing on the card is cut off or sticks out of it."""
         problems = card.evaluate(_CLIPPED_JS)  # type: ignore[attr-defined]

@@ -131,7 +131,8 @@ def card_text(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
 
 
-async def open_world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+async def open_world(tmp_path: Path, database_url: str, *, team: bool = True) -> AsyncIterator[World]:
+    """`team=False`: the bot has not been added to the team yet (it knows the people, not the team)."""
     sandbox = await start_sandbox(tmp_path / "graph-sandbox")
     channels = sandbox.seed_team(TEAM_AAD, "Vertaansa vailla", ["General"])
     try:
@@ -147,9 +148,9 @@ async def open_world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
                 if previous is not None:
                     await previous.close()
                 store: SqlStore = services.store
-                await store.save_team(
-                    Team(TEAM_AAD, "Vertaansa vailla", TENANT, connector.url, thread_id=channels["General"])
-                )
+                if team:
+                    general = channels["General"]
+                    await store.save_team(Team(TEAM_AAD, "Vertaansa vailla", TENANT, connector.url, general))
                 for user in (MAIJA, MATTI, LIISA):
                     await store.upsert_person(
                         Person(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
+from pathlib import Path
 
 from tests.harness.activities import LIISA, MAIJA, MATTI
-from tests.networks.conftest import World, card_text
+from tests.networks.conftest import World, card_text, open_world
 
 
 async def start_survey(world: World) -> str:
@@ -38,6 +40,18 @@ async def test_coordinator_starts_survey_for_channel_and_every_member(world: Wor
     replies = await world.say("kartoitus aloita")
     assert replies[0]["text"] == "Kartoituskysely on jo auki. Sulje se ennen uuden aloittamista."
     assert (await world.store.open_survey()).id == survey  # type: ignore[union-attr]
+
+
+async def test_a_survey_is_not_started_before_the_bot_knows_its_team(tmp_path: Path) -> None:
+    """Real Teams before the install in the team: starting would reach one person and lose the General
+    announcement, so the coordinator is told what to do and nothing is queued."""
+    async for world in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}", team=False):
+        replies = await world.say("kartoitus aloita")
+        assert "Lisää minut ensin hankkeen tiimiin" in replies[0]["text"]
+        body = await world.act("survey.start", {}, replace(MAIJA, locale="en-US"))
+        assert "Add me to the project team first" in body["value"]["message"]
+        assert await world.store.open_survey() is None
+        assert world.channel_posts(world.general_id) == []
 
 
 async def test_non_coordinator_cannot_start_see_results_export_or_close(world: World) -> None:
