@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WAIT_MS = 20_000  # for the bot's answer: it comes in well under a second, the margin is for a busy machine
+WAIT_MS = 60_000  # the bot answers in well under a second; the margin is for a busy shared machine
 _OPEN = re.compile(r"Open the Microsoft 365 Agents Playground: (\S+)")
 
 
@@ -192,6 +193,16 @@ class Chat:
     def fill(self, card: object, label: str, text: str) -> None:
         """Type into the card's input labelled `label`."""
         card.get_by_label(label).first.fill(text)  # type: ignore[attr-defined]
+
+    def pick_date(self, card: object, placeholder: str, day: date) -> None:
+        """Pick `day` in the card's date input (a calendar pop-up in the Playground; it shows the month of
+        today, in English)."""
+        card.locator(f'input[placeholder="{placeholder}"]').click()  # type: ignore[attr-defined]
+        calendar = self.page.get_by_role("dialog").last
+        label = f"{day.day}, {day:%B}, {day.year}"
+        if not calendar.locator(f'[aria-label="{label}"]').count():
+            calendar.locator('button[title^="Next month"]').click()
+        calendar.locator(f'[aria-label="{label}"]').click()
 
     def assert_whole(self, card: object) -> None:
         """Nothing on the card is cut off or sticks out of it."""

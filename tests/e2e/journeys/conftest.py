@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_FLAGS, ROOT, Chat, PlaygroundWorld, browser_missing
+from tests.e2e.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ROOT,
+    WAIT_MS,
+    Chat,
+    PlaygroundWorld,
+    browser_missing,
+)
 
 SCREENSHOTS = ROOT / "var" / "e2e"
 LANGUAGES = {"fi": "fi-FI", "en": "en-US"}
@@ -51,6 +59,7 @@ def chat(world: PlaygroundWorld) -> Iterator[Chat]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(WAIT_MS)
             page.goto(world.url)
             yield Chat(page)
         finally:

@@ -8,6 +8,7 @@ meet in.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -85,3 +86,59 @@ def test_survey_results_have_whole_buttons_and_whole_people_on_the_axis(chat: Ch
     chat.assert_whole(results)
     fractions = re.findall(r"(?<![\d/])\d+[.,]\d+(?![\d%])", results.inner_text())
     assert not fractions, f"the chart's axis counts fractions of people: {fractions}"
+
+
+def test_a_meeting_planned_announced_attended_planned_together_and_split_into_groups(chat: Chat, t) -> None:
+    # The coordinator names herself the network's facilitator from Teams (the catalogue's Tallenna).
+    chat.open(PERSONAL)
+    chat.say(t("verkostot", "networks"))
+    catalogue = chat.card(t("Vertaisverkostot", "Peer networks"))
+    chat.assert_whole(catalogue)
+    chat.press(catalogue, t("Muokkaa", "Edit"))
+    form = chat.card(t("Muokkaa verkostoa: HR-kehittäjäverkosto", "Edit the network: HR-kehittäjäverkosto"))
+    chat.fill(form, t("Vetäjän sähköpostiosoite", "Facilitator's email"), "maija.virtanen@omnia.example")
+    chat.press(form, t("Tallenna", "Save"))
+    chat.card(t("HR-kehittäjäverkosto tiedot on tallennettu", "The network HR developers' network was"))
+
+    chat.open(HR)
+    chat.post(t("tapaamiset", "meetings"))
+    plan = chat.card(t("Uusi tapaaminen: HR-kehittäjäverkosto", "New meeting: HR developers' network"))
+    chat.assert_whole(plan)
+    theme = t("Perehdyttäminen", "Induction")
+    chat.fill(plan, t("Teema", "Theme"), theme)
+    chat.pick_date(plan, t("Valitse päivä", "Pick a date"), date.today() + timedelta(days=14))
+    chat.check(plan, "Maija Virtanen")  # the presenters: checkboxes, which the Playground shows
+    chat.press(plan, t("Suunnittele tapaaminen", "Plan the meeting"))
+    chat.card(t(f"”{theme}” on suunniteltu", f'"{theme}" is planned'))
+
+    announcement = chat.card(f"Tapaaminen: {theme}")  # the channel's card, in the team's language
+    chat.assert_whole(announcement)
+    chat.press(announcement, "Osallistun")
+    # The count goes up on the channel's card (for everyone: the shared card is updated after the click).
+    chat.card(re.compile(rf"Tapaaminen: {theme}.*(Ilmoittautuneita: 1|Attending so far: 1)", re.S))
+
+    # The presenters plan the agenda and the small-group questions together on their card.
+    chat.open(PERSONAL)
+    planning = chat.card(t(f"Tapaamisen suunnittelu: {theme}", f"Planning the meeting: {theme}"))
+    chat.assert_whole(planning)
+    boxes = planning.locator("textarea")
+    boxes.nth(0).fill(t("Tervetuloa\nAlustus\nPienryhmät", "Welcome\nTalk\nSmall groups"))
+    question = t("Miten perehdytätte uudet opettajat?", "How do you induct new teachers?")
+    boxes.nth(1).fill(question)
+    chat.press(planning, t("Tallenna suunnitelma", "Save the plan"))
+    chat.card(t("Suunnitelma tallennettu", "Plan saved"))
+
+    chat.open(HR)
+    announcement = chat.card(f"Tapaaminen: {theme}")
+    chat.press(announcement, "Jaa pienryhmiin")
+    groups = chat.card(t("Jaa ryhmät", "Form the groups"))
+    chat.press(groups, t("Jaa ryhmät", "Form the groups"))
+    chat.card(t("Osallistujat jaettiin 1 pienryhmään", "Attendees were split into 1 small group"))
+
+    chat.open(PERSONAL)
+    group = chat.card(t(f"Pienryhmä 1: {theme}", f"Small group 1: {theme}"))
+    assert question in group.inner_text()
+    chat.assert_whole(group)
+    group.locator("textarea").first.fill(t("Mentori jokaiselle.", "A mentor for everyone."))
+    chat.press(group, t("Lähetä vastaukset", "Send answers"))
+    chat.card(t("Vastauksenne on tallennettu", "Your answers are saved"))
