@@ -187,8 +187,8 @@ class Chat:
         self.page.get_by_role("option", name=option, exact=True).click()
 
     def check(self, card: object, label: str) -> None:
-        """Tick a checkbox: an expanded choice or a toggle (the renderer names each by `aria-label`)."""
-        card.locator(f'input[type=checkbox][aria-label="{label}"]').check()  # type: ignore[attr-defined]
+        """Tick a checkbox or a radio button: an expanded choice or a toggle (named by `aria-label`)."""
+        card.locator(f'input[aria-label="{label}"]').check()  # type: ignore[attr-defined]
 
     def fill(self, card: object, label: str, text: str) -> None:
         """Type into the card's input labelled `label`."""
