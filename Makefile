@@ -74,6 +74,7 @@ image:
 test-container: $(STAMP) image
 	VERTAISBOTTI_IMAGE=$(CONTAINER_IMAGE) CONTAINER_ENGINE=$(CONTAINER_ENGINE) \
 		CONTAINER_RUN_FLAGS="$(CONTAINER_RUN_FLAGS)" $(PY) -m pytest -m container tests/container $(PYTEST_ARGS)
+
 # Debian's chromium for the browser suite (Playwright drives it; no browser download is possible here).
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
