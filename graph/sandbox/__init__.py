@@ -89,13 +89,16 @@ class Sandbox:
     def clear_faults(self) -> None:
         self._state.faults.clear()
 
-    def seed_team(self, team_id: str, name: str, channels: Iterable[str] = ()) -> dict[str, str]:
-        """Create a team (if new) with ready channels; returns channel name -> id for every live channel."""
+    def seed_team(
+        self, team_id: str, name: str, channels: Iterable[str] = (), *, description: str | None = None
+    ) -> dict[str, str]:
+        """Create a team (if new) with ready channels (with `description`, if given); returns channel name
+        -> id for every live channel."""
         team = self._state.add_team(team_id, name)
         known = {c.name.lower() for c in team.live_channels()}
         for channel in channels:
             if channel.lower() not in known:
-                self._state.add_channel(team, channel, None, ready=True)
+                self._state.add_channel(team, channel, description, ready=True)
                 team.drive.make_folder(channel)
         return {c.name: c.id for c in team.live_channels()}
 
@@ -208,7 +211,7 @@ async def start_sandbox(root: Path, *, host: str = "127.0.0.1", port: int = 0, *
         base_url=f"{origin}/v1.0",
         authority_host=f"https://{_netloc(host)}:{login_port}",
         ca_bundle=cert,
-        tenant_id=str(uuid.uuid5(uuid.NAMESPACE_DNS, "vertaisbotti.sandbox")),
+        tenant_id=state.tenant_id,
     )
 
 

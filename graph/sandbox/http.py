@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,7 +35,14 @@ class Route:
 
 
 def error(status: int, code: str, message: str, **headers: str) -> Reply:
-    return Reply(status, {"error": {"code": code, "message": message}}, headers)
+    """Graph's error body (`concepts/errors.md`), with the innerError Graph adds to every error."""
+    request_id = str(uuid.uuid4())
+    inner = {
+        "date": iso(time.time()).split(".")[0],
+        "request-id": request_id,
+        "client-request-id": request_id,
+    }
+    return Reply(status, {"error": {"code": code, "message": message, "innerError": inner}}, headers)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.sandbox.drive import Drive
-from graph.sandbox.http import Reply, error
+from graph.sandbox.http import Reply, error, iso
 
 FAULT_CODES = {
     403: "accessDenied",
@@ -24,6 +24,7 @@ FAULT_CODES = {
     504: "gatewayTimeout",
 }
 
+TENANT_ID = str(uuid.uuid5(uuid.NAMESPACE_DNS, "vertaisbotti.sandbox"))
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -32,16 +33,22 @@ class Channel:
     id: str
     name: str
     description: str | None
-    created: float
+    created: float  # monotonic, for the filesFolder delay (0.0: ready at once)
     deleted: bool = False
+    created_at: float = field(default_factory=time.time)  # wall clock, for createdDateTime
 
-    def resource(self, web_root: str) -> dict[str, Any]:
+    def resource(self, web_root: str, tenant_id: str = "") -> dict[str, Any]:
+        """The channel as `api/channel-get.md` shows it (`webUrl` opens a page of the sandbox)."""
         return {
             "id": self.id,
+            "createdDateTime": iso(self.created_at),
             "displayName": self.name,
             "description": self.description,
-            "membershipType": "standard",
+            "isFavoriteByDefault": None,
+            "email": "",
+            "tenantId": tenant_id,
             "webUrl": f"{web_root}/l/channel/{self.id}",
+            "membershipType": "standard",
         }
 
 
@@ -124,13 +131,14 @@ class State:
     round_trips: int = 0
     log: list[str] = field(default_factory=list)
     batch_log: list[str] = field(default_factory=list)  # the requests inside `$batch`es
+    tenant_id: str = TENANT_ID
 
     def save(self) -> None:
         """Keep teams, channels and members in `root/state.json` so a restarted sandbox knows them."""
         data = {
             team.id: {
                 "name": team.name,
-                "channels": [[c.id, c.name, c.description, c.deleted] for c in team.channels],
+                "channels": [[c.id, c.name, c.description, c.deleted, c.created_at] for c in team.channels],
                 "members": team.members,
             }
             for team in self.teams.values()
@@ -145,7 +153,7 @@ class State:
             return
         for team_id, saved in json.loads(source.read_text()).items():
             team = self.add_team(team_id, saved["name"])
-            team.channels = [Channel(c[0], c[1], c[2], 0.0, c[3]) for c in saved["channels"]]
+            team.channels = [Channel(c[0], c[1], c[2], 0.0, c[3], *c[4:5]) for c in saved["channels"]]
             team.members = saved["members"]
 
     def add_team(self, team_id: str, name: str) -> Team:
@@ -169,6 +177,7 @@ class State:
     def add_channel(
         self, team: Team, name: str, description: str | None, *, ready: bool = False, channel_id: str = ""
     ) -> Channel:
+        """A new live channel (`channel_id` lets a seed use ids another tool knows, as the Playground's)."""
         created = 0.0 if ready else time.monotonic()
         channel = Channel(channel_id or f"19:{uuid.uuid4().hex}@thread.tacv2", name, description, created)
         team.channels.append(channel)

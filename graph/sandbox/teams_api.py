@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
 
 from graph.names import channel_name_violation
 from graph.sandbox.http import Reply, Request, Route, app_author, error
@@ -20,6 +22,7 @@ class TeamsApi:
     def routes(self) -> Sequence[Route]:
         return [
             Route("GET", r"/teams/([^/]+)/channels", self.list_channels),
+            Route("GET", r"/teams/([^/]+)/primaryChannel", self.primary_channel),
             Route("POST", r"/teams/([^/]+)/channels", self.create_channel),
             Route("GET", r"/teams/([^/]+)/channels/([^/]+)", self.get_channel),
             Route("DELETE", r"/teams/([^/]+)/channels/([^/]+)", self.delete_channel),
@@ -43,7 +46,26 @@ class TeamsApi:
         team = self._team(team_id)
         if isinstance(team, Reply):
             return team
-        return Reply(200, {"value": [c.resource(self.state.web_root) for c in team.live_channels()]})
+        return Reply(200, {"value": [self._resource(c) for c in team.live_channels()]})
+
+    def _resource(self, channel: Channel) -> dict[str, Any]:
+        return channel.resource(self.state.web_root, self.state.tenant_id)
+
+    def _context(self, team_id: str, tail: str) -> str:
+        return f"{self.state.web_root}/v1.0/$metadata#teams('{team_id}')/{tail}"
+
+    async def primary_channel(self, request: Request, team_id: str) -> Reply:
+        """General, the team's first channel (`api/team-get-primarychannel.md`)."""
+        team = self._team(team_id)
+        if isinstance(team, Reply):
+            return team
+        general = next(iter(team.live_channels()), None)
+        if general is None:
+            return error(404, "NotFound", "The team has no General channel")
+        return Reply(
+            200,
+            {"@odata.context": self._context(team_id, "primaryChannel/$entity")} | self._resource(general),
+        )
 
     async def create_channel(self, request: Request, team_id: str) -> Reply:
         team = self._team(team_id)
@@ -60,14 +82,16 @@ class TeamsApi:
         if len(team.channels) >= self.state.switches.channel_limit:
             return error(403, "Forbidden", "This team has exceeded the Max allowed channels")
         channel = self.state.add_channel(team, name, body.get("description"))
-        return Reply(201, channel.resource(self.state.web_root))
+        return Reply(
+            201, {"@odata.context": self._context(team_id, "channels/$entity")} | self._resource(channel)
+        )
 
     async def get_channel(self, request: Request, team_id: str, channel_id: str) -> Reply:
         found = self._channel(team_id, channel_id)
         if isinstance(found, Reply):
             return found
         _, channel = found
-        return Reply(200, channel.resource(self.state.web_root))
+        return Reply(200, self._resource(channel))
 
     async def delete_channel(self, request: Request, team_id: str, channel_id: str) -> Reply:
         found = self._channel(team_id, channel_id)
@@ -87,13 +111,23 @@ class TeamsApi:
             return error(404, "NotFound", NOT_READY)
         team.drive.make_folder(channel.name)
         # Its parentReference carries only driveId and driveType (api/channel-get-filesfolder.md).
-        return Reply(200, team.drive.item(channel.name, app_author(self.state.client_id), reference="drive"))
+        item = team.drive.item(channel.name, app_author(self.state.client_id), reference="drive")
+        context = self._context(team_id, f"channels('{quote(channel.id)}')/filesFolder/$entity")
+        return Reply(200, {"@odata.context": context} | item)
 
     async def list_members(self, request: Request, team_id: str) -> Reply:
         team = self._team(team_id)
         if isinstance(team, Reply):
             return team
-        return Reply(200, {"value": list(team.members.values())})
+        members = list(team.members.values())
+        return Reply(
+            200,
+            {
+                "@odata.context": self._context(team_id, "members"),
+                "@odata.count": len(members),
+                "value": members,
+            },
+        )
 
     async def add_member(self, request: Request, team_id: str) -> Reply:
         team = self._team(team_id)
@@ -116,6 +150,7 @@ class TeamsApi:
                 "roles": list(body.get("roles") or []),
                 "userId": user_id,
                 "displayName": f"User {user_id[:8]}",
+                "email": f"user-{user_id[:8]}@vertaisbotti.sandbox",
             },
         )
         if not known:
