@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import create_app
+from bot.badges.signing import KeySettingsError, check_key_settings
 from bot.logs import configure
 from bot.settings import Settings
 
@@ -25,6 +26,11 @@ def main() -> int:
         settings = Settings()
     except ValidationError as error:
         print(_describe(error), file=sys.stderr)
+        return 2
+    try:
+        check_key_settings(settings)
+    except KeySettingsError as error:
+        print(f"Invalid settings (environment or .env):\n  {error}", file=sys.stderr)
         return 2
     configure(settings.log_level, settings.log_format)
     url = f"http://{settings.host}:{settings.port}/api/messages"

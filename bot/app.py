@@ -14,8 +14,13 @@ from aiohttp import web
 from bot.adapter import TeamsAdapter
 from bot.background import Background
 from bot.build import build_info, version
+from bot.badges.evaluator import start_evaluator
+from bot.badges.signing import JoseSigner
+from bot.badges.web import BadgeService
+from bot.badges.web import add_routes as add_badge_routes
 from bot.connector import ConnectorPool
 from bot.features import build_router
+from bot.features.badges import after_assessment
 from bot.features.install import on_install, on_members_added
 from bot.graph_setup import open_graph
 from bot.guards import KeyedLocks, UsedOnce
@@ -33,8 +38,11 @@ from bot.shared_cards import SharedCards
 from bot.telemetry import Telemetry, add_server_middleware, start_telemetry
 from bot.turn_errors import turn_error_handler
 from bot.turn_log import log_summary
+from core.credentials import Issuer
 from core.polls import RecentPolls
 from store import open_store
+from store.assessment import DEFAULT_QUESTIONNAIRE_FILE, load_questionnaire
+from store.badges import DEFAULT_BADGES_FILE
 from store.networks import DEFAULT_CATALOGUE_FILE
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    add_badge_routes(app, SERVICES)
     return app
 
 
@@ -76,7 +85,17 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             # last: flushes the spans of the shutdown itself (blocking HTTP, so off the event loop)
             stack.push_async_callback(asyncio.to_thread, telemetry.shutdown)
         key = await load_server_key(settings)
-        store = await open_store(settings.database_url, networks_file=DEFAULT_CATALOGUE_FILE)
+        questionnaire = await load_questionnaire(settings.assessment_file or DEFAULT_QUESTIONNAIRE_FILE)
+        signer = await asyncio.to_thread(JoseSigner.from_settings, settings)
+        issuer = Issuer(
+            settings.public_base_url,
+            settings.badge_issuer_name,
+            settings.badge_issuer_homepage,
+            settings.badge_issuer_email,
+        )
+        store = await open_store(
+            settings.database_url, networks_file=DEFAULT_CATALOGUE_FILE, badges_file=DEFAULT_BADGES_FILE
+        )
         stack.push_async_callback(store.close)
         if telemetry is not None:
             telemetry.instrument_engine(store.engine)
@@ -103,6 +122,9 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             recent_polls=RecentPolls(),
             launch_locks=KeyedLocks(),
             used_consents=UsedOnce(),
+            questionnaire=questionnaire,
+            badges=BadgeService(signer, issuer),
+            on_assessment_done=[after_assessment],
         )
         app[SERVICES] = services
         adapter.on_turn_error = turn_error_handler(services)
@@ -118,6 +140,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(lambda: services.shared_cards.aclose())  # pending card updates go out first
         app[REMINDERS] = start_reminders(services)
         stack.push_async_callback(app[REMINDERS].stop)  # meeting reminders; stop first
+        stack.push_async_callback(start_evaluator(services).stop)  # automatic badges; stop first too
         log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", settings.anonymous, settings.graph_base_url)
         yield
 

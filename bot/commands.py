@@ -40,6 +40,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("materials", "materiaalit", "materials"),
     Command("mydata", "tietoni", "mydata"),
     Command("poll", "kysely", "poll", ("team",)),
+    Command("assessment", "arviointi", "assessment", ("personal",)),
+    Command("badges", "merkit", "badges", ("personal",)),
 )
 
 

@@ -117,14 +117,15 @@ class VertaisBot(TeamsActivityHandler):
         """`fileConsent/invoke`: the person accepted or declined a FileConsentCard. Answered 200 either way
         (an outcome the person must hear is sent as a message); 400 for an action Teams does not send."""
         response = file_consent_card_response
-        if self._router.file_consent is None:
+        handler = self._router.consent_handler(response.context)
+        if handler is None:
             return InvokeResponse(status=HTTPStatus.NOT_IMPLEMENTED)
         if response.action not in ("accept", "decline"):
             return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
         turn = self.turn(turn_context)
         upload = response.upload_info.serialize() if response.upload_info is not None else {}
         try:
-            await self._router.file_consent(turn, response.action, response.context, upload)
+            await handler(turn, response.action, response.context, upload)
         except DomainError as error:
             await turn.context.send_activity(turn.t(error.key, **error.params))
         return InvokeResponse(status=HTTPStatus.OK)

@@ -38,6 +38,8 @@ class Router:
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     files: FilesHandler | None = None  # files sent to the bot (`bot.files.IncomingFile` list)
     file_consent: FileConsentHandler | None = None  # a FileConsentCard accepted or declined
+    # FileConsentCards of files the bot makes itself, by the `kind` their context names (bot/file_offers.py)
+    file_consents: dict[str, FileConsentHandler] = field(default_factory=dict)
 
     def command(self, name: str, handler: CommandHandler) -> None:
         if commands.find(name) is None and all(c.name != name for c in commands.COMMANDS):
@@ -56,10 +58,22 @@ class Router:
             raise ValueError("a files handler is registered twice")
         self.files = handler
 
-    def on_file_consent(self, handler: FileConsentHandler) -> None:
+    def on_file_consent(self, handler: FileConsentHandler, kind: str | None = None) -> None:
+        if kind is not None:
+            if kind in self.file_consents:
+                raise ValueError(f"a file consent handler for {kind!r} is registered twice")
+            self.file_consents[kind] = handler
+            return
         if self.file_consent is not None:
             raise ValueError("a file consent handler is registered twice")
         self.file_consent = handler
+
+    def consent_handler(self, context: Any) -> FileConsentHandler | None:
+        """The handler for a consent card's context: by its `kind`, else the materials one."""
+        kind = context.get("kind") if isinstance(context, dict) else None
+        if isinstance(kind, str) and kind in self.file_consents:
+            return self.file_consents[kind]
+        return self.file_consent
 
     def match(self, text: str | None) -> tuple[CommandHandler | None, str, str]:
         """(handler, argument, cleaned text) for a message; no handler when the first word is no command."""

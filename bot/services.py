@@ -6,8 +6,9 @@ hand the ports (`store`, `workspace`) to the use cases in `core/`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from bot.background import Background
 from bot.graph_setup import GraphSide
@@ -18,8 +19,16 @@ from bot.settings import Settings
 from bot.shared_cards import SharedCards
 from core.keys import ServerKey
 from core.polls import RecentPolls
+from core.questionnaire import Questionnaire
 from core.store import Store
 from core.workspace import Workspace
+
+
+if TYPE_CHECKING:
+    from bot.badges.evaluator import BadgeEvaluator
+    from bot.badges.web import BadgeService
+    from bot.turn import Turn
+    from core.assessment import Assessment
 
 
 class Outbox(Protocol):
@@ -43,3 +52,9 @@ class Services:
     recent_polls: RecentPolls  # the two-second read cache of the vote path
     launch_locks: KeyedLocks  # one network launch at a time per network
     used_consents: UsedOnce  # FileConsent contexts already used on this instance
+    questionnaire: Questionnaire  # the self-assessment's, read from ASSESSMENT_FILE at start
+    badges: BadgeService  # the badge signing key and issuer Profile
+    # what happens when someone completes a self-assessment (badges award theirs), without features
+    # importing each other
+    on_assessment_done: list[Callable[[Turn, Assessment], Awaitable[None]]] = field(default_factory=list)
+    badge_evaluator: BadgeEvaluator | None = None  # awards automatic badges every few minutes

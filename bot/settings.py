@@ -13,7 +13,7 @@ SANDBOX = "sandbox"
 MICROSOFT_GRAPH = "https://graph.microsoft.com/v1.0"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -79,6 +79,18 @@ class Settings(BaseSettings):
     otel_service_name: str = Field("vertaisbotti", min_length=1, validation_alias="OTEL_SERVICE_NAME")
     # The source revision the image was built from (the Dockerfile sets it); shown in vertaisbotti_build_info.
     build_revision: str = Field("", validation_alias="BUILD_REVISION")
+    # The self-assessment's questionnaire (YAML, see config/assessment.yml); empty: that default file.
+    assessment_file: Path | None = Field(None, validation_alias="ASSESSMENT_FILE")
+
+    # Badges (Open Badges 3.0): the public https address of this service (issuer, verification pages),
+    # the PEM private key that signs them (required off loopback), and the issuer's name and pages.
+    public_url: str = Field("", validation_alias="PUBLIC_URL")
+    badge_signing_key_file: Path | None = Field(None, validation_alias="BADGE_SIGNING_KEY_FILE")
+    badge_issuer_name: str = Field(
+        "Vertaansa vailla – verkostot johtamisen tukena", validation_alias="BADGE_ISSUER_NAME"
+    )
+    badge_issuer_homepage: str = Field("", validation_alias="BADGE_ISSUER_HOMEPAGE")
+    badge_issuer_email: str = Field("", validation_alias="BADGE_ISSUER_EMAIL")
 
     @field_validator("coordinators", mode="before")
     @classmethod
@@ -110,6 +122,13 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
+    @field_validator("public_url", "badge_issuer_homepage")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
     @field_validator("graph_base_url", "graph_authority_host")
     @classmethod
     def _url(cls, value: str) -> str:
@@ -125,7 +144,7 @@ class Settings(BaseSettings):
             has_credentials = bool(self.graph_client_id or self.app_id)
             self.graph_base_url = MICROSOFT_GRAPH if has_credentials else SANDBOX
         if self.anonymous:
-            if not _is_loopback(self.host):
+            if not is_loopback(self.host):
                 raise ValueError(
                     "MicrosoftAppId is empty (local anonymous mode), which is allowed only on a loopback "
                     f"HOST, not {self.host!r}. Set MicrosoftAppId and MicrosoftAppPassword to listen "
@@ -146,6 +165,14 @@ class Settings(BaseSettings):
     def anonymous(self) -> bool:
         """No app id: inbound requests are not authenticated and replies carry no token (loopback only)."""
         return not self.app_id
+
+    @property
+    def public_base_url(self) -> str:
+        """Where people and verifiers reach this service: PUBLIC_URL, else this HOST and PORT."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def graph_sandbox(self) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.activities import ActivityLog
+from core.assessment import AssessmentStore
 from core.audit import AuditLog
+from core.badges import BadgeStore
 from core.conversations import ConversationStore
 from core.materials import MaterialStore
 from core.meetings import MeetingRecords
@@ -29,6 +31,8 @@ class Store(
     SurveyStore,
     MaterialStore,
     MeetingRecords,
+    AssessmentStore,
+    BadgeStore,
     Protocol,
 ):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""

@@ -6,7 +6,9 @@ from sqlalchemy import MetaData
 
 from store import (  # noqa: F401  (tables register on import)
     activities,
+    assessment,
     audit,
+    badges,
     conversations,
     materials,
     meetings,

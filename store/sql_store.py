@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.errors import Unavailable
 from core.networks import Network
+from core.badges import BadgeClass
 from core.people import Organization
 from store.activities import ActivityQueries
+from store.assessment import AssessmentQueries
 from store.audit import AuditQueries
+from store.badges import BadgeQueries, load_badge_classes, seed_badge_classes
 from store.conversations import ConversationQueries
 from store.database import Database, Setup
 from store.engine import create_engine
@@ -44,13 +47,18 @@ class SqlStore(
     SurveyQueries,
     MaterialQueries,
     MeetingQueries,
+    AssessmentQueries,
+    BadgeQueries,
     Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
 
 
 def _setup(
-    url_path: Path | None, organizations: Sequence[Organization], networks: Sequence[Network]
+    url_path: Path | None,
+    organizations: Sequence[Organization],
+    networks: Sequence[Network],
+    badge_classes: Sequence[BadgeClass] = (),
 ) -> Setup:
     async def setup(engine: AsyncEngine) -> None:
         if url_path is not None:
@@ -60,22 +68,29 @@ def _setup(
             if organizations:
                 await save_organizations(conn, organizations)
             added = await seed_networks(conn, engine.dialect.name, networks)
+            new_badges = await seed_badge_classes(conn, engine.dialect.name, badge_classes)
         log.info("database migrated to head; %d organisations from the seed file", len(organizations))
         if added:
             log.info("network catalogue: %d networks added from the catalogue file", added)
+        if new_badges:
+            log.info("badges: %d built-in badge classes added from the badge file", new_badges)
 
     return setup
 
 
 async def open_store(
-    database_url: str, *, organizations_file: Path | None = None, networks_file: Path | None = None
+    database_url: str,
+    *,
+    organizations_file: Path | None = None,
+    networks_file: Path | None = None,
+    badges_file: Path | None = None,
 ) -> SqlStore:
     """The store for `DATABASE_URL`, migrated to the newest schema, organisations seeded from the file.
 
     `organizations_file` defaults to `config/organizations.yml` of the checkout (skipped if missing); its
     organisations are inserted or updated by key on every start, others are left alone. The networks of
     `networks_file` (the service passes `config/networks.yml`) whose key is new are added on every start;
-    edited ones are left alone.
+    edited ones are left alone; likewise the built-in badge classes of `badges_file` (`config/badges.yml`).
     A malformed URL or seed file raises ValueError. An unreachable database does not raise: the store is
     returned, logs a warning, raises `core.errors.Unavailable` from every call (and `ping`) meanwhile,
     and finishes migrating by itself on the first call after the database is back.
@@ -87,7 +102,8 @@ async def open_store(
     else:
         organizations = []
     networks = await load_catalogue(networks_file) if networks_file is not None else []
-    store = SqlStore(create_engine(url), _setup(sqlite_path(url), organizations, networks))
+    badge_classes = await load_badge_classes(badges_file) if badges_file is not None else []
+    store = SqlStore(create_engine(url), _setup(sqlite_path(url), organizations, networks, badge_classes))
     try:
         await store.ensure_ready()
     except Unavailable as error:

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from bot.features import (
+    assessment,
+    badges,
+    materials,
+    materials_send,
+    meetings,
+    mydata,
+    networks,
+    polls,
+    survey,
+)
 from bot.features import help as help_feature
-from bot.features import materials, materials_send, meetings, mydata, networks, polls, survey
 from bot.router import Router
 
 
 def build_router() -> Router:
     router = Router()
-    for feature in (help_feature, polls, networks, survey, materials, materials_send, mydata, meetings):
+    for feature in (
+        help_feature,
+        polls,
+        networks,
+        survey,
+        materials,
+        materials_send,
+        mydata,
+        meetings,
+        assessment,
+        badges,
+    ):
         feature.register(router)
     return router

@@ -185,6 +185,14 @@ def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         from tests.meetings.card_samples import samples as meetings_samples
 
         samples.update(meetings_samples(t))
+    if importlib.util.find_spec("cards.badges"):
+        from tests.badges.card_samples import samples as badge_samples
+
+        samples.update(badge_samples(t))
+    if importlib.util.find_spec("cards.assessment"):
+        from tests.assessment.card_samples import samples as assessment_samples
+
+        samples.update(assessment_samples(t))
     if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
         samples.update(_networks_and_survey(t))
     return samples

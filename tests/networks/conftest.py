@@ -131,14 +131,18 @@ def card_text(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
 
 
-async def open_world(tmp_path: Path, database_url: str, *, team: bool = True) -> AsyncIterator[World]:
-    """`team=False`: the bot has not been added to the team yet (it knows the people, not the team)."""
+async def open_world(
+    tmp_path: Path, database_url: str, *, team: bool = True, **settings: Any
+) -> AsyncIterator[World]:
+    """`team=False`: the bot has not been added to the team yet (it knows the people, not the team).
+    `settings` override the bot's (e.g. `PUBLIC_URL`; `port` picks the port it listens on)."""
     sandbox = await start_sandbox(tmp_path / "graph-sandbox")
     channels = sandbox.seed_team(TEAM_AAD, "Vertaansa vailla", ["General"])
     try:
         async with ConnectorDouble() as connector:
-            settings = make_settings(tmp_path, DATABASE_URL=database_url)
-            async with running_bot(settings) as bot:
+            port = settings.pop("port", 0)
+            config = make_settings(tmp_path, DATABASE_URL=database_url, **settings)
+            async with running_bot(config, port) as bot:
                 assert bot.app is not None
                 services = bot.app[SERVICES]
                 previous = services.workspace

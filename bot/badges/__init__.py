@@ -1,0 +1,1 @@
+"""Badges at the edge: the signing key (joserfc), badge images and baking (Pillow), the public pages."""

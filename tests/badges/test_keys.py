@@ -1,0 +1,63 @@
+"""The signing key: a development key is made in var/ on first start and reused after; a configured PEM is
+used as it is (its public key published); off loopback the service refuses to start without one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from joserfc.jwk import ECKey
+
+from bot.badges.signing import JoseSigner, KeySettingsError, check_key_settings
+from bot.settings import Settings
+from tests.harness.running import ROOT
+
+
+def _settings(tmp_path: Path, **values: str) -> Settings:
+    return Settings(_env_file=None, VAR_DIR=str(tmp_path / "var"), **values)
+
+
+def test_a_development_key_is_made_once_and_kept(tmp_path: Path) -> None:
+    first = JoseSigner.from_settings(_settings(tmp_path))
+    key_file = tmp_path / "var" / "badge-signing-key.pem"
+    assert key_file.is_file() and (key_file.stat().st_mode & 0o777) == 0o600
+    again = JoseSigner.from_settings(_settings(tmp_path))
+    assert again.kid == first.kid and first.alg == "RS256"
+    assert "d" not in first.public_jwk
+
+
+def test_a_configured_ec_key_signs_es256(tmp_path: Path) -> None:
+    pem = tmp_path / "issuer.pem"
+    pem.write_bytes(ECKey.generate_key("P-256", private=True).as_pem(private=True))
+    signer = JoseSigner.from_settings(_settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(pem)))
+    assert signer.alg == "ES256"
+    token = signer.sign({"iss": "x"}, "https://example.invalid/badges/keys/" + signer.kid)
+    assert signer.verify(token, {signer.kid: signer.public_jwk}) == {"iss": "x"}
+    assert signer.verify(token[:-4] + "AAAA", {signer.kid: signer.public_jwk}) is None
+    assert not (tmp_path / "var" / "badge-signing-key.pem").exists()
+
+
+def test_unreadable_or_public_keys_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a key")
+    with pytest.raises(KeySettingsError, match="not a PEM"):
+        JoseSigner.from_settings(_settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(bad)))
+    with pytest.raises(KeySettingsError, match="does not exist"):
+        JoseSigner.from_settings(_settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(tmp_path / "none.pem")))
+
+
+def test_a_public_host_needs_a_configured_key(tmp_path: Path) -> None:
+    credentials = {"MicrosoftAppId": "id", "MicrosoftAppPassword": "pw", "MicrosoftAppTenantId": "tn"}
+    public = _settings(tmp_path, HOST="0.0.0.0", **credentials)
+    with pytest.raises(KeySettingsError, match="BADGE_SIGNING_KEY_FILE is required"):
+        check_key_settings(public)
+    env = {**os.environ, "HOST": "0.0.0.0", "VAR_DIR": str(tmp_path / "var"), **credentials}
+    env.pop("BADGE_SIGNING_KEY_FILE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "BADGE_SIGNING_KEY_FILE is required" in result.stderr
+    assert not (tmp_path / "var" / "badge-signing-key.pem").exists()
