@@ -23,7 +23,6 @@ from core.questionnaire import Questionnaire
 from core.store import Store
 from core.workspace import Workspace
 
-
 if TYPE_CHECKING:
     from bot.badges.evaluator import BadgeEvaluator
     from bot.badges.web import BadgeService

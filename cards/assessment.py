@@ -34,6 +34,7 @@ from cards.base import card
 from core.assessment import GOAL_MAX, Assessment, Comparison, Overview, Results
 from core.errors import Invalid
 from core.i18n import Translator
+from core.networks import Network
 from core.questionnaire import CANT_SAY, SCALE, Questionnaire
 
 START = "assessment.start"
@@ -221,13 +222,14 @@ def _series(
     )
 
 
-def _group_name(t: Translator, group: str, network_names: Mapping[str, str]) -> str:
+def _group_name(t: Translator, group: str, networks: Mapping[str, Network]) -> str:
     if group == "project":
         return t("assessment.group.project")
-    return network_names.get(group, group)
+    network = networks.get(group)
+    return network.name(t.locale) if network else group
 
 
-def own_results_card(t: Translator, results: Results, network_names: Mapping[str, str]) -> AdaptiveCard:
+def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
     """The person's own results: overview chart (this, earlier, anonymous averages), strengths and
     development areas, a gauge and the answers of each dimension, and the development goal."""
     q, assessment = results.questionnaire, results.assessment
@@ -241,7 +243,7 @@ def own_results_card(t: Translator, results: Results, network_names: Mapping[str
         date = t.date(earlier.completed_at or earlier.updated_at)
         series.append(_series(t, q, t("assessment.results.earlier", date=date), means))
     for comparison in results.comparisons:
-        group = _group_name(t, comparison.group, network_names)
+        group = _group_name(t, comparison.group, results.networks)
         series.append(_series(t, q, t("assessment.results.average", group=group), comparison.means))
     body.append(
         GroupedVerticalBarChart(
@@ -253,7 +255,7 @@ def own_results_card(t: Translator, results: Results, network_names: Mapping[str
             data=series,
         )
     )
-    body.append(_comparison_note(t, results.comparisons, results.too_few, network_names))
+    body.append(_comparison_note(t, results.comparisons, results.too_few, results.networks))
     names = {d.key: d.name(t.locale) for d in q.dimensions}
     facts = []
     if results.strengths:
@@ -349,16 +351,16 @@ def _growth(t: Translator, results: Results, names: Mapping[str, str]) -> Contai
 
 
 def _comparison_note(
-    t: Translator, shown: Sequence[Comparison], too_few: Sequence[str], network_names: Mapping[str, str]
+    t: Translator, shown: Sequence[Comparison], too_few: Sequence[str], networks: Mapping[str, Network]
 ) -> TextBlock:
     if not shown:
         return TextBlock(text=t("assessment.results.no_comparison"), wrap=True, is_subtle=True)
-    names = ", ".join(_group_name(t, c.group, network_names) for c in shown)
+    names = ", ".join(_group_name(t, c.group, networks) for c in shown)
     text = t("assessment.results.comparison", groups=names)
     if too_few:
         text += " " + t(
             "assessment.results.comparison_missing",
-            groups=", ".join(_group_name(t, g, network_names) for g in too_few),
+            groups=", ".join(_group_name(t, g, networks) for g in too_few),
         )
     return TextBlock(text=text, wrap=True, is_subtle=True)
 
@@ -385,9 +387,7 @@ def deleted_card(t: Translator, count: int) -> AdaptiveCard:
     return card([TextBlock(text=t("assessment.delete.done", count=count), wrap=True, color="Good")])
 
 
-def overview_card(
-    t: Translator, questionnaire: Questionnaire, overview: Overview, network_names: Mapping[str, str]
-) -> AdaptiveCard:
+def overview_card(t: Translator, questionnaire: Questionnaire, overview: Overview) -> AdaptiveCard:
     """The coordinator's view: participation counts and anonymous averages, never a person's answers."""
     p = overview.participation
     body: list[CardElement] = [
@@ -411,12 +411,12 @@ def overview_card(
                 y_max=5,
                 show_bar_values=True,
                 data=[
-                    _series(t, questionnaire, _group_name(t, c.group, network_names), c.means)
+                    _series(t, questionnaire, _group_name(t, c.group, overview.networks), c.means)
                     for c in overview.comparisons
                 ],
             )
         )
-    body.append(_comparison_note(t, overview.comparisons, overview.too_few, network_names))
+    body.append(_comparison_note(t, overview.comparisons, overview.too_few, overview.networks))
     body.append(TextBlock(text=t("assessment.overview.privacy"), wrap=True, is_subtle=True, size="Small"))
     return card(body, [ExecuteAction(title=t("assessment.action.refresh"), verb=OVERVIEW)])
 

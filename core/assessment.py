@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
-from core.networks import NetworkStatus, NetworkStore
+from core.networks import Network, NetworkStatus, NetworkStore
 from core.questionnaire import (
     CANT_SAY,
     SCALE,
@@ -110,6 +110,21 @@ class Participation:
 
 
 # ---- answering -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the person is: their unfinished assessment, if any, and how many they have completed."""
+
+    draft: Assessment | None
+    completed: int
+    total: int  # drafts included
+
+
+async def standing(store: AssessmentStore, person: str) -> Standing:
+    mine = await store.assessments_of(person)
+    draft = next((a for a in mine if a.status is Status.DRAFT), None)
+    return Standing(draft, sum(1 for a in mine if a.status is Status.DONE), len(mine))
 
 
 async def begin(
@@ -267,6 +282,7 @@ class Results:
     earlier_means: Sequence[Mapping[str, float]]
     comparisons: Sequence[Comparison]
     too_few: Sequence[str] = field(default_factory=tuple)  # groups not shown for want of answers
+    networks: Mapping[str, Network] = field(default_factory=dict)  # the groups' networks, to name them
 
 
 def strengths_and_development(
@@ -320,13 +336,13 @@ def comparable_groups(
 
 async def results(
     store: AssessmentStore,
+    networks: NetworkStore,
     questionnaire_of: QuestionnaireSource,
     person: str,
     assessment_id: str | None,
-    groups: Mapping[str, Sequence[str]],
 ) -> Results:
     """The person's own results: means, strengths and development areas, their earlier assessments, and
-    the anonymous comparisons that pass the rules. `groups` are the viewer's networks (key -> members)."""
+    the anonymous comparisons that pass the rules (the whole project and each of the person's networks)."""
     assessment = await own_assessment(store, person, assessment_id)
     if assessment.status is not Status.DONE:
         raise Conflict("assessment.error.not_done")
@@ -344,6 +360,7 @@ async def results(
         and a.completed_at < assessment.completed_at
     ]
     everyone = await store.completed_assessments(assessment.questionnaire)
+    groups, named = await network_groups(networks, person)
     shown, too_few = comparable_groups(everyone, groups, exclude=person)
     return Results(
         assessment,
@@ -355,6 +372,7 @@ async def results(
         [dimension_means(a.answers) for a in earlier],
         shown,
         too_few,
+        named,
     )
 
 
@@ -378,17 +396,20 @@ class Versions:
         return parse_questionnaire(content)
 
 
-async def network_groups(networks: NetworkStore, person: str | None) -> dict[str, list[str]]:
-    """The comparison groups: the active networks `person` belongs to (every active one for None),
-    by key, with their members."""
-    groups = {}
+async def network_groups(
+    networks: NetworkStore, person: str | None
+) -> tuple[dict[str, list[str]], dict[str, Network]]:
+    """The comparison groups: the active networks `person` belongs to (every active one for None), by key,
+    with their members; and the networks themselves."""
+    groups, named = {}, {}
     for network in await networks.list_networks():
         if network.status is not NetworkStatus.ACTIVE:
             continue
         members = list(await networks.network_members(network.key))
         if person is None or person in members:
             groups[network.key] = members
-    return groups
+            named[network.key] = network
+    return groups, named
 
 
 # ---- export, erasure, the coordinator's view -------------------------------------------------------
@@ -447,19 +468,22 @@ class Overview:
     participation: Participation
     comparisons: Sequence[Comparison]
     too_few: Sequence[str]
+    networks: Mapping[str, Network] = field(default_factory=dict)
 
 
 async def overview(
     store: AssessmentStore,
+    networks: NetworkStore,
     questionnaire: Questionnaire,
-    groups: Mapping[str, Sequence[str]],
     *,
     is_coordinator: bool,
 ) -> Overview:
-    """Participation and anonymous aggregates for the coordinator; nobody else."""
+    """Participation and anonymous aggregates (the project, every active network) for the coordinator;
+    nobody else."""
     if not is_coordinator:
         raise NotAllowed("assessment.error.coordinator_only")
     participation = await store.assessment_participation(questionnaire.id)
     everyone = await store.completed_assessments(questionnaire.id)
+    groups, named = await network_groups(networks, None)
     shown, too_few = comparable_groups(everyone, groups, exclude=None)
-    return Overview(participation, shown, too_few)
+    return Overview(participation, shown, too_few, named)

@@ -29,7 +29,7 @@ from typing import Protocol
 
 from core.credentials import STATUS_LIST_SIZE, AchievementText, Issuer, Signer, credential, jwt_claims
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
-from core.people import Person
+from core.people import Organization, Person
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 NAME_MAX, TEXT_MAX = 60, 1000
@@ -224,6 +224,8 @@ class People(Protocol):
 
     async def find_person_id(self, address: str) -> str | None: ...
 
+    async def list_organizations(self) -> Sequence[Organization]: ...
+
 
 def require_coordinator(is_coordinator: bool) -> None:
     if not is_coordinator:
@@ -244,8 +246,16 @@ def add_months(moment: datetime, months: int) -> datetime:
 async def define_class(
     store: BadgeStore, badge: BadgeClass, *, is_coordinator: bool, editing: bool = False
 ) -> BadgeClass:
-    """The coordinator defines (or edits) a class that is awarded by hand."""
+    """The coordinator defines (or edits, by key) a class that is awarded by hand; a new class without a
+    key gets one from its Finnish name. A built-in class keeps its automatic rule."""
     require_coordinator(is_coordinator)
+    if not editing:
+        others = await store.list_badge_classes()
+        names = {n.casefold() for c in others for n in (c.name_fi, c.name_en)}
+        if {" ".join(badge.name_fi.split()).casefold(), " ".join(badge.name_en.split()).casefold()} & names:
+            raise Conflict("badges.error.key_taken")
+        if not badge.key:
+            badge = replace(badge, key=key_for(badge.name_fi, [c.key for c in others]))
     cleaned = validate_class(badge)
     existing = await store.get_badge_class(cleaned.key)
     if existing is not None and not editing:
@@ -328,6 +338,69 @@ async def evaluate(
     return awarded
 
 
+async def my_badges(store: BadgeStore, person: str) -> list[tuple[Award, BadgeClass | None]]:
+    """The person's own awards, newest first, each with its class."""
+    classes = {c.key: c for c in await store.list_badge_classes()}
+    return [(a, classes.get(a.class_key)) for a in await store.awards_of(person)]
+
+
+async def own_award(store: BadgeStore, person: str | None, award_id: str) -> tuple[Award, BadgeClass]:
+    """One of the person's own valid awards with its class (to download); `NotFound` for anyone else's,
+    `Conflict` once it is revoked."""
+    award = await store.get_award(award_id)
+    if award is None or person is None or award.person != person:
+        raise NotFound("badges.error.unknown_award")
+    if award.revoked_at is not None:
+        raise Conflict("badges.error.revoked")
+    badge = await store.get_badge_class(award.class_key)
+    if badge is None:
+        raise NotFound("badges.error.unknown_class")
+    return award, badge
+
+
+async def badge_class(store: BadgeStore, key: str, *, is_coordinator: bool) -> BadgeClass:
+    """A class for the coordinator's forms."""
+    require_coordinator(is_coordinator)
+    badge = await store.get_badge_class(key)
+    if badge is None:
+        raise NotFound("badges.error.unknown_class")
+    return badge
+
+
+@dataclass(frozen=True)
+class Management:
+    classes: Sequence[BadgeClass]
+    counts: Counts
+    organizations: Mapping[str, str]  # key -> short name
+
+
+async def management(store: BadgeStore, people: People, *, is_coordinator: bool) -> Management:
+    """The coordinator's view: every class, and valid awards per class and organisation."""
+    require_coordinator(is_coordinator)
+    organizations = {o.key: o.short_name for o in await people.list_organizations()}
+    return Management(await store.list_badge_classes(), await store.award_counts(), organizations)
+
+
+@dataclass(frozen=True)
+class ClassAwards:
+    badge: BadgeClass
+    awards: Sequence[Award]
+    names: Mapping[str, str]  # recipient id -> name (the coordinator sees who holds a badge)
+
+
+async def class_awards(
+    store: BadgeStore, people: People, key: str, *, is_coordinator: bool, limit: int = 30
+) -> ClassAwards:
+    badge = await badge_class(store, key, is_coordinator=is_coordinator)
+    awards = await store.awards_of_class(key)
+    names: dict[str, str] = {}
+    for award in awards[:limit]:
+        if award.person and award.person not in names:
+            person = await people.get_person(award.person)
+            names[award.person] = (person.name or person.email or award.person) if person else award.person
+    return ClassAwards(badge, awards, names)
+
+
 @dataclass(frozen=True)
 class ManualOutcome:
     address: str
@@ -337,6 +410,16 @@ class ManualOutcome:
     @property
     def already(self) -> bool:
         return self.person is not None and self.award is None
+
+
+@dataclass(frozen=True)
+class ManualAwards:
+    badge: BadgeClass
+    outcomes: Sequence[ManualOutcome]
+
+    @property
+    def awards(self) -> list[Award]:
+        return [o.award for o in self.outcomes if o.award is not None]
 
 
 async def award_by_hand(
@@ -350,7 +433,7 @@ async def award_by_hand(
     is_coordinator: bool,
     by: str | None,
     now: datetime,
-) -> list[ManualOutcome]:
+) -> ManualAwards:
     """The coordinator awards a class to people named by email address."""
     require_coordinator(is_coordinator)
     badge = await store.get_badge_class(key)
@@ -367,7 +450,7 @@ async def award_by_hand(
         person = await people.get_person(person_id) if person_id else None
         award = await issue(store, signer, issuer, badge, person, now, awarded_by=by) if person else None
         outcomes.append(ManualOutcome(address, person, award))
-    return outcomes
+    return ManualAwards(badge, outcomes)
 
 
 async def revoke(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.badges import BadgeClass
 from core.errors import Unavailable
 from core.networks import Network
-from core.badges import BadgeClass
 from core.people import Organization
 from store.activities import ActivityQueries
 from store.assessment import AssessmentQueries

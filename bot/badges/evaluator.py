@@ -1,6 +1,6 @@
-"""Automatic badges without anyone asking: every `interval` seconds each instance seeds the built-in
-classes (once), finds the people with facts an automatic rule counts and awards what they now meet
-(`core.badges.evaluate`), telling them through the outbox. Two instances racing award once: the store's
+"""Automatic badges without anyone asking: every `interval` seconds each instance finds the people with
+facts an automatic rule counts (the store seeds the built-in classes at start) and awards what they now
+meet (`core.badges.evaluate`), telling them through the outbox. Two instances racing award once: the store's
 (class, person) uniqueness drops the second, and the outbox key per award drops a second card."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from bot.badges.notify import tell_awarded
 from bot.services import Services
 from core.badges import evaluate
 from core.errors import DomainError
-from store.badges import load_badge_classes
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ class BadgeEvaluator:
         self._services = services
         self._interval = interval
         self._clock = clock
-        self._seeded = False
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -45,13 +43,6 @@ class BadgeEvaluator:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-    async def seed(self) -> None:
-        if not self._seeded:
-            added = await self._services.store.seed_badge_classes(await load_badge_classes())
-            self._seeded = True
-            if added:
-                log.info("badges: %d built-in classes added from config/badges.yml", added)
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -68,9 +59,6 @@ class BadgeEvaluator:
         """Award what is due now; returns how many badges this round gave."""
         services = self._services
         badges = services.badges
-        if badges is None:
-            return 0
-        await self.seed()
         now = self._clock()
         given = 0
         for person in await services.store.badge_candidates(now):
@@ -83,8 +71,8 @@ class BadgeEvaluator:
         return given
 
 
-def start_evaluator(services: Services, **options: object) -> BadgeEvaluator:
-    evaluator = BadgeEvaluator(services, **options)  # type: ignore[arg-type]
+def start_evaluator(services: Services, *, interval: float = INTERVAL_S) -> BadgeEvaluator:
+    evaluator = BadgeEvaluator(services, interval=interval)
     evaluator.start()
     services.badge_evaluator = evaluator
     return evaluator

@@ -45,8 +45,6 @@ async def reach(services: Services, person: str, fallback: Target | None = None)
 async def tell_awarded(services: Services, awards: Sequence[Award], fallback: Target | None = None) -> int:
     """Queue each recipient's award card; returns how many were queued."""
     badges = services.badges
-    if badges is None:
-        return 0
     messages = []
     for award in awards:
         if award.person is None:

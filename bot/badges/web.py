@@ -57,8 +57,8 @@ class BadgeService:
 def add_routes(app: web.Application, services_key: web.AppKey[Any]) -> None:
     def handler(view: Any) -> Any:
         async def wrapped(request: web.Request) -> web.StreamResponse:
-            services = request.app[services_key]
-            if services.store is None or services.badges is None:
+            services = request.app.get(services_key)
+            if services is None:  # still starting
                 raise web.HTTPServiceUnavailable()
             try:
                 return await view(request, services)

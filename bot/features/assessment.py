@@ -34,22 +34,14 @@ def _person(turn: Turn) -> str:
 
 
 def _questionnaire(turn: Turn) -> Questionnaire:
-    questionnaire = turn.services.questionnaire
-    if questionnaire is None:
-        raise Conflict("assessment.error.unavailable")
-    return questionnaire
-
-
-async def _network_names(turn: Turn) -> dict[str, str]:
-    return {n.key: n.name(turn.t.locale) for n in await turn.services.store.list_networks()}
+    return turn.services.questionnaire
 
 
 async def _start_card(turn: Turn, person: str) -> AdaptiveCard:
-    store = turn.services.store
-    mine = await store.assessments_of(person)
-    draft = next((a for a in mine if a.status is core.Status.DRAFT), None)
-    done = sum(1 for a in mine if a.status is core.Status.DONE)
-    return cards.start_card(turn.t, _questionnaire(turn), draft, done, coordinator=turn.is_coordinator)
+    where = await core.standing(turn.services.store, person)
+    return cards.start_card(
+        turn.t, _questionnaire(turn), where.draft, where.completed, coordinator=turn.is_coordinator
+    )
 
 
 async def show(turn: Turn, _argument: str = "") -> None:
@@ -123,11 +115,10 @@ async def finish(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 async def _results_card(turn: Turn, person: str, assessment_id: str | None) -> AdaptiveCard:
     store = turn.services.store
-    groups = await core.network_groups(store, person)
     results = await core.results(
-        store, core.Versions(store, _questionnaire(turn)), person, assessment_id, groups
+        store, store, core.Versions(store, _questionnaire(turn)), person, assessment_id
     )
-    return cards.own_results_card(turn.t, results, await _network_names(turn))
+    return cards.own_results_card(turn.t, results)
 
 
 async def show_results(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
@@ -175,7 +166,7 @@ async def on_export_consent(turn: Turn, action: str, context: Any, upload: dict[
 
 async def delete(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     person = _person(turn)
-    count = len(await turn.services.store.assessments_of(person))
+    count = (await core.standing(turn.services.store, person)).total
     if not count:
         raise Conflict("assessment.error.nothing")
     return cards.delete_confirm_card(turn.t, count)
@@ -191,9 +182,8 @@ async def show_overview(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
     store = turn.services.store
     questionnaire = _questionnaire(turn)
-    groups = await core.network_groups(store, None)
-    overview = await core.overview(store, questionnaire, groups, is_coordinator=turn.is_coordinator)
-    return cards.overview_card(turn.t, questionnaire, overview, await _network_names(turn))
+    overview = await core.overview(store, store, questionnaire, is_coordinator=turn.is_coordinator)
+    return cards.overview_card(turn.t, questionnaire, overview)
 
 
 def register(router: Router) -> None:

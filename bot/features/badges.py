@@ -19,7 +19,7 @@ from bot.turn import Turn
 from cards import badges as cards
 from core import badges as core
 from core.assessment import Assessment
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotAllowed
 
 PNG_KIND = "badge.png"
 
@@ -29,8 +29,6 @@ def _now() -> datetime:
 
 
 def _service(turn: Turn) -> BadgeService:
-    if turn.services.badges is None:
-        raise Conflict("badges.error.unavailable")
     return turn.services.badges
 
 
@@ -38,15 +36,8 @@ def _fallback(turn: Turn) -> Any:
     return target(turn, "person", None, user_id=turn.user_aad_id or "-")
 
 
-async def _seeded(turn: Turn) -> None:
-    evaluator = turn.services.badge_evaluator
-    if evaluator is not None:
-        await evaluator.seed()
-
-
 async def _evaluate(turn: Turn, person: str) -> list[core.Award]:
     service = _service(turn)
-    await _seeded(turn)
     store = turn.services.store
     awards = await core.evaluate(store, store, service.signer, service.issuer, person, _now())
     if awards:
@@ -55,10 +46,7 @@ async def _evaluate(turn: Turn, person: str) -> list[core.Award]:
 
 
 async def _mine_card(turn: Turn, person: str) -> AdaptiveCard:
-    store = turn.services.store
-    awards = await store.awards_of(person)
-    classes = {c.key: c for c in await store.list_badge_classes()}
-    pairs = [(a, classes.get(a.class_key)) for a in awards]
+    pairs = await core.my_badges(turn.services.store, person)
     return cards.my_badges_card(turn.t, _service(turn).issuer, pairs, _now(), coordinator=turn.is_coordinator)
 
 
@@ -75,8 +63,6 @@ async def show(turn: Turn, _argument: str = "") -> None:
 
 async def after_assessment(turn: Turn, assessment: Assessment) -> None:
     """A completed self-assessment may earn a badge at once (the scheduler would find it later)."""
-    if turn.services.badges is None:
-        return
     try:
         await _evaluate(turn, assessment.person)
     except DomainError:  # the results still show; the scheduler tries again
@@ -95,26 +81,19 @@ async def mine(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     return await _mine_card(turn, _person(turn))
 
 
-async def _own_award(turn: Turn, award_id: str) -> core.Award:
-    award = await turn.services.store.get_award(award_id)
-    if award is None or award.person != turn.user_aad_id:
-        raise NotFound("badges.error.unknown_award")
-    return award
+def _png_name(badge: core.BadgeClass, award: core.Award) -> str:
+    return f"{badge.key}-{award.issued_at.date().isoformat()}.png"
 
 
 async def download(turn: Turn, data: dict[str, Any]) -> str:
     """Offer the baked PNG of the person's own badge in their chat."""
-    _person(turn)
-    award = await _own_award(turn, cards.parse_award_ref(data))
-    if award.revoked_at is not None:
-        raise Conflict("badges.error.revoked")
-    badge = await turn.services.store.get_badge_class(award.class_key)
-    if badge is None:
-        raise NotFound("badges.error.unknown_class")
-    data_png = bake(badge_png(badge, award.locale), award.jws)
-    name = f"{badge.key}-{award.issued_at.date().isoformat()}.png"
+    person = _person(turn)
+    award, badge = await core.own_award(turn.services.store, person, cards.parse_award_ref(data))
+    png = bake(badge_png(badge, award.locale), award.jws)
     description = turn.t("badges.download.description", name=badge.name(turn.t.locale))
-    await file_offers.offer(turn, PNG_KIND, {"award": award.id}, name, len(data_png), description)
+    await file_offers.offer(
+        turn, PNG_KIND, {"award": award.id}, _png_name(badge, award), len(png), description
+    )
     return turn.t("badges.download.offered")
 
 
@@ -123,12 +102,10 @@ async def on_png_consent(turn: Turn, action: str, context: Any, upload: dict[str
     if action != "accept":
         await turn.send_text("badges.download.declined")
         return
-    award = await _own_award(turn, ref.get("award", ""))
-    badge = await turn.services.store.get_badge_class(award.class_key)
-    if badge is None or award.revoked_at is not None:
-        raise Conflict("badges.error.revoked")
-    name = f"{badge.key}-{award.issued_at.date().isoformat()}.png"
-    await file_offers.deliver(turn, upload, name, bake(badge_png(badge, award.locale), award.jws))
+    award, badge = await core.own_award(turn.services.store, turn.user_aad_id, ref.get("award", ""))
+    await file_offers.deliver(
+        turn, upload, _png_name(badge, award), bake(badge_png(badge, award.locale), award.jws)
+    )
 
 
 # ---- the coordinator --------------------------------------------------------------------------------
@@ -136,38 +113,29 @@ async def on_png_consent(turn: Turn, action: str, context: Any, upload: dict[str
 
 async def _manage_card(turn: Turn, notice: str | None = None) -> AdaptiveCard:
     store = turn.services.store
-    counts = await core.counts(store, is_coordinator=turn.is_coordinator)
-    organizations = {o.key: o.short_name for o in await store.list_organizations()}
-    return cards.manage_card(turn.t, await store.list_badge_classes(), counts, organizations, notice=notice)
+    view = await core.management(store, store, is_coordinator=turn.is_coordinator)
+    return cards.manage_card(turn.t, view.classes, view.counts, view.organizations, notice=notice)
 
 
 async def manage(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
-    core.require_coordinator(turn.is_coordinator)
-    await _seeded(turn)
     return await _manage_card(turn)
 
 
 async def new_class(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
-    core.require_coordinator(turn.is_coordinator)
     key = cards.optional_class_ref(data)
-    badge = await turn.services.store.get_badge_class(key) if key else None
-    if key and badge is None:
-        raise NotFound("badges.error.unknown_class")
+    core.require_coordinator(turn.is_coordinator)
+    badge = await core.badge_class(turn.services.store, key, is_coordinator=True) if key else None
     return cards.class_form_card(turn.t, badge)
 
 
 async def save_class(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
-    core.require_coordinator(turn.is_coordinator)
-    store = turn.services.store
     key = cards.optional_class_ref(data)
     form = cards.parse_class_form(data)
-    existing = await store.get_badge_class(key) if key else None
-    taken = [c.key for c in await store.list_badge_classes()]
     draft = core.BadgeClass(
-        key=key or core.key_for(form.name_fi, taken),
+        key=key or "",
         name_fi=form.name_fi,
         name_en=form.name_en,
         description_fi=form.description_fi,
@@ -180,21 +148,20 @@ async def save_class(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     )
     try:
         saved = await core.define_class(
-            store, draft, is_coordinator=turn.is_coordinator, editing=key is not None
+            turn.services.store, draft, is_coordinator=turn.is_coordinator, editing=key is not None
         )
     except DomainError as error:
-        if error.key == "badges.error.coordinator_only":
+        if error.key in ("badges.error.coordinator_only", "badges.error.unknown_class"):
             raise
-        return cards.class_form_card(turn.t, existing or draft, error=turn.t(error.key, **error.params))
+        return cards.class_form_card(turn.t, draft if key else None, error=turn.t(error.key, **error.params))
     return await _manage_card(turn, turn.t("badges.manage.saved", name=saved.name(turn.t.locale)))
 
 
 async def award_form(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
-    core.require_coordinator(turn.is_coordinator)
-    badge = await turn.services.store.get_badge_class(cards.parse_class_ref(data))
-    if badge is None:
-        raise NotFound("badges.error.unknown_class")
+    badge = await core.badge_class(
+        turn.services.store, cards.parse_class_ref(data), is_coordinator=turn.is_coordinator
+    )
     return cards.award_form_card(turn.t, badge)
 
 
@@ -202,42 +169,31 @@ async def award(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     """The coordinator awards a class by hand to people named by email; each hears in their own chat."""
     service = _service(turn)
     store = turn.services.store
-    key = cards.parse_class_ref(data)
-    outcomes = await core.award_by_hand(
+    done = await core.award_by_hand(
         store,
         store,
         service.signer,
         service.issuer,
-        key,
+        cards.parse_class_ref(data),
         cards.parse_people(data),
         is_coordinator=turn.is_coordinator,
         by=turn.user_aad_id,
         now=_now(),
     )
-    badge = await store.get_badge_class(key)
-    assert badge is not None
-    awards = [o.award for o in outcomes if o.award is not None]
-    await tell_awarded(turn.services, awards, _fallback(turn))
-    return cards.awarded_card(turn.t, badge, outcomes)
+    await tell_awarded(turn.services, done.awards, _fallback(turn))
+    return cards.awarded_card(turn.t, done.badge, done.outcomes)
 
 
 async def _class_awards_card(turn: Turn, key: str, notice: str | None = None) -> AdaptiveCard:
     store = turn.services.store
-    badge = await store.get_badge_class(key)
-    if badge is None:
-        raise NotFound("badges.error.unknown_class")
-    awards = await store.awards_of_class(key)
-    names = {}
-    for a in awards[: cards.AWARDS_SHOWN]:
-        if a.person:
-            person = await store.get_person(a.person)
-            names[a.person] = (person.name or person.email or a.person) if person else a.person
-    return cards.class_awards_card(turn.t, badge, awards, names, _now(), notice=notice)
+    view = await core.class_awards(
+        store, store, key, is_coordinator=turn.is_coordinator, limit=cards.AWARDS_SHOWN
+    )
+    return cards.class_awards_card(turn.t, view.badge, view.awards, view.names, _now(), notice=notice)
 
 
 async def class_awards(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
-    core.require_coordinator(turn.is_coordinator)
     return await _class_awards_card(turn, cards.parse_class_ref(data))
 
 

@@ -20,6 +20,7 @@ from core.assessment import (
     dimension_means,
 )
 from core.i18n import Translator
+from core.networks import Network
 from store.assessment import load_questionnaire
 
 WHEN = datetime(2026, 5, 12, 11, tzinfo=UTC)
@@ -45,9 +46,23 @@ def samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         Comparison("hr", 40, means),
         Comparison("pedagoginen", 12, means),
     ]
-    names = {"hr": "HR-kehittäjäverkosto", "pedagoginen": "Pedagogisen johtamisen vertaisverkosto"}
+    names = {
+        "hr": Network("hr", "HR-kehittäjäverkosto", "HR developers", "", ""),
+        "pedagoginen": Network(
+            "pedagoginen", "Pedagogisen johtamisen vertaisverkosto", "Pedagogical", "", ""
+        ),
+    }
     worst = Results(
-        done, q, means, list(means)[:2], list(means)[-2:], earlier, [means] * 3, comparisons, ["x" * 50]
+        done,
+        q,
+        means,
+        list(means)[:2],
+        list(means)[-2:],
+        earlier,
+        [means] * 3,
+        comparisons,
+        ["x" * 50],
+        names,
     )
     empty = Results(done, q, {}, [], [], [], [], [], ["project"])
     return {
@@ -61,11 +76,11 @@ def samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         ],
         "finish_card": [c.finish_card(t, q, done), c.finish_card(t, q, draft, error="x" * 300)],
         "paused_card": [c.paused_card(t, q, middle)],
-        "own_results_card": [c.own_results_card(t, worst, names), c.own_results_card(t, empty, {})],
+        "own_results_card": [c.own_results_card(t, worst), c.own_results_card(t, empty)],
         "delete_confirm_card": [c.delete_confirm_card(t, 3)],
         "deleted_card": [c.deleted_card(t, 3)],
         "overview_card": [
-            c.overview_card(t, q, Overview(Participation(250, 200, 80, 30), comparisons, ["x" * 50]), names),
-            c.overview_card(t, q, Overview(Participation(0, 0, 0, 0), [], ["project"]), {}),
+            c.overview_card(t, q, Overview(Participation(250, 200, 80, 30), comparisons, ["x" * 50], names)),
+            c.overview_card(t, q, Overview(Participation(0, 0, 0, 0), [], ["project"])),
         ],
     }

@@ -16,6 +16,7 @@ from store.assessment import load_questionnaire
 from tests.harness.activities import TENANT, User, invoke
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (fixture)
 from tests.networks.conftest import World, open_world
+from tests.store.conftest import database_url, store  # noqa: F401 (fixtures)
 from tests.store.databases import fresh_database
 
 CARD = "application/vnd.microsoft.card.adaptive"

@@ -23,6 +23,7 @@ from tests.harness.running import free_port
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (fixture)
 from tests.meetings.conftest import HR, MeetingWorld, prepare
 from tests.networks.conftest import open_world
+from tests.store.conftest import database_url, store  # noqa: F401 (fixtures)
 from tests.store.databases import fresh_database
 
 CARD = "application/vnd.microsoft.card.adaptive"
