@@ -13,11 +13,11 @@ from aiohttp import web
 
 from bot.adapter import TeamsAdapter
 from bot.background import Background
-from bot.build import build_info, version
 from bot.badges.evaluator import start_evaluator
 from bot.badges.signing import JoseSigner
 from bot.badges.web import BadgeService
 from bot.badges.web import add_routes as add_badge_routes
+from bot.build import build_info, version
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.badges import after_assessment

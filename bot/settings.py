@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     # the PEM private key that signs them (required off loopback), and the issuer's name and pages.
     public_url: str = Field("", validation_alias="PUBLIC_URL")
     badge_signing_key_file: Path | None = Field(None, validation_alias="BADGE_SIGNING_KEY_FILE")
+    badge_signing_key: SecretStr = Field(SecretStr(""), validation_alias="BADGE_SIGNING_KEY")  # PEM text
     badge_issuer_name: str = Field(
         "Vertaansa vailla – verkostot johtamisen tukena", validation_alias="BADGE_ISSUER_NAME"
     )

@@ -5,12 +5,14 @@ Authlib) with JWK thumbprints, PEM import and RS256/ES256 in one small dependenc
 which the project already has. The independent verification test uses PyJWT (a dev dependency), so the
 signer and the check never share code.
 
-Keys: `BADGE_SIGNING_KEY_FILE` names a PEM private key (RSA 2048+ signs RS256, EC P-256 signs ES256). Without
-it, on a loopback HOST, a development RSA key is made in `var/badge-signing-key.pem` on first start (mode
-0600) and reused; on any other HOST the service refuses to start (`check_key_settings`), because badges
-signed with a throwaway key would stop verifying after a redeploy. The key id is the RFC 7638 thumbprint;
-every public key ever used stays published (the store keeps them), so rotating the PEM keeps older
-badges verifiable.
+Keys: `BADGE_SIGNING_KEY_FILE` names a PEM private key, or `BADGE_SIGNING_KEY` holds the PEM itself (a
+secret store's environment variable; RSA 2048+ signs RS256, EC P-256 signs ES256). Without either, on a
+loopback HOST, a development RSA key is made in `var/badge-signing-key.pem` on first start (mode 0600) and
+reused; on any other HOST the service refuses to start (`check_key_settings`), because badges signed with
+a throwaway key would stop verifying after a redeploy. Off loopback `PUBLIC_URL` (https) is required as
+well: it is the issuer's id and every badge's address, so it cannot be guessed from the listening HOST.
+The key id is the RFC 7638 thumbprint; every public key ever used stays published (the store keeps
+them), so rotating the PEM keeps older badges verifiable.
 """
 
 from __future__ import annotations
@@ -36,16 +38,32 @@ class KeySettingsError(ValueError):
     """The signing key is missing where one is required, or unreadable."""
 
 
+def _configured(settings: Settings) -> bool:
+    return settings.badge_signing_key_file is not None or bool(settings.badge_signing_key.get_secret_value())
+
+
 def check_key_settings(settings: Settings) -> None:
-    """Refuse a non-loopback HOST without a configured key (a development key would be lost)."""
-    if settings.badge_signing_key_file is None and not is_loopback(settings.host):
+    """Refuse a non-loopback HOST without a configured key (a development key would be lost) or without
+    the public https address badges are issued under."""
+    if is_loopback(settings.host):
+        return
+    if not _configured(settings):
         raise KeySettingsError(
-            "BADGE_SIGNING_KEY_FILE is required when HOST is not a loopback address: badges are signed "
-            "with it, and a development key made under var/ would be lost on redeploy (see .env.example)"
+            "BADGE_SIGNING_KEY_FILE (or BADGE_SIGNING_KEY) is required when HOST is not a loopback address: "
+            "badges are signed with it, and a development key made under var/ would be lost on redeploy "
+            "(see .env.example)"
+        )
+    if not settings.public_url.startswith("https://"):
+        raise KeySettingsError(
+            "PUBLIC_URL (https://<the bot's public host>) is required when HOST is not a loopback address: "
+            "it is the badge issuer's id and the address of every badge's verification page"
         )
 
 
 def _read_or_create(settings: Settings) -> tuple[RSAKey | ECKey, str]:
+    inline = settings.badge_signing_key.get_secret_value()
+    if inline:
+        return _import(inline.replace("\\n", "\n").encode(), "BADGE_SIGNING_KEY"), "BADGE_SIGNING_KEY"
     path = settings.badge_signing_key_file
     if path is not None:
         if not path.is_file():

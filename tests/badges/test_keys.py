@@ -52,12 +52,30 @@ def test_unreadable_or_public_keys_are_refused(tmp_path: Path) -> None:
 def test_a_public_host_needs_a_configured_key(tmp_path: Path) -> None:
     credentials = {"MicrosoftAppId": "id", "MicrosoftAppPassword": "pw", "MicrosoftAppTenantId": "tn"}
     public = _settings(tmp_path, HOST="0.0.0.0", **credentials)
-    with pytest.raises(KeySettingsError, match="BADGE_SIGNING_KEY_FILE is required"):
+    with pytest.raises(KeySettingsError, match=r"BADGE_SIGNING_KEY_FILE \(or BADGE_SIGNING_KEY\)"):
         check_key_settings(public)
+    pem = ECKey.generate_key("P-256", private=True).as_pem(private=True).decode()
+    keyed = _settings(tmp_path, HOST="0.0.0.0", BADGE_SIGNING_KEY=pem, **credentials)
+    with pytest.raises(KeySettingsError, match="PUBLIC_URL"):
+        check_key_settings(keyed)
+    check_key_settings(
+        _settings(
+            tmp_path,
+            HOST="0.0.0.0",
+            BADGE_SIGNING_KEY=pem,
+            PUBLIC_URL="https://bot.example.fi",
+            **credentials,
+        )
+    )
+    assert JoseSigner.from_settings(keyed).alg == "ES256"  # the PEM itself, as a secret store passes it
     env = {**os.environ, "HOST": "0.0.0.0", "VAR_DIR": str(tmp_path / "var"), **credentials}
     env.pop("BADGE_SIGNING_KEY_FILE", None)
+    env.pop("BADGE_SIGNING_KEY", None)
     result = subprocess.run(
         [sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert result.returncode == 2 and "BADGE_SIGNING_KEY_FILE is required" in result.stderr
+    assert (
+        result.returncode == 2
+        and "BADGE_SIGNING_KEY_FILE (or BADGE_SIGNING_KEY) is required" in result.stderr
+    )
     assert not (tmp_path / "var" / "badge-signing-key.pem").exists()
