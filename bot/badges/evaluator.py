@@ -45,6 +45,10 @@ class BadgeEvaluator:
                 await self._task
 
     async def _loop(self) -> None:
+        # The first round waits one interval: a start is busy enough, and merkit and a completed
+        # self-assessment award at once anyway.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), self._interval)
         while not self._stopping.is_set():
             try:
                 await self.tick()
