@@ -1,18 +1,18 @@
 """The issuer's signing key and `core.credentials.Signer` on joserfc.
 
 Why joserfc (pinned `>=1.8,<2` in pyproject.toml): a maintained, typed JOSE library (by the author of
-Authlib) with JWK thumbprints, PEM import and RS256/ES256 in one small dependency on `cryptography`,
-which the project already has. The independent verification test uses PyJWT (a dev dependency), so the
-signer and the check never share code.
+Authlib) with JWK thumbprints, PEM import and RS256/ES256 in one small dependency on `cryptography`, which
+the project already has. The independent verification test uses PyJWT (a dev dependency), so the signer and
+the check never share code.
 
 Keys: `BADGE_SIGNING_KEY_FILE` names a PEM private key, or `BADGE_SIGNING_KEY` holds the PEM itself (a
 secret store's environment variable; RSA 2048+ signs RS256, EC P-256 signs ES256). Without either, on a
-loopback HOST, a development RSA key is made in `var/badge-signing-key.pem` on first start (mode 0600) and
-reused; on any other HOST the service refuses to start (`check_key_settings`), because badges signed with
-a throwaway key would stop verifying after a redeploy. Off loopback `PUBLIC_URL` (https) is required as
-well: it is the issuer's id and every badge's address, so it cannot be guessed from the listening HOST.
-The key id is the RFC 7638 thumbprint; every public key ever used stays published (the store keeps
-them), so rotating the PEM keeps older badges verifiable.
+loopback HOST, a development EC P-256 key (ES256) is made in `var/badge-signing-key.pem` on first start
+(mode 0600) and reused; on any other HOST the service refuses to start (`check_key_settings`), because
+badges signed with a throwaway key would stop verifying after a redeploy. Off loopback `PUBLIC_URL` (https)
+is required as well: it is the issuer's id and every badge's address, so it cannot be guessed from the
+listening HOST. The key id is the RFC 7638 thumbprint; every public key ever used stays published (the store
+keeps them), so rotating the PEM keeps older badges verifiable.
 """
 
 from __future__ import annotations
@@ -71,18 +71,22 @@ def _read_or_create(settings: Settings) -> tuple[RSAKey | ECKey, str]:
         return _import(path.read_bytes(), str(path)), str(path)
     check_key_settings(settings)
     dev = Path(settings.var_dir) / DEV_KEY_FILE
-    if dev.is_file():
-        return _import(dev.read_bytes(), str(dev)), str(dev)
-    dev.parent.mkdir(parents=True, exist_ok=True)
-    key = RSAKey.generate_key(2048, private=True)
-    scratch = dev.with_suffix(".tmp")
-    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.as_pem(private=True))
-    os.replace(scratch, dev)  # whole or not at all, so two starting processes agree
-    log.warning(
-        "badges: made a development signing key in %s (set BADGE_SIGNING_KEY_FILE in production)", dev
-    )
+    if not dev.is_file():
+        # EC P-256: made in a millisecond (an RSA key takes far longer on every fresh start of a test bot)
+        dev.parent.mkdir(parents=True, exist_ok=True)
+        draft = dev.with_name(f".{dev.name}.{os.getpid()}.{id(settings)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(ECKey.generate_key("P-256", private=True).as_pem(private=True))
+        try:
+            os.link(draft, dev)  # whole or not at all; of two processes starting together, the first wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+        log.warning(
+            "badges: made a development signing key in %s (set BADGE_SIGNING_KEY_FILE in production)", dev
+        )
     return _import(dev.read_bytes(), str(dev)), str(dev)
 
 

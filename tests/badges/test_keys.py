@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jwt
 import pytest
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, RSAKey
 
 from bot.badges.signing import JoseSigner, KeySettingsError, check_key_settings
 from bot.settings import Settings
@@ -25,8 +26,18 @@ def test_a_development_key_is_made_once_and_kept(tmp_path: Path) -> None:
     key_file = tmp_path / "var" / "badge-signing-key.pem"
     assert key_file.is_file() and (key_file.stat().st_mode & 0o777) == 0o600
     again = JoseSigner.from_settings(_settings(tmp_path))
-    assert again.kid == first.kid and first.alg == "RS256"
+    assert again.kid == first.kid and first.alg == "ES256"
     assert "d" not in first.public_jwk
+
+
+def test_a_configured_rsa_key_signs_rs256(tmp_path: Path) -> None:
+    pem = tmp_path / "issuer.pem"
+    pem.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
+    signer = JoseSigner.from_settings(_settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(pem)))
+    assert signer.alg == "RS256"
+    token = signer.sign({"iss": "x"}, "https://example.invalid/badges/keys/" + signer.kid)
+    assert signer.verify(token, {signer.kid: signer.public_jwk}) == {"iss": "x"}
+    assert jwt.decode(token, jwt.PyJWK(signer.public_jwk).key, algorithms=["RS256"]) == {"iss": "x"}
 
 
 def test_a_configured_ec_key_signs_es256(tmp_path: Path) -> None:
