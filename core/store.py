@@ -8,6 +8,8 @@ from core.activities import ActivityLog
 from core.assessment import AssessmentStore
 from core.audit import AuditLog
 from core.badges import BadgeStore
+from core.coaching_orgs import OrganizationStore
+from core.coaching_rounds import RoundStore
 from core.conversations import ConversationStore
 from core.materials import MaterialStore
 from core.meetings import MeetingRecords
@@ -20,6 +22,7 @@ from core.teams import TeamStore
 
 
 class Store(
+    OrganizationStore,  # PeopleStore and the coaching organisation catalogue
     PeopleStore,
     ConversationStore,
     ActivityLog,
@@ -33,6 +36,7 @@ class Store(
     MeetingRecords,
     AssessmentStore,
     BadgeStore,
+    RoundStore,
     Protocol,
 ):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""

@@ -9,6 +9,7 @@ from store import (  # noqa: F401  (tables register on import)
     assessment,
     audit,
     badges,
+    coaching,
     conversations,
     materials,
     meetings,

@@ -17,6 +17,7 @@ from store.activities import ActivityQueries
 from store.assessment import AssessmentQueries
 from store.audit import AuditQueries
 from store.badges import BadgeQueries, load_badge_classes, seed_badge_classes
+from store.coaching import CoachingQueries
 from store.conversations import ConversationQueries
 from store.database import Database, Setup
 from store.engine import create_engine
@@ -49,6 +50,7 @@ class SqlStore(
     MeetingQueries,
     AssessmentQueries,
     BadgeQueries,
+    CoachingQueries,
     Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""
