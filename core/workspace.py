@@ -51,6 +51,14 @@ class FileInfo:
     drive_id: str = ""  # the library it is in (with `id`, what `Workspace.download` takes)
 
 
+@dataclass(frozen=True)
+class Chat:
+    """A Teams chat (a peer-coaching group's); `id` is also its Bot Framework conversation id."""
+
+    id: str
+    web_url: str | None = None
+
+
 class ConflictBehavior(StrEnum):
     """What an upload does when the name is already taken."""
 
@@ -173,6 +181,16 @@ class Workspace(Protocol):
 
     async def add_member(self, team_id: str, user_id: str) -> None:
         """Make the Entra user a member of the team (no error when already a member)."""
+        ...
+
+    async def create_chat(self, members: Sequence[str], topic: str) -> Chat:
+        """A new group chat named `topic` with the Entra users `members` (every member listed, two or more).
+        Raises `WorkspaceForbidden` (no Chat.Create), `NotFound` (an unknown user), `Throttled`."""
+        ...
+
+    async def install_app_in_chat(self, chat_id: str, teams_app_id: str) -> None:
+        """Add the app (its id in the tenant's app catalogue) to the chat, so the bot can post there; no
+        error when it is there already. Raises `WorkspaceForbidden`, `NotFound` (no such chat or app)."""
         ...
 
     async def close(self) -> None:

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 
 from msgraph import GraphServiceClient
 
-from core.workspace import Channel, ConflictBehavior, FileInfo, Folder
-from graph import channels, files, listing, search
+from core.workspace import Channel, Chat, ConflictBehavior, FileInfo, Folder
+from graph import channels, chats, files, listing, search
 from graph.client import connect
 from graph.config import GraphConfig
 
@@ -37,6 +37,12 @@ class GraphWorkspace:
 
     async def add_member(self, team_id: str, user_id: str) -> None:
         await channels.add_member(self._graph, team_id, user_id)
+
+    async def create_chat(self, members: Sequence[str], topic: str) -> Chat:
+        return await chats.create_chat(self._graph, members, topic)
+
+    async def install_app_in_chat(self, chat_id: str, teams_app_id: str) -> None:
+        await chats.install_app(self._graph, chat_id, teams_app_id)
 
     async def ensure_folder(self, parent: Folder, path: str) -> Folder:
         return await files.ensure_folder(self._graph, parent, path)

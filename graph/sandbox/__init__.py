@@ -149,6 +149,11 @@ class Sandbox:
         return list(self._state.teams[team_id].members)
 
     @property
+    def chats(self) -> dict[str, dict[str, Any]]:
+        """The chats created through the sandbox, by id (members, topic, installed apps)."""
+        return self._state.chats
+
+    @property
     def round_trips(self) -> int:
         """Graph HTTP requests served (a `$batch` counts once)."""
         return self._state.round_trips

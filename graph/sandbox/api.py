@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from urllib.parse import unquote
 
+from graph.sandbox.chats_api import ChatsApi
 from graph.sandbox.http import Handler, Reply, Request, Route, app_author, error
 from graph.sandbox.items_api import ItemsApi
 from graph.sandbox.state import State
@@ -27,7 +28,7 @@ class Endpoints(Protocol):
     def routes(self) -> Sequence[Route]: ...
 
 
-ENDPOINTS: tuple[Callable[[State], Endpoints], ...] = (TeamsApi, ItemsApi)
+ENDPOINTS: tuple[Callable[[State], Endpoints], ...] = (TeamsApi, ItemsApi, ChatsApi)
 
 
 class GraphApi:

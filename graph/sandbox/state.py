@@ -132,6 +132,7 @@ class State:
     log: list[str] = field(default_factory=list)
     batch_log: list[str] = field(default_factory=list)  # the requests inside `$batch`es
     tenant_id: str = TENANT_ID
+    chats: dict[str, dict[str, Any]] = field(default_factory=dict)  # chats_api.py (not kept across restarts)
 
     def save(self) -> None:
         """Keep teams, channels and members in `root/state.json` so a restarted sandbox knows them."""
