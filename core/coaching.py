@@ -95,6 +95,18 @@ class Profile:
         return size in self.sizes
 
 
+@dataclass(frozen=True)
+class CoachingConfig:
+    """Built at start: the themes (`config/coaching.yml`), the organisations the seed file owns (edited
+    there, not in Teams), and whether the bot creates a Graph group chat per group (`COACHING_GROUP_CHATS`)
+    and installs itself there (`TEAMS_APP_CATALOG_ID`, the app's id in the tenant's app catalogue)."""
+
+    themes: tuple[Theme, ...]
+    file_organizations: frozenset[str] = frozenset()
+    group_chats: bool = False
+    teams_app_id: str | None = None
+
+
 def validate_profile(profile: Profile, themes: Sequence[Theme], organizations: Sequence[str]) -> Profile:
     """The profile with its choices de-duplicated and ordered; raises `Invalid` naming the broken rule."""
     known_themes = [t.key for t in themes]
@@ -177,7 +189,7 @@ class Actor:
 
 async def actor(store: CoachingStore, person: str | None, *, coordinator: bool) -> Actor:
     """The acting person with their coaching rights."""
-    lead = bool(person) and person in set(await store.coaching_leads())
+    lead = bool(person) and person.casefold() in {p.casefold() for p in await store.coaching_leads()}
     return Actor(person, coordinator=coordinator, lead=lead)
 
 
@@ -215,6 +227,18 @@ async def leave(store: CoachingStore, who: Actor) -> Profile:
 async def rejoin(store: CoachingStore, who: Actor) -> Profile:
     profile = await _own_profile(store, who)
     return await store.save_profile(replace(profile, status=PoolStatus.ACTIVE, paused_until=None))
+
+
+async def pool(store: CoachingStore, who: Actor) -> Sequence[Profile]:
+    """Every profile of the pool (coordinators and coaching leads)."""
+    who.require_rounds()
+    return await store.list_profiles()
+
+
+async def leads(store: CoachingStore, who: Actor) -> Sequence[str]:
+    """The coaching leads (the coordinator's list)."""
+    who.require_coordinator()
+    return await store.coaching_leads()
 
 
 async def set_lead(store: CoachingStore, who: Actor, person: str, lead: bool) -> None:

@@ -21,7 +21,7 @@ constructive greedy followed by local search with swaps, for pairs and groups al
 - improve: for each person, try swapping them with a member of the groups of their 24 best candidates (for
   pairs, this is the classic 2-opt exchange of partners); a person stuck with a forbidden pair or a repeat
   tries every swap in the round. Only strict improvements are kept, sweeps run until none is found or the
-  time limit (default 3 s) passes;
+  time limit (default 2.5 s) passes;
 - finish: a group that still breaks a hard rule loses the member who breaks it most; each person left over
   joins the group they fit best (at most one larger than the round's size, if everyone there accepts the
   size), or pairs up with another one left over, or is reported `NO_PARTNER`.
@@ -59,7 +59,7 @@ METHOD = 30  # per shared method
 ROLES = 20  # one can coach and the other be coached
 CANDIDATES = 24  # best-fitting partners tried per person in the local search
 MAX_PEOPLE = 3000  # the pair weights are kept whole in memory (n * n * 4 bytes)
-TIME_LIMIT_S = 3.0
+TIME_LIMIT_S = 2.5
 SHAKE_GROUPS = 4  # groups dealt out again in one step of the large-neighbourhood search
 SHAKE_SECONDS = 0.5  # at most this long
 SHAKES = 20  # and at most this many steps per person in a round
@@ -219,7 +219,8 @@ def weights(people: Sequence[Candidate], history: History) -> list[array]:
     shift = len(theme_bits)
     method_bits = {m: shift + i for i, m in enumerate(Method)}
     features = [
-        sum(1 << theme_bits[t] for t in p.themes) + sum(1 << method_bits[m] for m in p.methods) for p in people
+        sum(1 << theme_bits[t] for t in p.themes) + sum(1 << method_bits[m] for m in p.methods)
+        for p in people
     ]
     roles = [_ROLE_BITS[p.role] for p in people]
     rows_of = _fit_rows(features, roles, shift + len(Method))
@@ -262,7 +263,10 @@ def _fit_rows(features: list[int], roles: list[int], width: int) -> Callable[[in
     themes_mask = (1 << (width - len(Method))) - 1
 
     def fit(shared: int) -> int:
-        return THEME * (shared & themes_mask).bit_count() + METHOD * (shared >> (width - len(Method))).bit_count()
+        return (
+            THEME * (shared & themes_mask).bit_count()
+            + METHOD * (shared >> (width - len(Method))).bit_count()
+        )
 
     if width > 16:
         bonus = [[ROLES if _complementary(a, b) else 0 for b in range(4)] for a in range(4)]
@@ -432,9 +436,7 @@ class _Search:
                 if empty:
                     best = empty.pop()
                 else:
-                    best = next(
-                        g for g, members in enumerate(self.groups) if len(members) < self.capacity[g]
-                    )
+                    best = next(g for g, members in enumerate(self.groups) if len(members) < self.capacity[g])
             self._join(person, best)
 
     def _join(self, person: int, g: int) -> None:
@@ -500,7 +502,11 @@ class _Search:
             tries += 1
             stalled += 1
             a = self.rng.choice(people)
-            near = list(dict.fromkeys([self.group_of[a], *(self.group_of[c] for c in self.top[a] if c in self.group_of)]))
+            near = list(
+                dict.fromkeys(
+                    [self.group_of[a], *(self.group_of[c] for c in self.top[a] if c in self.group_of)]
+                )
+            )
             near = near[:SHAKE_GROUPS]
             if len(near) < 2:
                 continue
@@ -524,7 +530,9 @@ class _Search:
             elif after > score:
                 stalled = 0
 
-    def _restore(self, groups: Mapping[int, list[int]] | list[list[int]], near: Sequence[int] | None = None) -> None:
+    def _restore(
+        self, groups: Mapping[int, list[int]] | list[list[int]], near: Sequence[int] | None = None
+    ) -> None:
         """Put `groups` (by index) in place and refresh who is where and each member's score."""
         for g in near if near is not None else groups:  # type: ignore[union-attr]
             members = list(groups[g])
@@ -548,7 +556,7 @@ class _Search:
 
     def _finish(self) -> None:
         left: list[int] = []
-        for g, members in enumerate(self.groups):
+        for members in self.groups:
             while members:
                 worst = self._worst(members)
                 if worst is None:
@@ -638,9 +646,7 @@ def _group(people: Sequence[Candidate], history: History) -> Group:
         for theme in person.themes:
             counts[theme] = counts.get(theme, 0) + 1
     themes = tuple(t for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0])) if c >= 2)
-    return Group(
-        tuple(p.id for p in people), suggest_method(people), themes, tuple(repeats), tuple(same)
-    )
+    return Group(tuple(p.id for p in people), suggest_method(people), themes, tuple(repeats), tuple(same))
 
 
 def suggest_method(people: Sequence[Candidate]) -> Method:

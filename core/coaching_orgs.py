@@ -71,9 +71,17 @@ def parse_lines(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
         try:
             domains = parse_domains(domain_part)
         except Invalid as error:
-            raise Invalid("coaching.error.bad_line_domain", line=number, domain=error.params["domain"]) from error
+            raise Invalid(
+                "coaching.error.bad_line_domain", line=number, domain=error.params["domain"]
+            ) from error
         found.append((name, short, domains))
     return found
+
+
+async def catalogue(store: OrganizationStore, who: Actor) -> Sequence[Organization]:
+    """Every organisation (coordinators and coaching leads)."""
+    who.require_rounds()
+    return await store.list_organizations()
 
 
 def _unique_key(name: str, taken: Collection[str]) -> str:
@@ -119,7 +127,9 @@ async def add_domains(
     domains = parse_domains(text)
     if not domains:
         raise Invalid("coaching.error.no_domains")
-    merged = Organization(found.key, found.name, found.short_name, tuple(dict.fromkeys([*found.domains, *domains])))
+    merged = Organization(
+        found.key, found.name, found.short_name, tuple(dict.fromkeys([*found.domains, *domains]))
+    )
     (saved,) = await store.add_organizations([merged])
     return saved
 

@@ -40,6 +40,7 @@ class Overview:
     proposal: Round | None = None
     latest: Round | None = None
     leads: Sequence[str] = field(default_factory=tuple)
+    organization_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def meeting_rate(self) -> int:
@@ -56,7 +57,7 @@ class ReportStore(RoundStore, PeopleStore, Protocol):
     pass
 
 
-async def overview(store: RoundStore, who: Actor, today: date) -> Overview:
+async def overview(store: ReportStore, who: Actor, today: date) -> Overview:
     """The coordinator's (or a coaching lead's) view of the whole programme."""
     who.require_rounds()
     profiles = await store.list_profiles()
@@ -86,6 +87,7 @@ async def overview(store: RoundStore, who: Actor, today: date) -> Overview:
         proposal=await store.proposal(),
         latest=rounds[0] if rounds else None,
         leads=tuple(await store.coaching_leads()),
+        organization_names={o.key: o.short_name for o in await store.list_organizations()},
     )
 
 

@@ -21,6 +21,7 @@ from core.coaching_match import Candidate, Group, Matching, Past, Reason, match,
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.meetings import Reach
 from core.outbox import OutgoingMessage
+from core.people import same_person
 
 MAX_FOLLOWUP_WEEKS = 12
 DEFAULT_FOLLOWUP_WEEKS = 4
@@ -179,10 +180,6 @@ class RoundStore(CoachingStore, Protocol):
     ) -> None:
         """The group's chat outcome, with `messages` (its introduction in the chat) in one transaction."""
         ...
-
-
-def same_person(one: str | None, other: str | None) -> bool:  # until core.people has it (appcore)
-    return bool(one) and bool(other) and one.casefold() == other.casefold()  # type: ignore[union-attr]
 
 
 def history_of(rounds: Sequence[Round], window: int | None) -> dict[frozenset[str], Past]:
@@ -346,7 +343,32 @@ async def round_for(store: RoundStore, who: Actor, round_id: str) -> Round:
     return found
 
 
-async def check_in(store: RoundStore, who: Actor, answer: CheckIn, now: datetime) -> CheckIn:
+def round_stats(shown: Round, profiles: Sequence[Profile]) -> dict[str, float]:
+    """The numbers a round is judged by, over every pair of people inside its groups: how many pairs,
+    repeats and same-organisation pairs, and the mean number of themes a pair shares."""
+    themes = {p.person: set(p.themes) for p in profiles}
+    pairs = shared = 0
+    for group in shown.groups:
+        for i, a in enumerate(group.members):
+            for b in group.members[i + 1 :]:
+                pairs += 1
+                shared += len(themes.get(a, set()) & themes.get(b, set()))
+    return {
+        "pairs": pairs,
+        "repeats": sum(len(g.repeats) for g in shown.groups),
+        "same_organization": sum(len(g.same_organization) for g in shown.groups),
+        "overlap": shared / pairs if pairs else 0.0,
+    }
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    answer: CheckIn
+    round: Round
+    group: RoundGroup
+
+
+async def check_in(store: RoundStore, who: Actor, answer: CheckIn, now: datetime) -> CheckedIn:
     """Save one's check-in for a confirmed round one was matched in (it may be changed later)."""
     person = who.require_person()
     found = await store.get_round(answer.round_id)
@@ -359,14 +381,16 @@ async def check_in(store: RoundStore, who: Actor, answer: CheckIn, now: datetime
     if len(learned) > LEARNED_MAX:
         raise Invalid("coaching.error.learned_too_long", max=LEARNED_MAX)
     own = next(m for m in group.members if same_person(m, person))
-    return await store.save_checkin(replace(answer, person=own, learned=learned, answered_at=now))
+    saved = await store.save_checkin(replace(answer, person=own, learned=learned, answered_at=now))
+    return CheckedIn(saved, found, group)
 
 
 class FollowUps(Protocol):
     """Builds the check-in cards (and their reminder) of a round, for the people still in the pool."""
 
-    async def checkins(self, due: Round, people: Sequence[str], *, reminder: bool) -> Sequence[OutgoingMessage]:
-        ...
+    async def checkins(
+        self, due: Round, people: Sequence[str], *, reminder: bool
+    ) -> Sequence[OutgoingMessage]: ...
 
 
 async def due_followups(store: RoundStore, followups: FollowUps, now: datetime) -> int:

@@ -1,4 +1,5 @@
-"""Peer coaching: profiles, coaching leads, rounds with their groups, check-ins (`core.coaching_rounds.RoundStore`).
+"""Peer coaching: profiles, coaching leads, rounds with their groups, check-ins
+(`core.coaching_rounds.RoundStore`).
 
 Group members get their own table (indexed by person) so "the rounds someone was in" is a join on both
 engines. State changes that notify people (confirming a round, the follow-ups, a group chat created) flip
@@ -12,7 +13,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, and_, delete, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    and_,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,10 +45,10 @@ from core.coaching_rounds import (
 from core.errors import Conflict, NotFound
 from core.meetings import Reach
 from core.outbox import OutgoingMessage
+from core.people import Organization
 from store.base import Base, UtcDateTime, insert_for, utcnow
 from store.database import Database
 from store.outbox import write_outbox
-from core.people import Organization
 from store.people import OrganizationRow, save_organizations
 
 
@@ -335,7 +349,9 @@ class CoachingQueries(Database):
     async def proposal(self) -> Round | None:
         async with self._read() as conn:
             found = await _load_rounds(
-                conn, CoachingRoundRow.status == RoundStatus.PROPOSED.value, CoachingRoundRow.created_at.desc()
+                conn,
+                CoachingRoundRow.status == RoundStatus.PROPOSED.value,
+                CoachingRoundRow.created_at.desc(),
             )
         return found[0] if found else None
 
@@ -369,7 +385,9 @@ class CoachingQueries(Database):
                 )
             )
             if result.rowcount == 0:
-                status = await conn.scalar(select(CoachingRoundRow.status).where(CoachingRoundRow.id == round_id))
+                status = await conn.scalar(
+                    select(CoachingRoundRow.status).where(CoachingRoundRow.id == round_id)
+                )
                 if status is None:
                     raise NotFound("coaching.error.unknown_round")
                 raise Conflict(f"coaching.error.round_{status}")
@@ -391,7 +409,9 @@ class CoachingQueries(Database):
                 .values(status=RoundStatus.CANCELLED.value)
             )
             if result.rowcount == 0:
-                status = await conn.scalar(select(CoachingRoundRow.status).where(CoachingRoundRow.id == round_id))
+                status = await conn.scalar(
+                    select(CoachingRoundRow.status).where(CoachingRoundRow.id == round_id)
+                )
                 if status is None:
                     raise NotFound("coaching.error.unknown_round")
                 if status == RoundStatus.CONFIRMED.value:

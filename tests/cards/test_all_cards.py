@@ -193,6 +193,10 @@ def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         from tests.assessment.card_samples import samples as assessment_samples
 
         samples.update(assessment_samples(t))
+    if importlib.util.find_spec("cards.coaching"):
+        from tests.coaching.card_samples import samples as coaching_samples
+
+        samples.update(coaching_samples(t))
     if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
         samples.update(_networks_and_survey(t))
     return samples
