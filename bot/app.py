@@ -18,6 +18,7 @@ from bot.badges.signing import JoseSigner
 from bot.badges.web import BadgeService
 from bot.badges.web import add_routes as add_badge_routes
 from bot.build import build_info, version
+from bot.coaching_schedule import CoachingScheduler, start_coaching
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.badges import after_assessment
@@ -38,12 +39,15 @@ from bot.shared_cards import SharedCards
 from bot.telemetry import Telemetry, add_server_middleware, start_telemetry
 from bot.turn_errors import turn_error_handler
 from bot.turn_log import log_summary
+from core.coaching import CoachingConfig
 from core.credentials import Issuer
 from core.polls import RecentPolls
 from store import open_store
 from store.assessment import DEFAULT_QUESTIONNAIRE_FILE, load_questionnaire
 from store.badges import DEFAULT_BADGES_FILE
+from store.coaching_file import load_themes
 from store.networks import DEFAULT_CATALOGUE_FILE
+from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ BOT = web.AppKey("bot", VertaisBot)
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
 TELEMETRY = web.AppKey("telemetry", Telemetry)
 BACKLOG_TIMEOUT_S = 2.0
+COACHING = web.AppKey("coaching", CoachingScheduler)
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -125,6 +130,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             questionnaire=questionnaire,
             badges=BadgeService(signer, issuer),
             on_assessment_done=[after_assessment],
+            coaching=await _coaching(settings),
         )
         app[SERVICES] = services
         adapter.on_turn_error = turn_error_handler(services)
@@ -141,8 +147,23 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         app[REMINDERS] = start_reminders(services)
         stack.push_async_callback(app[REMINDERS].stop)  # meeting reminders; stop first
         stack.push_async_callback(start_evaluator(services).stop)  # automatic badges; stop first too
+        app[COACHING] = start_coaching(services)
+        stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
         log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", settings.anonymous, settings.graph_base_url)
         yield
+
+
+async def _coaching(settings: Settings) -> CoachingConfig:
+    """Peer coaching's start-up configuration: its themes file and the seed file's organisations."""
+    seeded = DEFAULT_ORGANIZATIONS_FILE.exists()
+    listed = await load_organizations(DEFAULT_ORGANIZATIONS_FILE) if seeded else []
+    owned = frozenset(o.key for o in listed)
+    return CoachingConfig(
+        themes=await load_themes(),
+        file_organizations=owned,
+        group_chats=settings.coaching_group_chats,
+        teams_app_id=settings.teams_app_catalog_id or None,
+    )
 
 
 async def messages(request: web.Request) -> web.StreamResponse:

@@ -42,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("poll", "kysely", "poll", ("team",)),
     Command("assessment", "arviointi", "assessment", ("personal",)),
     Command("badges", "merkit", "badges", ("personal",)),
+    Command("coaching", "valmennus", "coaching", ("personal",)),
 )
 
 

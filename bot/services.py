@@ -17,6 +17,7 @@ from bot.i18n import Catalogs
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.shared_cards import SharedCards
+from core.coaching import CoachingConfig
 from core.keys import ServerKey
 from core.polls import RecentPolls
 from core.questionnaire import Questionnaire
@@ -53,6 +54,7 @@ class Services:
     used_consents: UsedOnce  # FileConsent contexts already used on this instance
     questionnaire: Questionnaire  # the self-assessment's, read from ASSESSMENT_FILE at start
     badges: BadgeService  # the badge signing key and issuer Profile
+    coaching: CoachingConfig  # themes, organisations owned by the seed file, group-chat settings
     # what happens when someone completes a self-assessment (badges award theirs), without features
     # importing each other
     on_assessment_done: list[Callable[[Turn, Assessment], Awaitable[None]]] = field(default_factory=list)

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
 
     team_id: str = Field("", validation_alias="TEAM_ID")
+    # Peer coaching: a Graph group chat per confirmed group (Chat.Create), with the bot installed in it
+    # when the app's catalogue id is given (TeamsAppInstallation.ReadWriteSelfForChat.All).
+    coaching_group_chats: bool = Field(False, validation_alias="COACHING_GROUP_CHATS")
+    teams_app_catalog_id: str = Field("", validation_alias="TEAMS_APP_CATALOG_ID")
     # Keys anonymous ballots (HMAC); instances behind one database must share it. Empty: a file under var/.
     poll_secret: SecretStr = Field(SecretStr(""), validation_alias="POLL_SECRET")
     coordinators: Annotated[frozenset[str], NoDecode] = Field(frozenset(), validation_alias="COORDINATORS")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from bot.features import (
     assessment,
     badges,
+    coaching,
+    coaching_orgs,
+    coaching_rounds,
     materials,
     materials_send,
     meetings,
@@ -31,5 +34,7 @@ def build_router() -> Router:
         assessment,
         badges,
     ):
+        feature.register(router)
+    for feature in (coaching, coaching_rounds, coaching_orgs):
         feature.register(router)
     return router
