@@ -74,12 +74,14 @@ class CoachingScheduler:
         services = self._services
         queued = await due_followups(services.store, self._messages, self._clock())
         config = services.coaching
+        chats = 0
         if config.group_chats:
             posts = _ChatPosts(self._messages, services)
-            await create_group_chats(services.store, services.workspace, posts, config.teams_app_id)
+            chats = await create_group_chats(services.store, services.workspace, posts, config.teams_app_id)
         if queued:
             log.info("coaching: %d follow-up messages queued", queued)
-        services.outbox.wake()
+        if queued or chats:
+            services.outbox.wake()
         return queued
 
 

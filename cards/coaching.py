@@ -97,15 +97,17 @@ def profile_card(
             TextBlock(text=t("coaching.profile.partners"), wrap=True, weight="Bolder", separator=True)
         )
         body.append(FactSet(facts=[Fact(title=p.name, value=p.organization or "-") for p in partners]))
+    if organizations:
+        body.append(
+            ChoiceSetInput(
+                id="organization",
+                label=t("coaching.field.organization"),
+                value=profile.organization or None,
+                choices=[Choice(title=name, value=key) for key, name in organizations],
+                separator=True,
+            )
+        )
     body += [
-        ChoiceSetInput(
-            id="organization",
-            label=t("coaching.field.organization"),
-            value=profile.organization or None,
-            choices=[Choice(title=name, value=key) for key, name in organizations]
-            or [Choice(title="-", value="")],
-            separator=True,
-        ),
         TextInput(
             id="organization_name",
             label=t("coaching.field.organization_other"),

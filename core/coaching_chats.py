@@ -17,7 +17,7 @@ from typing import Protocol
 from core.coaching_rounds import ChatState, Round, RoundGroup, RoundStore
 from core.errors import DomainError, Unavailable
 from core.outbox import OutgoingMessage
-from core.workspace import Chat
+from core.workspace import Chat, WorkspaceForbidden
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ async def create_group_chats(
             if chat_id is None:
                 chat_id = (await workspace.create_chat(group.members, await posts.topic(due, group))).id
                 await store.record_chat(due.id, group.number, ChatState.PENDING, chat_id)
+        except WorkspaceForbidden as error:  # a refusal, not an outage (it subclasses Unavailable)
+            log.warning("no chat for group %s of round %s: %s", group.number, due.id, error.key)
+            await store.record_chat(due.id, group.number, ChatState.FAILED, None)
+            settled += 1
+            continue
         except Unavailable as error:  # throttled or down (after Graph's own retries): next run
             log.warning("coaching chats paused: %s", error.key)
             break
@@ -61,8 +66,10 @@ async def create_group_chats(
                 await workspace.install_app_in_chat(chat_id, app_id)
                 messages = await posts.in_chat(due, group, chat_id)
             except Unavailable as error:
-                log.warning("coaching chats paused: %s", error.key)
-                break
+                if not isinstance(error, WorkspaceForbidden):
+                    log.warning("coaching chats paused: %s", error.key)
+                    break
+                log.warning("bot not installed in the chat of group %s: %s", group.number, error.key)
             except DomainError as error:  # the chat is there for them; only the bot cannot post in it
                 log.warning("bot not installed in the chat of group %s: %s", group.number, error.key)
         await store.record_chat(due.id, group.number, ChatState.CREATED, chat_id, messages)
