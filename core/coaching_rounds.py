@@ -343,6 +343,11 @@ async def round_for(store: RoundStore, who: Actor, round_id: str) -> Round:
     return found
 
 
+async def stats_of(store: RoundStore, shown: Round) -> dict[str, float]:
+    """`round_stats` of a round with the pool's current themes."""
+    return round_stats(shown, await store.list_profiles())
+
+
 def round_stats(shown: Round, profiles: Sequence[Profile]) -> dict[str, float]:
     """The numbers a round is judged by, over every pair of people inside its groups: how many pairs,
     repeats and same-organisation pairs, and the mean number of themes a pair shares."""

@@ -54,7 +54,7 @@ async def proposal_card(turn: Turn, shown: Round, notice: str | None = None) -> 
     visible = [m for g in shown.groups[: cards.GROUPS_SHOWN] for m in g.members]
     visible += [p for p, _ in shown.unmatched[: cards.UNMATCHED_SHOWN]]
     people = await coaching_views.members_of(store, visible)
-    stats = coaching_rounds.round_stats(shown, await store.list_profiles())
+    stats = await coaching_rounds.stats_of(store, shown)
     return cards.proposal_card(turn.t, shown, people, turn.services.coaching.themes, stats, notice=notice)
 
 
