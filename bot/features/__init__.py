@@ -6,6 +6,7 @@ from bot.features import (
     assessment,
     badges,
     coaching,
+    coaching_export,
     coaching_orgs,
     coaching_rounds,
     materials,
@@ -35,6 +36,6 @@ def build_router() -> Router:
         badges,
     ):
         feature.register(router)
-    for feature in (coaching, coaching_rounds, coaching_orgs):
+    for feature in (coaching, coaching_rounds, coaching_export, coaching_orgs):
         feature.register(router)
     return router
