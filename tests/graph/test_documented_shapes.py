@@ -288,6 +288,35 @@ async def _(c: Client) -> httpx.Response:
     return await c.http.post("$batch", json={"requests": requests})
 
 
+def _chat_body(*roles: list[str]) -> dict[str, Any]:
+    members = [
+        {
+            "@odata.type": "#microsoft.graph.aadUserConversationMember",
+            "roles": role,
+            "user@odata.bind": f"https://graph.microsoft.com/v1.0/users('{USER[:-4]}{n:04d}')",
+        }
+        for n, role in enumerate(roles)
+    ]
+    return {"chatType": "group", "topic": "Group chat title", "members": members}
+
+
+@exchange("chat-post", "create a group chat")
+async def _(c: Client) -> httpx.Response:
+    return await c.http.post("chats", json=_chat_body(["owner"], ["owner"], ["owner"]))
+
+
+@exchange("chat-post", "a member without a role")
+async def _(c: Client) -> httpx.Response:
+    return await c.http.post("chats", json=_chat_body([], ["owner"]))
+
+
+@exchange("chat-post-installedapps", "install app in a chat")
+async def _(c: Client) -> httpx.Response:
+    chat = (await c.http.post("chats", json=_chat_body(["owner"], ["owner"]))).json()
+    bind = "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/12345678-9abc-def0-1234-56789abcdef0"
+    return await c.http.post(f"chats/{quote(chat['id'])}/installedApps", json={"teamsApp@odata.bind": bind})
+
+
 @exchange("errors", "an error")
 async def _(c: Client) -> httpx.Response:
     return await c.http.get(f"teams/{TEAM2}/channels/{quote('19:nope@thread.tacv2')}")
@@ -350,6 +379,7 @@ def template(line: str) -> str:
     path = re.sub(r"/items/[^/:]+:/.*:(?=/|$)", "/items/{item-id}:/{path}:", path)
     path = re.sub(r"/items/[^/:]+(?=/|$)", "/items/{item-id}", path)
     path = re.sub(r"/search\(q='.*'\)$", "/search(q='{q}')", path)
+    path = re.sub(r"^/chats/[^/]+", "/chats/{chat-id}", path)
     return f"{method} {path}"
 
 
@@ -389,6 +419,8 @@ async def test_every_request_the_workspace_sends_is_documented(
     await workspace.search_channels(TEAM, [channel.id], "muistio")
     [chunk async for chunk in workspace.download(small.drive_id, small.id)]
     await workspace.add_member(TEAM, USER)
+    chat = await workspace.create_chat([USER, TEAM], "Vertaisvalmennus")  # peer coaching's group chats
+    await workspace.install_app_in_chat(chat.id, TEAM)
     sent = {template(line) for line in [*sandbox.request_log, *sandbox.batch_log]}
-    assert len(sent) == 16, sorted(sent)  # every kind of request the workspace makes was made
+    assert len(sent) == 18, sorted(sent)  # every kind of request the workspace makes was made
     assert sent <= documented, sorted(sent - documented)
