@@ -59,9 +59,9 @@ async def test_the_csv_goes_to_the_coordinator_alone_in_finnish_excels_format(
     assert {r[6] for r in rows[1:]} == {"Tredu", "Vamia"}
     assert any(a["contentType"] == FILE_INFO for r in replies for a in r.get("attachments") or [])
     again = await _consent(cw, context, uploads.upload_info(offer["name"]))  # replayed
-    assert "vanhentunut tai käytetty" in text_of(again)
+    assert "Pyydä se uudelleen" in text_of(again)
     forged = {**context, "user": MATTI.aad}
-    assert "vanhentunut tai käytetty" in text_of(await _consent(cw, forged, uploads.upload_info("x.csv")))
+    assert "Pyydä se uudelleen" in text_of(await _consent(cw, forged, uploads.upload_info("x.csv")))
 
 
 async def test_the_coordinator_grows_the_catalogue_to_76_from_teams(cw: Coaching) -> None:
