@@ -70,7 +70,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def overview_card(
+def coaching_overview_card(
     t: Translator,
     view: Overview,
     organization_names: Mapping[str, str],

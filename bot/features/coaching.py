@@ -53,10 +53,10 @@ async def profile_card(turn: Turn, notice: str | None = None) -> AdaptiveCard:
     )
 
 
-async def overview_card(turn: Turn, notice: str | None = None) -> AdaptiveCard:
+async def coaching_overview_card(turn: Turn, notice: str | None = None) -> AdaptiveCard:
     who = await _who(turn)
     view = await coaching_report.overview(turn.services.store, who, _today())
-    return round_cards.overview_card(
+    return round_cards.coaching_overview_card(
         turn.t, view, view.organization_names, coordinator=who.coordinator, notice=notice
     )
 
@@ -64,7 +64,9 @@ async def overview_card(turn: Turn, notice: str | None = None) -> AdaptiveCard:
 async def coaching_command(turn: Turn, argument: str) -> None:
     who = await _who(turn)
     wants_profile = argument.strip().casefold() in PROFILE_WORDS
-    value = await (overview_card(turn) if who.runs_rounds and not wants_profile else profile_card(turn))
+    value = await (
+        coaching_overview_card(turn) if who.runs_rounds and not wants_profile else profile_card(turn)
+    )
     if turn.conversation_type == "personal":
         await turn.send_card(value)
         return
@@ -92,7 +94,7 @@ async def profile_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
 
 async def overview_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     _personal_only(turn)
-    return await overview_card(turn)
+    return await coaching_overview_card(turn)
 
 
 async def save_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

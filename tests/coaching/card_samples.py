@@ -144,9 +144,9 @@ def samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
             c.checkin_card(t, pair, group, [people["aad-1"], people["aad-2"]]),
             c.checkin_card(t, pair, group, [people["aad-1"]], reminder=True, answer=answer, saved=True),
         ],
-        "overview_card": [
-            r.overview_card(t, view, {k: n for k, n in ORGS}, coordinator=True, notice="x" * 100),
-            r.overview_card(t, empty, {}, coordinator=False),
+        "coaching_overview_card": [
+            r.coaching_overview_card(t, view, {k: n for k, n in ORGS}, coordinator=True, notice="x" * 100),
+            r.coaching_overview_card(t, empty, {}, coordinator=False),
         ],
         "round_form_card": [r.round_form_card(t, THEMES), r.round_form_card(t, THEMES, error="x" * 200)],
         "proposal_card": [
