@@ -18,10 +18,12 @@ constructive greedy followed by local search with swaps, for pairs and groups al
 - build: the most constrained people first (fewest allowed partners), each into the group where their
   best-fitting candidates already are, or the next empty one; groups of an off size are filled first, with
   people who accept that size;
+- repair: first, everyone stuck with a forbidden pair, a repeat or a colleague tries every swap in the
+  round, regardless of the time limit (so a busy machine costs fit, never the rules);
 - improve: for each person, try swapping them with a member of the groups of their 24 best candidates (for
-  pairs, this is the classic 2-opt exchange of partners); a person stuck with a forbidden pair or a repeat
-  tries every swap in the round. Only strict improvements are kept, sweeps run until none is found or the
-  time limit (default 2.5 s) passes;
+  pairs, this is the classic 2-opt exchange of partners); a person stuck as above tries every swap. Only
+  strict improvements are kept, sweeps run until none is found or the time limit (default 2.5 s) passes,
+  then a large-neighbourhood search (a few groups dealt out again and polished) uses at most 0.5 s more;
 - finish: a group that still breaks a hard rule loses the member who breaks it most; each person left over
   joins the group they fit best (at most one larger than the round's size, if everyone there accepts the
   size), or pairs up with another one left over, or is reported `NO_PARTNER`.
@@ -60,6 +62,7 @@ ROLES = 20  # one can coach and the other be coached
 CANDIDATES = 24  # best-fitting partners tried per person in the local search
 MAX_PEOPLE = 3000  # the pair weights are kept whole in memory (n * n * 4 bytes)
 TIME_LIMIT_S = 2.5
+REPAIRS = 5  # passes of the repair over everyone stuck with a broken rule or a repeat
 SHAKE_GROUPS = 4  # groups dealt out again in one step of the large-neighbourhood search
 SHAKE_SECONDS = 0.5  # at most this long
 SHAKES = 20  # and at most this many steps per person in a round
@@ -449,6 +452,7 @@ class _Search:
         self.contrib = {p: self._gain(p, self.groups[g]) - self.w[p][p] for p, g in self.group_of.items()}
         people = list(self.group_of)
         self.rng.shuffle(people)
+        self._repair(people)
         improved = True
         while improved and self.clock() < self.deadline:
             improved = False
@@ -457,6 +461,18 @@ class _Search:
                     improved = True
                 if self.clock() >= self.deadline:
                     return
+
+    def _repair(self, people: list[int]) -> None:
+        """Before any polishing, and whatever the time limit: everyone stuck with a forbidden pair, a repeat
+        or a colleague tries every swap in the round, until no such swap helps (at most `REPAIRS` passes).
+        So a busy machine costs fit, never the rules."""
+        for _ in range(REPAIRS):
+            stuck = [p for p in people if any(self.w[p][m] < 0 for m in self._mates(p))]
+            if not any([self._improve_one(p) for p in stuck]):
+                return
+
+    def _mates(self, person: int) -> list[int]:
+        return [m for m in self.groups[self.group_of[person]] if m != person]
 
     def _improve_one(self, a: int, within: Sequence[int] | None = None) -> bool:
         """Make the first swap of `a` with someone in another group (of `within`, when given) that raises
