@@ -46,7 +46,11 @@ async def test_the_app_wide_rate_is_kept(sqlite_store: SqlStore, tmp_path: Path)
         async with delivering(sqlite_store, make_settings(tmp_path), pacer=Pacer(rate=100.0), policy=FAST):
             report = await until_done(sqlite_store, "survey-1")
     assert report.sent == 80 and len(double.sent) == 80
-    assert len(double.throttled) <= 2  # timer jitter may cost a stray 429; the pacing itself does not
+    # Unpaced, 80 sends into a bucket of 2 refilled at 100/s are nearly all refused. Paced, only arrival
+    # jitter costs a stray 429 (a loaded machine bunches a few requests into one 10 ms slot): a tenth at most.
+    assert len(double.throttled) <= 8
+    accepted = sorted(t for times in double.accepted.values() for t in times)
+    assert (len(accepted) - 1) / (accepted[-1] - accepted[0]) <= 100.0 * 1.05
     assert sorted(s.conversation_id for s in double.sent) == [person_key(i) for i in range(80)]
 
 
