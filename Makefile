@@ -17,7 +17,7 @@ CONTAINER_IMAGE ?= localhost/vertaisbotti:test
 CONTAINER_BASE ?= localhost/vertaisbotti-base:bookworm
 CONTAINER_RUN_FLAGS ?= --runtime runc --ulimit nofile=$(shell ulimit -Hn):$(shell ulimit -Hn) --ulimit nproc=4096:4096
 
-.PHONY: run playground test check-deploy test-container image bench lint package venv clean chromium
+.PHONY: run doctor playground test check-deploy test-container image bench lint package venv clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ check-deploy: $(CHECKS_STAMP)
 
 run: $(STAMP)
 	$(PY) -m bot
+
+# Checks the configured credentials and every Graph permission the bot needs (exit 1 when one is missing).
+doctor: $(STAMP)
+	$(PY) -m bot doctor
 
 playground: $(STAMP) $(NPM_TEST)
 	$(PY) -m devtools.playground

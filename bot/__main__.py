@@ -1,4 +1,5 @@
-"""`python -m bot`: validate settings, then serve until SIGTERM or SIGINT (aiohttp shuts down cleanly)."""
+"""`python -m bot`: validate settings, then serve until SIGTERM or SIGINT (aiohttp shuts down cleanly).
+`python -m bot doctor`: check the credentials and Graph permissions instead (see bot/doctor.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ def _describe(error: ValidationError) -> str:
     return "Invalid settings (environment or .env):\n" + "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args not in ([], ["doctor"]):
+        print("usage: python -m bot [doctor]", file=sys.stderr)
+        return 2
     try:
         settings = Settings()
     except ValidationError as error:
@@ -33,6 +38,10 @@ def main() -> int:
         print(f"Invalid settings (environment or .env):\n  {error}", file=sys.stderr)
         return 2
     configure(settings.log_level, settings.log_format)
+    if args == ["doctor"]:
+        from bot import doctor  # the doctor's own imports stay out of the service's start
+
+        return doctor.main(settings)
     url = f"http://{settings.host}:{settings.port}/api/messages"
 
     def banner(_message: str) -> None:

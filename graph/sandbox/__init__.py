@@ -57,7 +57,7 @@ class Sandbox:
     def switches(self) -> Switches:
         """latency (s per request), files_folder_delay (s), channel_limit, simple_upload_limit, page_size,
         token_lifetime, item_parent_paths, index_lag (s), search_other_drives, deleted_names_reserved,
-        batch_reorders (see `graph.sandbox.state.Switches`)."""
+        batch_reorders, permissions, refused_permissions (see `graph.sandbox.state.Switches`)."""
         return self._state.switches
 
     def graph_config(self, **overrides: Any) -> GraphConfig:

@@ -1,7 +1,8 @@
 """The Graph endpoints the sandbox serves, as a transport-free dispatcher (also used for `$batch` items).
 
 Paths arrive as sent (percent-encoded); each handler returns a `Reply`. Errors use Graph's body shape
-`{"error": {"code", "message"}}`. Injected faults are answered before any handler runs.
+`{"error": {"code", "message"}}`. Injected faults are answered before any handler runs, then a call
+none of whose documented permissions is granted gets Graph's 403 (`access.py`).
 
 Endpoints come in groups, one module each (`teams_api`, `items_api`, ...): a group is a class built from the
 `State` whose `routes()` lists what it serves. To add endpoints (chats, say), write such a class in its own
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from urllib.parse import unquote
 
+from graph.sandbox.access import refusal
 from graph.sandbox.chats_api import ChatsApi
 from graph.sandbox.http import Handler, Reply, Request, Route, app_author, error
 from graph.sandbox.items_api import ItemsApi
@@ -50,6 +52,9 @@ class GraphApi:
         fault = self.state.take_fault(request.method, unquote(request.path))
         if fault is not None and not fault.after:
             return fault.reply()
+        refused = refusal(request.method, request.path, self.state.switches.granted())
+        if refused is not None:
+            return refused
         try:
             reply = await self._route(request)
         except ValueError:  # a path with "." or ".." segments

@@ -4,9 +4,10 @@ api/chat-post-installedapps.md).
 Checked as Graph does: `chatType` is `group` or `oneOnOne`; every member is an
 `#microsoft.graph.aadUserConversationMember` with `user@odata.bind` and a role of `owner` or `guest` (Graph
 answers 400 without one); a one-on-one chat has exactly two members and no topic, and an existing one is
-returned instead of a second; a user id that is no GUID is 404. Creating answers 201 with the chat
-(`id` `19:...@thread.v2`, or `19:<a>_<b>@unq.gbl.spaces` one-on-one). Installing answers 201 with no body,
-409 when the app is there already, 404 for an unknown chat, 400 without `teamsApp@odata.bind`.
+returned instead of a second; a user id that is no GUID (or the nil GUID) is 404. Creating answers 201
+with the chat (`id` `19:...@thread.v2`, or `19:<a>_<b>@unq.gbl.spaces` one-on-one). Installing answers
+201 with no body, 409 when the app is there already, 404 for an unknown chat, 400 without
+`teamsApp@odata.bind`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.sandbox.http import Reply, Request, Route, error, iso
-from graph.sandbox.state import GUID, State
+from graph.sandbox.state import State, user_exists
 
 MEMBER_TYPE = "#microsoft.graph.aadUserConversationMember"
 USER_BIND = re.compile(r"/users\('([^']*)'\)$")
@@ -53,7 +54,7 @@ class ChatsApi:
             found = USER_BIND.search(str(member.get("user@odata.bind", "")))
             if not found:
                 return error(400, "BadRequest", "Expected user@odata.bind")
-            if not GUID.fullmatch(found.group(1)):
+            if not user_exists(found.group(1)):
                 return error(404, "NotFound", f"User {found.group(1)} was not found")
             users.append(found.group(1).lower())
         topic = body.get("topic")

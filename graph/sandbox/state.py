@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.permissions import RECOMMENDED
+from graph.sandbox import access
 from graph.sandbox.drive import Drive
 from graph.sandbox.http import Reply, error, iso
 
@@ -24,8 +27,19 @@ FAULT_CODES = {
     504: "gatewayTimeout",
 }
 
+
+def _b64(part: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
+
+
 TENANT_ID = str(uuid.uuid5(uuid.NAMESPACE_DNS, "vertaisbotti.sandbox"))
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+NOBODY = "00000000-0000-0000-0000-000000000000"  # no directory object has the nil GUID
+
+
+def user_exists(user_id: str) -> bool:
+    """The sandbox's directory has every user with a GUID id but the nil one."""
+    return bool(GUID.fullmatch(user_id)) and user_id != NOBODY
 
 
 @dataclass
@@ -115,6 +129,14 @@ class Switches:
     deleted_names_reserved: bool = True
     # `$batch` answers in another order than asked ("might appear in a different order", json-batching.md).
     batch_reorders: bool = True
+    # The permissions the tenant granted the app (application and RSC; default: what the deploying guide
+    # grants), less `refused_permissions`: a call none of whose documented permissions is left gets Graph's
+    # 403 (access.py), and tokens issued from then on carry what is left in `roles`.
+    permissions: frozenset[str] = RECOMMENDED
+    refused_permissions: frozenset[str] = frozenset()
+
+    def granted(self) -> frozenset[str]:
+        return frozenset(self.permissions) - frozenset(self.refused_permissions)
 
 
 @dataclass
@@ -189,7 +211,15 @@ class State:
         return time.monotonic() - channel.created >= self.switches.files_folder_delay
 
     def issue_token(self) -> tuple[str, int]:
-        token = secrets.token_urlsafe(32)
+        """A JWT-shaped bearer token (unsigned: only the sandbox reads it) with Entra's app-only claims."""
+        claims = {
+            "aud": self.web_root,
+            "appid": self.client_id,
+            "tid": self.tenant_id,
+            "roles": access.roles(self.switches.granted()),
+            "jti": secrets.token_urlsafe(16),
+        }
+        token = ".".join(_b64(part) for part in ({"alg": "none", "typ": "JWT"}, claims)) + "."
         lifetime = self.switches.token_lifetime
         self.tokens[token] = time.time() + lifetime
         return token, lifetime

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from graph.names import channel_name_violation
 from graph.sandbox.http import Reply, Request, Route, app_author, error
-from graph.sandbox.state import GUID, Channel, State, Team
+from graph.sandbox.state import Channel, State, Team, user_exists
 
 NOT_READY = "Folder location for this channel is not ready yet, please try again later."
 
@@ -139,7 +139,7 @@ class TeamsApi:
         if body.get("@odata.type") != "#microsoft.graph.aadUserConversationMember" or not found:
             return error(400, "BadRequest", "Expected an aadUserConversationMember with user@odata.bind")
         user_id = found.group(1)
-        if not GUID.fullmatch(user_id):
+        if not user_exists(user_id):
             return error(404, "NotFound", f"User {user_id} was not found")
         known = user_id in team.members
         member = team.members.setdefault(
