@@ -46,6 +46,23 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+# Requests of more than one word that stand for a command and its argument ("poista tietoni" is
+# "tietoni poista"): matched on the whole text, case-insensitively, before the first word is looked up.
+PHRASES: dict[str, tuple[str, str]] = {
+    "poista tietoni": ("mydata", "poista"),
+    "delete my data": ("mydata", "delete"),
+}
+
+
+def find_phrase(text: str) -> tuple[Command, str] | None:
+    """(command, argument) for a text that is one of `PHRASES`."""
+    phrase = PHRASES.get(" ".join(text.casefold().split()))
+    if phrase is None:
+        return None
+    name, argument = phrase
+    return next(c for c in COMMANDS if c.name == name), argument
+
+
 def find(word: str) -> Command | None:
     """The command whose Finnish or English word this is (case-insensitive), if any."""
     word = word.casefold()

@@ -78,6 +78,9 @@ class Router:
     def match(self, text: str | None) -> tuple[CommandHandler | None, str, str]:
         """(handler, argument, cleaned text) for a message; no handler when the first word is no command."""
         cleaned = command_text(text)
+        phrase = commands.find_phrase(cleaned)
+        if phrase is not None:
+            return self.commands.get(phrase[0].name), phrase[1], cleaned
         word, _, argument = cleaned.partition(" ")
         command = commands.find(word) if word else None
         handler = self.commands.get(command.name) if command else None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from microsoft_teams.cards import AdaptiveCard, Fact, FactSet, TextBlock
+from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, TextBlock
 
 from cards.base import card
 from core.i18n import Translator
-from core.mydata import MyData
+from core.mydata import Erasure, MyData
+
+EXPORT = "mydata.export"
+ERASE = "mydata.erase"  # asks for confirmation
+ERASE_CONFIRM = "mydata.erase.confirm"
+ERASE_CANCEL = "mydata.erase.cancel"
 
 
 def mydata_card(t: Translator, data: MyData) -> AdaptiveCard:
@@ -43,8 +48,45 @@ def mydata_card(t: Translator, data: MyData) -> AdaptiveCard:
             TextBlock(text=t("mydata.intro"), wrap=True),
             FactSet(facts=facts),
             TextBlock(text=t("mydata.footer"), wrap=True, is_subtle=True, size="Small"),
-        ]
+        ],
+        [
+            ExecuteAction(title=t("mydata.action.export"), verb=EXPORT),
+            ExecuteAction(title=t("mydata.action.erase"), verb=ERASE, style="destructive"),
+        ],
     )
+
+
+def confirm_erase_card(t: Translator) -> AdaptiveCard:
+    """Are you sure: what goes, what stays, and that it cannot be undone."""
+    return card(
+        [
+            TextBlock(text=t("mydata.erase.title"), size="Large", weight="Bolder", wrap=True),
+            TextBlock(text=t("mydata.erase.what_goes"), wrap=True),
+            TextBlock(text=t("mydata.erase.what_stays"), wrap=True),
+            TextBlock(text=t("mydata.erase.final"), wrap=True, weight="Bolder"),
+        ],
+        [
+            ExecuteAction(
+                title=t("mydata.action.erase_confirm"),
+                verb=ERASE_CONFIRM,
+                style="destructive",
+                data={"confirm": "yes"},
+            ),
+            ExecuteAction(title=t("mydata.action.erase_cancel"), verb=ERASE_CANCEL),
+        ],
+    )
+
+
+def erased_card(t: Translator, erasure: Erasure) -> AdaptiveCard:
+    body = [
+        TextBlock(text=t("mydata.erased.title"), size="Large", weight="Bolder", wrap=True),
+        TextBlock(text=t("mydata.erased.done", count=erasure.total), wrap=True),
+        TextBlock(text=t("mydata.erased.stays"), wrap=True),
+    ]
+    if erasure.files_kept:
+        body.append(TextBlock(text=t("mydata.erased.files", count=erasure.files_kept), wrap=True))
+    body.append(TextBlock(text=t("mydata.erased.again"), wrap=True, is_subtle=True, size="Small"))
+    return card(body)
 
 
 def _language(t: Translator, locale: str | None) -> str | None:

@@ -13,6 +13,7 @@ from core.coaching_rounds import RoundStore
 from core.conversations import ConversationStore
 from core.materials import MaterialStore
 from core.meetings import MeetingRecords
+from core.mydata import PersonalDataStore
 from core.networks import NetworkStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
@@ -22,6 +23,7 @@ from core.teams import TeamStore
 
 
 class Store(
+    PersonalDataStore,  # PeopleStore and AuditLog, and a person's data across every table
     OrganizationStore,  # PeopleStore and the coaching organisation catalogue
     PeopleStore,
     ConversationStore,

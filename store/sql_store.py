@@ -28,6 +28,7 @@ from store.networks import NetworkQueries, load_catalogue, seed_networks
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
+from store.personal import PersonalDataQueries
 from store.polls import PollQueries
 from store.survey import SurveyQueries
 from store.teams import TeamQueries
@@ -51,6 +52,7 @@ class SqlStore(
     AssessmentQueries,
     BadgeQueries,
     CoachingQueries,
+    PersonalDataQueries,
     Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""

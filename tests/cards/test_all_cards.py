@@ -170,11 +170,23 @@ def _mydata(t: Translator) -> list[AdaptiveCard]:
     return [mydata_card(t, full), mydata_card(t, MyData(None, None, [], [], None))]
 
 
+def _erasure(t: Translator) -> dict[str, list[AdaptiveCard]]:
+    from cards.mydata import confirm_erase_card, erased_card
+    from core.mydata import Erasure
+
+    done = Erasure("erased-1", {"people": 1, "survey_answers": 1}, {"audit_log": 3}, files_kept=2)
+    return {
+        "confirm_erase_card": [confirm_erase_card(t)],
+        "erased_card": [erased_card(t, done), erased_card(t, Erasure("erased-2", {}, {}, 0))],
+    }
+
+
 def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
     samples = {
         "help_card": _help(t),
         "welcome_card@welcome": _welcome(t),
         "mydata_card": _mydata(t),
+        **_erasure(t),
         **_polls(t),
     }
     if importlib.util.find_spec("cards.materials"):
