@@ -21,8 +21,6 @@ from microsoft_teams.cards import (
     ExecuteAction,
     Fact,
     FactSet,
-    HorizontalBarChart,
-    HorizontalBarChartDataValue,
     Image,
     NumberInput,
     OpenUrlAction,
@@ -31,7 +29,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.base import card
+from cards.base import card, count_chart
 from core.badges import COLORS, EMBLEMS, NAME_MAX, TEXT_MAX, Award, BadgeClass, Counts, ManualOutcome, Rule
 from core.credentials import Issuer
 from core.errors import Invalid
@@ -179,18 +177,14 @@ def manage_card(
         body.append(TextBlock(text=notice, wrap=True, color="Good", weight="Bolder"))
     total = sum(counts.by_class.values())
     body.append(TextBlock(text=t("badges.manage.total", count=total, revoked=counts.revoked), wrap=True))
+    chart = count_chart(
+        t("badges.manage.chart"),
+        [(c.name(t.locale), counts.by_class[c.key]) for c in classes if counts.by_class.get(c.key)],
+        axis_title=t("badges.manage.axis"),
+    )
     if total:
-        body.append(
-            HorizontalBarChart(
-                title=t("badges.manage.chart"),
-                x_axis_title=t("badges.manage.axis"),
-                data=[
-                    HorizontalBarChartDataValue(x=c.name(t.locale), y=counts.by_class.get(c.key, 0))
-                    for c in classes
-                    if counts.by_class.get(c.key)
-                ],
-            )
-        )
+        if chart:
+            body.append(chart)
         body.append(TextBlock(text=t("badges.manage.by_org"), weight="Bolder", wrap=True))
         body.append(
             FactSet(

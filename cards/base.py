@@ -1,10 +1,18 @@
-"""What every card shares: the schema version Teams renders and the JSON form sent on the wire."""
+"""What every card shares: the schema version Teams renders, the JSON form sent on the wire, and the bar
+chart of counts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from microsoft_teams.cards import AdaptiveCard, CardElement, TeamsCardProperties
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    CardElement,
+    HorizontalBarChart,
+    HorizontalBarChartDataValue,
+    TeamsCardProperties,
+)
 
 CARD_VERSION = "1.5"
 
@@ -17,6 +25,26 @@ def card(body: list[CardElement], actions: list | None = None, **extra: Any) -> 
         actions=actions or None,
         msteams=TeamsCardProperties(width="full"),
         **extra,
+    )
+
+
+def count_chart(
+    title: str, counts: Sequence[tuple[str, int]], *, axis_title: str | None = None
+) -> HorizontalBarChart | None:
+    """A bar per label with its whole count written at the bar's end, or None when every count is zero
+    (a chart of nothing says less than the text beside it).
+
+    No axis: the renderer Teams and the Agents Playground share splits the axis into six equal ticks
+    whatever the data (0.17, 0.33… for one person; 1.67e-5 when all are zero), and has no setting for
+    whole-number ticks. `AbsoluteNoAxis` shows each bar's own value instead. The axis title stays for
+    screen readers, which read it in the chart's label."""
+    if not any(count > 0 for _, count in counts):
+        return None
+    return HorizontalBarChart(
+        title=title,
+        x_axis_title=axis_title,
+        display_mode="AbsoluteNoAxis",
+        data=[HorizontalBarChartDataValue(x=label, y=count) for label, count in counts],
     )
 
 

@@ -20,13 +20,11 @@ from microsoft_teams.cards import (
     ExecuteAction,
     Fact,
     FactSet,
-    HorizontalBarChart,
-    HorizontalBarChartDataValue,
     TextBlock,
     TextInput,
 )
 
-from cards.base import card
+from cards.base import card, count_chart
 from cards.coaching import OVERVIEW
 from cards.coaching_orgs import SHOW as ORGANIZATIONS
 from core.coaching import SIZES, Theme
@@ -126,18 +124,13 @@ def coaching_overview_card(
                 ],
             )
         )
-    charted = view.organizations[:10]
-    if charted:
-        body.append(
-            HorizontalBarChart(
-                title=t("coaching.overview.organizations_chart"),
-                x_axis_title=t("coaching.overview.axis_people"),
-                data=[
-                    HorizontalBarChartDataValue(x=organization_names.get(key, key), y=count)
-                    for key, count in charted
-                ],
-            )
-        )
+    chart = count_chart(
+        t("coaching.overview.organizations_chart"),
+        [(organization_names.get(key, key), count) for key, count in view.organizations[:10]],
+        axis_title=t("coaching.overview.axis_people"),
+    )
+    if chart:
+        body.append(chart)
     if view.learned:
         body.append(_heading(t("coaching.overview.learned")))
         body += [TextBlock(text=f"– {_short(line, LEARNED_CHARS)}", wrap=True) for line in view.learned]

@@ -21,8 +21,6 @@ from microsoft_teams.cards import (
     ExecuteAction,
     Fact,
     FactSet,
-    HorizontalBarChart,
-    HorizontalBarChartDataValue,
     RefreshDefinition,
     TextBlock,
     TextInput,
@@ -30,7 +28,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.base import card
+from cards.base import card, count_chart
 from core.errors import Invalid, NotFound
 from core.i18n import Translator
 from core.polls import (
@@ -226,17 +224,12 @@ def _features(t: Translator, poll: Poll) -> str:
 def _results(t: Translator, poll: Poll, tally: Tally) -> list[Any]:
     # Options are distinct; a "1. " prefix would turn the facts into a Markdown numbered list in Teams.
     labels = list(poll.options)
+    chart = count_chart(poll.question[:80], list(zip(labels, tally.counts, strict=True)))
     return [
         TextBlock(
             text=t("polls.card.voters", count=tally.voters), weight="Bolder", wrap=True, spacing="Medium"
         ),
-        HorizontalBarChart(
-            title=poll.question[:80],
-            data=[
-                HorizontalBarChartDataValue(x=label, y=count)
-                for label, count in zip(labels, tally.counts, strict=True)
-            ],
-        ),
+        *([chart] if chart else []),
         FactSet(
             facts=[
                 Fact(title=label, value=str(count)) for label, count in zip(labels, tally.counts, strict=True)

@@ -16,15 +16,13 @@ from microsoft_teams.cards import (
     ExecuteAction,
     Fact,
     FactSet,
-    HorizontalBarChart,
-    HorizontalBarChartDataValue,
     OpenUrlAction,
     TextBlock,
     TextInput,
     ToggleInput,
 )
 
-from cards.base import card
+from cards.base import card, count_chart
 from cards.networks import LAUNCH
 from core.i18n import Translator
 from core.networks import Network, NetworkStatus
@@ -163,11 +161,15 @@ def results_card(
             ),
             wrap=True,
         ),
-        HorizontalBarChart(
-            title=t("survey.results.chart"),
-            x_axis_title=t("survey.results.axis_people"),
-            data=[HorizontalBarChartDataValue(x=n.network.name(t.locale), y=n.people) for n in results.needs],
-        ),
+    ]
+    chart = count_chart(
+        t("survey.results.chart"),
+        [(n.network.name(t.locale), n.people) for n in results.needs],
+        axis_title=t("survey.results.axis_people"),
+    )
+    if chart:
+        body.append(chart)
+    body += [
         FactSet(
             facts=[
                 Fact(
@@ -187,19 +189,7 @@ def results_card(
         n for n in results.needs if n.network.status in (NetworkStatus.REQUESTED, NetworkStatus.PLANNED)
     ]
     if launchable:
-        body.append(TextBlock(text=t("survey.results.launch_hint"), wrap=True, weight="Bolder"))
-        body.append(
-            ActionSet(
-                actions=[
-                    ExecuteAction(
-                        title=t("survey.action.launch", name=_short(n.network.name(t.locale), 40)),
-                        verb=LAUNCH,
-                        data={"network": n.network.key},
-                    )
-                    for n in launchable[:5]
-                ]
-            )
-        )
+        body += _launch(t, [n.network for n in launchable])
     body.append(TextBlock(text=t("survey.results.rates"), weight="Bolder", wrap=True, separator=True))
     body.append(
         FactSet(
@@ -224,6 +214,23 @@ def results_card(
     else:
         body += _start(t, start_recipients)
     return card(body, actions)
+
+
+def _launch(t: Translator, networks: Sequence[Network]) -> list[CardElement]:
+    """One choice of the networks that can be launched and one short button: a button per network named
+    after it ran past the card's edge on a phone (network names run to 50 characters)."""
+    return [
+        ChoiceSetInput(
+            id="network",
+            label=t("survey.results.launch_hint"),
+            style="expanded",
+            is_required=True,
+            error_message=t("survey.error.launch_choice"),
+            value=networks[0].key,
+            choices=[Choice(title=n.name(t.locale), value=n.key) for n in networks],
+        ),
+        ActionSet(actions=[ExecuteAction(title=t("survey.action.launch_chosen"), verb=LAUNCH)]),
+    ]
 
 
 def _start(t: Translator, recipients: int | None) -> list[CardElement]:

@@ -8,6 +8,7 @@ cards inside `Action.ShowCard`, fallbacks, `selectAction` and `refresh`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
@@ -86,6 +87,16 @@ def _check_card(card: dict[str, Any], path: str) -> None:
             )
 
 
+def _check_count_chart(chart: dict[str, Any], path: str) -> None:
+    """A bar chart shows something, and counts on it are whole: the renderer's axis (the default display
+    mode) is six equal ticks of the largest value, so one person reads 0.17, 0.33… and no data 1.67e-5."""
+    values = [point.get("y") for point in chart.get("data") or []]
+    assert any(isinstance(v, int | float) and v > 0 for v in values), f"{path}: a chart of nothing"
+    if all(isinstance(v, int) for v in values):
+        mode = chart.get("displayMode", "AbsoluteWithAxis")
+        assert mode != "AbsoluteWithAxis", f"{path}: counts on an axis of fractional ticks"
+
+
 def _walk(node: Any, path: str, ids: set[str]) -> None:
     if isinstance(node, list):
         for i, item in enumerate(node):
@@ -109,9 +120,23 @@ def _walk(node: Any, path: str, ids: set[str]) -> None:
             assert node.get("verb"), f"{path}: Action.Execute needs a verb"
         if kind == "Input.ChoiceSet":
             assert node.get("choices"), f"{path}: Input.ChoiceSet without choices"
+        if kind == "Chart.HorizontalBar":
+            _check_count_chart(node, path)
     for key, value in node.items():
         if key not in OPAQUE_KEYS:
             _walk(value, f"{path}.{key}", ids)
+
+
+def nodes(card_json: Any) -> Iterator[dict[str, Any]]:
+    """Every object in the card, depth first (elements, actions, choices, nested cards)."""
+    if isinstance(card_json, list):
+        for item in card_json:
+            yield from nodes(item)
+    elif isinstance(card_json, dict):
+        yield card_json
+        for key, value in card_json.items():
+            if key not in OPAQUE_KEYS:
+                yield from nodes(value)
 
 
 def activity_bytes(card_json: dict[str, Any]) -> int:

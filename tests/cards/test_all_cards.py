@@ -92,6 +92,7 @@ def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
             poll_card(t, PollView(big, NOW, full, "aad-maija", frozenset(range(MAX_OPTIONS)))),
             poll_card(t, PollView(big, NOW + timedelta(days=4), full, "aad-maija", frozenset({0, 9}))),
             poll_card(t, PollView(big, NOW, None, "aad-liisa", frozenset({2}))),
+            poll_card(t, PollView(small, NOW, Tally((0, 0, 0), 0), "aad-maija", frozenset())),
         ],
         "poll_posted_card": [poll_posted_card(t, big)],
     }
@@ -148,7 +149,11 @@ def _networks_and_survey(t: Translator) -> dict[str, list[AdaptiveCard]]:
             s.answer_card(t, survey, catalogue, orgs),
             s.answer_card(t, survey, catalogue, orgs, answer=answer, organization="org0", saved=True),
         ],
-        "results_card": [s.results_card(t, results, names)],
+        "results_card": [
+            s.results_card(t, results, names),
+            s.results_card(t, summarize(survey, [], catalogue, {}), names),
+            s.results_card(t, None, names, start_recipients=6),
+        ],
         "exported_card": [s.exported_card(t, "kartoitus.csv", "https://example.invalid/kartoitus.csv", 250)],
     }
 

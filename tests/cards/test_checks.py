@@ -52,6 +52,23 @@ def test_a_plain_card_passes() -> None:
             "userIds",
         ),
         (base(body=[{"type": "TextBlock", "text": "x" * 90_000}]), "budget"),
+        (base(body=[{"type": "Chart.HorizontalBar", "data": [{"x": "a", "y": 1}]}]), "fractional ticks"),
+        (
+            base(
+                body=[
+                    {
+                        "type": "Chart.HorizontalBar",
+                        "displayMode": "AbsoluteNoAxis",
+                        "data": [{"x": "a", "y": 0}],
+                    }
+                ]
+            ),
+            "a chart of nothing",
+        ),
+        (
+            base(body=[{"type": "Chart.HorizontalBar", "displayMode": "AbsoluteNoAxis", "data": []}]),
+            "nothing",
+        ),
     ],
 )
 def test_what_teams_would_not_render_fails(card: dict[str, Any], complaint: str) -> None:
@@ -60,4 +77,11 @@ def test_what_teams_would_not_render_fails(card: dict[str, Any], complaint: str)
 
 
 def test_teams_charts_are_allowed() -> None:
-    assert_teams_card(base(body=[{"type": "Chart.HorizontalBar", "data": [{"x": "a", "y": 1}]}]))
+    assert_teams_card(
+        base(
+            body=[
+                {"type": "Chart.HorizontalBar", "displayMode": "AbsoluteNoAxis", "data": [{"x": "a", "y": 1}]}
+            ]
+        )
+    )
+    assert_teams_card(base(body=[{"type": "Chart.HorizontalBar", "data": [{"x": "a", "y": 2.5}]}]))

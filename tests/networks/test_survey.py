@@ -7,6 +7,7 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+from tests.cards.checks import nodes
 from tests.harness.activities import LIISA, MAIJA, MATTI
 from tests.networks.conftest import World, card_text, open_world
 
@@ -151,7 +152,16 @@ async def test_results_count_people_and_organisations_per_network(world: World) 
     assert "Vamia: Opot" in text and "Omnia: HR-tiimi" in text
     assert "1/1 vastannut (100 %)" in text
     body = await world.act("survey.results", {"survey": survey}, MAIJA)
-    assert "Käynnistä: HR-kehittäjäverkosto" in card_text(body["value"])
+    # One choice of the networks to launch and one short button (a button per network ran off the card).
+    shown = list(nodes(body["value"]))
+    choice = next(n for n in shown if n.get("type") == "Input.ChoiceSet" and n.get("id") == "network")
+    choices = {c["title"]: c["value"] for c in choice["choices"]}
+    assert choices["HR-kehittäjäverkosto"] == "hr-kehittajat" and choice["style"] == "expanded"
+    button = next(n for n in shown if n.get("verb") == "network.launch")
+    assert button["title"] == "Käynnistä verkosto" and "data" not in button
+    # The client sends the chosen value with the button's action; the network is launched.
+    launched = await world.act("network.launch", {"network": choices["HR-kehittäjäverkosto"]}, MAIJA)
+    assert "käynnistetty" in card_text(launched["value"])
     # In English for an English-speaking coordinator view of the same results.
     replies = await world.say("kartoitus tulokset")
     assert "Vastaajia: 3," in card_text(replies[0]["attachments"][0]["content"])
