@@ -115,7 +115,9 @@ card => {
   const found = [];
   for (const el of card.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
+    // Nothing a person sees: empty boxes, and the 1-pixel focus guards Fluent's tabster puts around a
+    // focused group (e.g. the radio buttons of a choice), fixed at the page's corner.
+    if (r.width <= 1 || r.height <= 1 || el.hasAttribute('data-tabster-dummy')) continue;
     const text = (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 80);
     const style = getComputedStyle(el);
     const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
