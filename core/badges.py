@@ -43,7 +43,7 @@ class Rule(StrEnum):
     PRESENTED = "presented"  # presented at this many network meetings (that have started)
     ATTENDED = "attended"  # attended this many meetings
     ASSESSED = "assessed"  # completed this many self-assessments
-    COACHED = "coached"  # answered this many peer-coaching check-ins
+    COACHED = "coached"  # said in this many peer-coaching check-ins that the pair or group met
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from core.badges import Award, BadgeClass, Counts, Facts, Rule, validate_class
 from core.errors import Conflict, Invalid, NotFound
 from store.assessment import AssessmentRow
 from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.coaching import CoachingCheckInRow
 from store.database import Database
 from store.meetings import MeetingAttendeeRow, MeetingPresenterRow, MeetingRow
 
@@ -335,7 +336,12 @@ class BadgeQueries(Database):
                 .select_from(AssessmentRow)
                 .where(AssessmentRow.person == person, AssessmentRow.status == Status.DONE.value)
             )
-        return Facts(presented or 0, attended or 0, assessed or 0)
+            coached = await conn.scalar(
+                select(func.count())
+                .select_from(CoachingCheckInRow)
+                .where(CoachingCheckInRow.person == person, CoachingCheckInRow.met.is_(True))
+            )
+        return Facts(presented or 0, attended or 0, assessed or 0, coached or 0)
 
     async def badge_candidates(self, now: datetime) -> Sequence[str]:
         started = select(MeetingRow.id).where(MeetingRow.starts_at <= now)
@@ -343,6 +349,7 @@ class BadgeQueries(Database):
             select(MeetingPresenterRow.person).where(MeetingPresenterRow.meeting_id.in_(started)),
             select(MeetingAttendeeRow.person).where(MeetingAttendeeRow.meeting_id.in_(started)),
             select(AssessmentRow.person).where(AssessmentRow.status == Status.DONE.value),
+            select(CoachingCheckInRow.person).where(CoachingCheckInRow.met.is_(True)),
         )
         async with self._read() as conn:
             return sorted({person for (person,) in await conn.execute(query)})

@@ -13,12 +13,16 @@ from typing import Any, ClassVar
 import pytest
 
 from core import badges as b
+from core.coaching import Actor, Method, Profile, save_profile
+from core.coaching_rounds import CheckIn, RoundSpec, check_in, confirm_round, propose_round
 from core.credentials import Issuer, encode_status_list, status_bit
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.meetings import Meeting, Reach
 from core.people import Person
 from store import SqlStore
 from store.badges import load_badge_classes
+from store.coaching_file import load_themes
+from tests.coaching.test_use_cases import Cards
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ISSUER = Issuer("https://bot.example.fi", "Vertaansa vailla")
@@ -141,3 +145,26 @@ def test_class_rules_keys_and_the_status_list() -> None:
     assert [status_bit(encoded, i) for i in (0, 1, 7, 8, 131071)] == [True, False, True, False, True]
     with pytest.raises(ValueError):
         encode_status_list([131072])
+
+
+async def test_a_coaching_check_in_that_says_we_met_earns_the_peer_coach_badge(store: SqlStore) -> None:
+    await _world(store)
+    themes = await load_themes()
+    orgs = ["omnia", "tredu"]
+    for i, key in enumerate(("p1", "p2")):
+        profile = Profile(key, orgs[i], themes=("hoks",), methods=(Method.SPARRING,))
+        await save_profile(store, Actor(key), profile, themes, orgs)
+    boss = Actor("boss", coordinator=True)
+    reach = Reach("https://smba.example")
+    spec = RoundSpec(2)
+    await propose_round(store, boss, spec, themes, round_id="r1", now=NOW, today=NOW.date(), reach=reach)
+    await confirm_round(store, boss, Cards(), "r1", now=NOW, chats=False)
+    signer = FakeSigner()
+    assert await store.badge_candidates(NOW) == []
+    await check_in(store, Actor("p2"), CheckIn("r1", "", False), NOW)  # "not yet" earns nothing
+    assert await b.evaluate(store, store, signer, ISSUER, "p2", NOW) == []
+    await check_in(store, Actor("p1"), CheckIn("r1", "", True, Method.SPARRING), NOW)
+    assert await store.badge_candidates(NOW) == ["p1"]
+    (award,) = await b.evaluate(store, store, signer, ISSUER, "p1", NOW)
+    assert award.class_key == "vertaisvalmentaja" and award.organization == "omnia"
+    assert await b.evaluate(store, store, signer, ISSUER, "p1", NOW) == []
