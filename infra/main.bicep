@@ -33,9 +33,13 @@ param botAppPassword string
 @minLength(32)
 param pollSecret string
 
-@description('The key that signs digital badges (stored in Key Vault as badge-signing-key; empty: no badge secret yet).')
+@description('The PEM private key that signs digital badges (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072); stored in Key Vault as badge-signing-key. Keep it: badges already given are checked against it.')
 @secure()
-param badgeSigningKey string = ''
+@minLength(200)
+param badgeSigningKey string
+
+@description('The service\'s public https address if you give the app a custom domain (e.g. https://bot.example.fi); empty: the container app\'s own address. Badge ids and their verification pages live under it: keep it stable.')
+param publicUrl string = ''
 
 @description('Password of the PostgreSQL administrator "vertaisbotti" (12+ characters, three of: upper, lower, digit, symbol).')
 @secure()
@@ -178,7 +182,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 }
 
 var databaseUrl = 'postgresql://${postgresAdmin}:${uriComponent(postgresAdminPassword)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
-var requiredSecrets = [
+var secretValues = [
   {
     name: 'bot-password'
     value: botAppPassword
@@ -195,14 +199,11 @@ var requiredSecrets = [
     name: 'insights-connection-string'
     value: insights.properties.ConnectionString
   }
-]
-var badgeSecret = [
   {
     name: 'badge-signing-key'
     value: badgeSigningKey
   }
 ]
-var secretValues = empty(badgeSigningKey) ? requiredSecrets : concat(requiredSecrets, badgeSecret)
 
 resource secrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [
   for secret in secretValues: {
@@ -321,7 +322,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   }
 }
 
-var requiredRefs = [
+var secretRefs = [
   {
     name: 'bot-password'
     env: 'MicrosoftAppPassword'
@@ -338,14 +339,16 @@ var requiredRefs = [
     name: 'insights-connection-string'
     env: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
   }
-]
-var badgeRef = [
   {
     name: 'badge-signing-key'
     env: 'BADGE_SIGNING_KEY'
   }
 ]
-var secretRefs = empty(badgeSigningKey) ? requiredRefs : concat(requiredRefs, badgeRef)
+
+// The app's address is its name under the environment's domain, known before the app exists (the app cannot
+// refer to its own ingress fqdn). Off loopback the service refuses to start without an https PUBLIC_URL.
+var appName = '${name}-app'
+var appUrl = empty(publicUrl) ? 'https://${appName}.${environment.properties.defaultDomain}' : publicUrl
 
 var plainEnv = [
   {
@@ -384,6 +387,10 @@ var plainEnv = [
     name: 'OTEL_SERVICE_NAME'
     value: name
   }
+  {
+    name: 'PUBLIC_URL'
+    value: appUrl
+  }
 ]
 var secretEnv = [for ref in secretRefs: {
   name: ref.env
@@ -391,7 +398,7 @@ var secretEnv = [for ref in secretRefs: {
 }]
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
-  name: '${name}-app'
+  name: appName
   location: location
   identity: { type: 'UserAssigned', userAssignedIdentities: { '${identity.id}': {} } }
   properties: {
@@ -488,6 +495,9 @@ output messagingEndpoint string = bot.properties.endpoint
 
 @description('BOT_DOMAIN for `make package`: the public host of the messaging endpoint.')
 output botDomain string = app.properties.configuration.ingress.fqdn
+
+@description('PUBLIC_URL of the service: badge ids and verification pages, the app\'s web pages.')
+output publicUrl string = appUrl
 
 output containerAppName string = app.name
 output keyVaultName string = vault.name

@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from pydantic_settings import BaseSettings
 
-from bot.settings import Settings
+from bot.badges.signing import check_key_settings
+from bot.settings import Settings, is_loopback
+from manifest.settings import PackageSettings
 from manifest.toolkit import FOLDER, placeholders_in, toolkit_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,11 +55,7 @@ def upper_snake(name: str) -> str:
 
 
 def service_settings() -> set[str]:
-    names = set()
-    for field in Settings.model_fields.values():
-        alias = field.validation_alias
-        names |= set(alias.choices) if hasattr(alias, "choices") else {alias}
-    return {str(name) for name in names}
+    return settings_names(Settings)
 
 
 def lifecycle(name: str, file: str = "m365agents.yml") -> list[dict]:
@@ -100,18 +101,71 @@ def test_the_container_app_sets_only_settings_the_service_reads() -> None:
     names = set(re.findall(r"name: '([A-Za-z_]+)'\n\s+value:", text))
     names |= set(re.findall(r"env: '([A-Za-z_]+)'", text))
     assert {"MicrosoftAppId", "MicrosoftAppPassword", "DATABASE_URL", "POLL_SECRET"} <= names
-    read_later = {"BADGE_SIGNING_KEY"}  # the badges feature (issue 16) reads it; Key Vault holds it already
-    assert names - service_settings() - read_later == set()
+    assert names - service_settings() == set()
 
 
-def test_every_setting_the_service_reads_is_in_env_example() -> None:
+def test_the_container_app_gets_what_the_service_needs_off_loopback() -> None:
+    """HOST=0.0.0.0 makes the service refuse to start without a badge key and an https PUBLIC_URL
+    (bot.badges.signing.check_key_settings): both are always set, the key from Key Vault."""
+    text = BICEP.read_text()
+    assert re.search(r"name: 'HOST'\n\s+value: '0\.0\.0\.0'", text)
+    assert re.search(r"name: 'badge-signing-key'\n\s+env: 'BADGE_SIGNING_KEY'", text)
+    assert re.search(r"name: 'badge-signing-key'\n\s+value: badgeSigningKey", text)
+    assert "badgeSigningKey" in bicep_parameters() and not bicep_parameters()["badgeSigningKey"]
+    assert "empty(badgeSigningKey)" not in text  # never left out of the secrets and the environment
+    assert re.search(r"name: 'PUBLIC_URL'\n\s+value: appUrl", text)
+    default = "'https://${appName}.${environment.properties.defaultDomain}'"
+    assert f"var appUrl = empty(publicUrl) ? {default} : publicUrl" in text
+    assert re.search(r"resource app 'Microsoft.App/containerApps@[\w-]+' = \{\n\s+name: appName\n", text)
+
+
+def test_the_container_apps_environment_passes_the_services_start_checks() -> None:
+    """What the template gives the container, with stand-ins for the values Azure fills in, is settings
+    `python -m bot` accepts: it validates and passes the badge key check instead of exiting with 2."""
+    text = BICEP.read_text()
+    literal = dict(re.findall(r"name: '([A-Za-z_]+)'\n\s+value: '([^']*)'", text))
+    computed = set(re.findall(r"name: '([A-Za-z_]+)'\n\s+value: [a-zA-Z]", text))
+    secret = set(re.findall(r"env: '([A-Za-z_]+)'", text))
+    stand_ins = {
+        "MicrosoftAppId": "11111111-2222-4333-8444-555555555555",
+        "MicrosoftAppTenantId": "66666666-7777-4888-9999-000000000000",
+        "MicrosoftAppPassword": "secret",
+        "TEAM_ID": "",
+        "COORDINATORS": "",
+        "OTEL_SERVICE_NAME": "vertaisbotti",
+        "PUBLIC_URL": "https://vertaisbotti-app.example.swedencentral.azurecontainerapps.io",
+        "POLL_SECRET": "x" * 64,
+        "DATABASE_URL": "postgresql://vertaisbotti:pw@db.example:5432/vertaisbotti?sslmode=require",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
+        "BADGE_SIGNING_KEY": ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+        .decode(),
+    }
+    assert computed | secret == set(stand_ins)
+    settings = Settings(_env_file=None, **literal, **stand_ins)  # type: ignore[call-arg]
+    assert not is_loopback(settings.host) and not settings.anonymous
+    check_key_settings(settings)
+
+
+def settings_names(model: type[BaseSettings]) -> set[str]:
+    """Every environment name a settings model reads (aliases included, field names left out)."""
+    names = set()
+    for field in model.model_fields.values():
+        alias = field.validation_alias
+        names |= set(alias.choices) if hasattr(alias, "choices") else {alias}
+    return {str(name) for name in names if not str(name).islower()}  # the package's field names stay out
+
+
+def test_every_setting_the_service_and_the_package_read_is_in_env_example() -> None:
     documented = set(re.findall(r"^#?\s*([A-Za-z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    # the other names of the four app settings, described in one comment beside MicrosoftApp*
     aliases_only = {"APP_ID", "APP_PASSWORD", "APP_TENANTID", "APP_TYPE", "BOT_ID", "BOT_PASSWORD"}
     aliases_only |= {"BOT_TENANT_ID", "BOT_TYPE"}
-    assert service_settings() - aliases_only - documented == set()
-    package = {"BOT_DOMAIN", "APP_VERSION", "APP_NAME_SUFFIX", "APP_WEBSITE_URL", "APP_PRIVACY_URL"}
-    package |= {"APP_TERMS_URL", "APP_DEVELOPER_NAME"}
-    assert package - documented == set()
+    read = settings_names(Settings) | settings_names(PackageSettings)
+    assert {"BOT_DOMAIN", "APP_VERSION", "APP_NAME_SUFFIX", "VAR_DIR", "APP_PRIVACY_URL"} <= read
+    assert read - aliases_only - documented == set()
+    described = (ROOT / ".env.example").read_text()
+    assert all(name in described for name in aliases_only)
 
 
 def test_the_app_package_folder_is_the_template_with_placeholders() -> None:
