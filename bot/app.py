@@ -31,6 +31,7 @@ from bot.logs import turn_scope
 from bot.meetings import ReminderScheduler, start_reminders
 from bot.metrics import Metrics
 from bot.outbox import build_worker
+from bot.pages import add_routes as add_page_routes
 from bot.secret import load_server_key
 from bot.seen import SeenMiddleware
 from bot.services import Services
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     add_badge_routes(app, SERVICES)
+    add_page_routes(app, SERVICES)
     return app
 
 

@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     )
     badge_issuer_homepage: str = Field("", validation_alias="BADGE_ISSUER_HOMEPAGE")
     badge_issuer_email: str = Field("", validation_alias="BADGE_ISSUER_EMAIL")
+    # The app's web pages (/, /privacy, /terms): the organisation answerable for the service (the same name
+    # the app package shows as its developer) and the address people write to about their data.
+    app_developer_name: str = Field(
+        "Vertaisbotti", min_length=1, max_length=32, validation_alias="APP_DEVELOPER_NAME"
+    )
+    app_contact_email: str = Field("", validation_alias="APP_CONTACT_EMAIL")
 
     @field_validator("coordinators", mode="before")
     @classmethod

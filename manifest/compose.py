@@ -69,9 +69,9 @@ def compose(settings: PackageSettings, template: Template) -> Composed:
     manifest["description"] = {"short": default.description_short, "full": default.description_full}
     manifest["developer"].update(
         name=settings.developer_name,
-        websiteUrl=settings.website_url or settings.home_url,
-        privacyUrl=settings.privacy_url or settings.home_url,
-        termsOfUseUrl=settings.terms_url or settings.home_url,
+        websiteUrl=settings.website_url or settings.page_url(""),
+        privacyUrl=settings.privacy_url or settings.page_url("privacy"),
+        termsOfUseUrl=settings.terms_url or settings.page_url("terms"),
     )
     bot = manifest["bots"][0]
     bot["botId"] = settings.app_id

@@ -29,7 +29,7 @@ class PackageSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    app_id: str = Field(validation_alias=AliasChoices("MicrosoftAppId", "APP_ID", "app_id"))
+    app_id: str = Field(validation_alias=AliasChoices("MicrosoftAppId", "APP_ID", "BOT_ID", "app_id"))
     version: str = Field("1.0.0", validation_alias=AliasChoices("APP_VERSION", "version"))
     bot_domain: str = Field(validation_alias=AliasChoices("BOT_DOMAIN", "bot_domain"))
     name_suffix: str = Field("", validation_alias=AliasChoices("APP_NAME_SUFFIX", "name_suffix"))
@@ -97,9 +97,9 @@ class PackageSettings(BaseSettings):
     def name_short(self) -> str:
         return f"{APP_NAME}{self.name_suffix}"
 
-    @property
-    def home_url(self) -> str:
-        return f"https://{self.bot_domain}/"
+    def page_url(self, path: str) -> str:
+        """The bot service's own page (bot/pages.py serves /, /privacy and /terms on BOT_DOMAIN)."""
+        return f"https://{self.bot_domain}/{path}"
 
 
 _NAMES = {

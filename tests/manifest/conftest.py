@@ -21,6 +21,8 @@ DOMAIN = "vertaisbotti.example.fi"
 SETTING_NAMES = (
     "MicrosoftAppId",
     "APP_ID",
+    "BOT_ID",
+    "APP_DEVELOPER_NAME",
     "APP_VERSION",
     "BOT_DOMAIN",
     "APP_NAME_SUFFIX",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.manifest.conftest import APP_ID, DOMAIN, Package, read_package, run_build
+from manifest.settings import load_settings
+from tests.manifest.conftest import APP_ID, DOMAIN, SETTING_NAMES, Package, read_package, run_build
 
 
 def test_the_zip_holds_exactly_the_manifest_its_localisation_and_the_icons(package: Package) -> None:
@@ -20,7 +21,10 @@ def test_settings_from_the_env_file_fill_the_manifest(package: Package) -> None:
     assert manifest["bots"][0]["botId"] == APP_ID
     assert manifest["webApplicationInfo"] == {"id": APP_ID, "resource": f"api://botid-{APP_ID}"}
     assert manifest["validDomains"] == [DOMAIN]
-    assert manifest["developer"]["privacyUrl"] == f"https://{DOMAIN}/"
+    # unset APP_*_URL: the pages the bot serves itself (bot/pages.py)
+    assert manifest["developer"]["websiteUrl"] == f"https://{DOMAIN}/"
+    assert manifest["developer"]["privacyUrl"] == f"https://{DOMAIN}/privacy"
+    assert manifest["developer"]["termsOfUseUrl"] == f"https://{DOMAIN}/terms"
 
 
 def test_a_current_schema_version_is_used(package: Package) -> None:
@@ -120,3 +124,13 @@ def test_a_bad_setting_fails_with_one_clear_line_and_no_zip(
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "build").exists()
+
+
+def test_the_toolkits_bot_id_names_the_app_as_the_service_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BOT_ID", APP_ID.upper())
+    monkeypatch.setenv("BOT_DOMAIN", DOMAIN)
+    settings = load_settings(env_file=None)
+    assert settings.app_id == APP_ID
+    assert settings.page_url("privacy") == f"https://{DOMAIN}/privacy"
