@@ -58,6 +58,13 @@ param teamId string = ''
 @description('Entra object ids of the project coordinators, comma separated.')
 param coordinators string = ''
 
+@description('The organisation answerable for the service (at most 32 characters), named as the controller on its privacy page; use the APP_DEVELOPER_NAME of the app package.')
+@maxLength(32)
+param developerName string = 'Vertaisbotti'
+
+@description('The address people write to about their data, shown on the service\'s privacy page (optional).')
+param contactEmail string = ''
+
 @description('When this deployment runs (leave the default): Key Vault secrets expire two years after it.')
 param deployedAt string = utcNow()
 
@@ -390,6 +397,14 @@ var plainEnv = [
   {
     name: 'PUBLIC_URL'
     value: appUrl
+  }
+  {
+    name: 'APP_DEVELOPER_NAME'
+    value: developerName
+  }
+  {
+    name: 'APP_CONTACT_EMAIL'
+    value: contactEmail
   }
 ]
 var secretEnv = [for ref in secretRefs: {

@@ -135,6 +135,8 @@ def test_the_container_apps_environment_passes_the_services_start_checks() -> No
         "COORDINATORS": "",
         "OTEL_SERVICE_NAME": "vertaisbotti",
         "PUBLIC_URL": "https://vertaisbotti-app.example.swedencentral.azurecontainerapps.io",
+        "APP_DEVELOPER_NAME": "Omnia",
+        "APP_CONTACT_EMAIL": "",
         "POLL_SECRET": "x" * 64,
         "DATABASE_URL": "postgresql://vertaisbotti:pw@db.example:5432/vertaisbotti?sslmode=require",
         "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
