@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -31,7 +33,24 @@ def create_engine(url: URL) -> AsyncEngine:
     )
 
 
+def _iso_datetime(value: datetime) -> str:
+    return value.isoformat(" ")
+
+
+def _iso_date(value: date) -> str:
+    return value.isoformat()
+
+
+def register_sqlite_adapters() -> None:
+    """Our own adapters for a datetime or date bound straight to sqlite3 (a `text()` statement's parameter;
+    SQLAlchemy's column types convert theirs first). They write what sqlite3's default adapters wrote, which
+    Python 3.12 deprecated (a DeprecationWarning on every such bind). Idempotent."""
+    sqlite3.register_adapter(datetime, _iso_datetime)
+    sqlite3.register_adapter(date, _iso_date)
+
+
 def _sqlite_engine(url: URL) -> AsyncEngine:
+    register_sqlite_adapters()
     options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
     if sqlite_path(url) is None:
         options["poolclass"] = StaticPool  # one shared in-memory database
