@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from threading import Thread
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -51,11 +55,12 @@ def register_sqlite_adapters() -> None:
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
     register_sqlite_adapters()
-    options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
-    if sqlite_path(url) is None:
+    path = sqlite_path(url)
+    options: dict[str, Any] = {"async_creator": _shielded_connect(str(path) if path else ":memory:")}
+    if path is None:
         options["poolclass"] = StaticPool  # one shared in-memory database
     engine = create_async_engine(url, **options)
-    on_file = sqlite_path(url) is not None
+    on_file = path is not None
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -78,3 +83,36 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _shielded_connect(database: str) -> Callable[[], Awaitable[aiosqlite.Connection]]:
+    """aiosqlite's connect, safe to cancel. Cancelled while its thread opens the file (a task stopped at
+    shutdown as it takes its first connection), aiosqlite drops the sqlite3 connection unclosed (Python 3.13
+    warns of it). Here the opening goes on, shielded, and a connection that arrives too late is closed."""
+    closing: set[asyncio.Task[None]] = set()
+
+    def close_late(opening: asyncio.Task[aiosqlite.Connection]) -> None:
+        if opening.cancelled() or opening.exception() is not None:
+            return
+        task = asyncio.ensure_future(opening.result().close())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
+    async def connect() -> aiosqlite.Connection:
+        opening = asyncio.ensure_future(_open(database))
+        try:
+            return await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            opening.add_done_callback(close_late)
+            raise
+
+    return connect
+
+
+async def _open(database: str) -> aiosqlite.Connection:
+    connection = aiosqlite.connect(database, timeout=SQLITE_BUSY_TIMEOUT_S)
+    # As SQLAlchemy's own connect does: a connection never closed must not keep the process alive.
+    thread = connection if isinstance(connection, Thread) else getattr(connection, "_thread", None)
+    if thread is not None:
+        thread.daemon = True
+    return await connection
