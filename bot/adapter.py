@@ -48,6 +48,16 @@ class RequestRejected(Exception):
         super().__init__(f"{status} {reason}")
 
 
+class NotTeams(RequestRejected):
+    """A valid token, but from a Bot Framework channel other than Teams: refused, except that a message from
+    Web Chat (the Azure portal's "Test in Web Chat", where people meet this) gets one answer saying where the
+    bot works."""
+
+    def __init__(self, reason: str, auth: AuthenticateRequestResult) -> None:
+        super().__init__(403, reason)
+        self.auth = auth
+
+
 class _PooledConnectorFactory(ConnectorFactory):
     def __init__(self, inner: ConnectorFactory, app_id: str, pool: ConnectorPool) -> None:
         self._inner = inner
@@ -145,6 +155,8 @@ class TeamsAdapter(CloudAdapter):
         inner = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
         super().__init__(PooledAuthentication(inner, pool))
         self._anonymous = settings.anonymous
+        # The answer to a message from another channel, by locale; None: refused with 403 like the rest.
+        self.teams_only_text: Callable[[str | None], str] | None = None
         self._tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else ""
 
     async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
@@ -158,14 +170,14 @@ class TeamsAdapter(CloudAdapter):
             raise RequestRejected(503, f"could not validate the token: {type(error).__name__}") from error
         except Exception as error:  # botbuilder signals bad tokens with many unrelated exception types
             raise RequestRejected(401, f"authentication failed: {type(error).__name__}") from error
-        self._check_origin(activity)
+        self._check_origin(activity, result)
         return result
 
-    def _check_origin(self, activity: Activity) -> None:
+    def _check_origin(self, activity: Activity, auth: AuthenticateRequestResult) -> None:
         """Roles rest on `from.aadObjectId`, which only Teams vouches for: other Bot Framework channels (Web
         Chat, Direct Line) let the client choose it, and other tenants are not the project's."""
         if activity.channel_id != "msteams":
-            raise RequestRejected(403, f"channel {activity.channel_id!r} is not Microsoft Teams")
+            raise NotTeams(f"channel {activity.channel_id!r} is not Microsoft Teams", auth)
         if self._tenant and tenant_of(activity) != self._tenant:
             raise RequestRejected(403, "activity from another tenant")
 
@@ -179,6 +191,11 @@ class TeamsAdapter(CloudAdapter):
             if (turn := current_turn()) is not None:
                 describe(turn, activity)  # from here on, log lines carry the activity's ids
             auth = await self._authenticate(activity, request.headers.get("Authorization", ""))
+        except NotTeams as elsewhere:
+            if activity.channel_id == "webchat" and activity.type == "message" and self.teams_only_text:
+                return await self._answer_teams_only(elsewhere.auth, activity, self.teams_only_text)
+            log.info("request rejected: %s", elsewhere)
+            return web.json_response({"error": elsewhere.reason}, status=403), Outcome("-", 403)
         except RequestRejected as rejected:
             log.info("request rejected: %s", rejected)
             return web.json_response({"error": rejected.reason}, status=rejected.status), Outcome(
@@ -192,6 +209,19 @@ class TeamsAdapter(CloudAdapter):
         if body is None:
             return web.Response(status=status), Outcome(activity.type, status)
         return web.json_response(body, status=status), Outcome(activity.type, status)
+
+
+    async def _answer_teams_only(
+        self, auth: AuthenticateRequestResult, activity: Activity, text: Callable[[str | None], str]
+    ) -> tuple[web.Response, Outcome]:
+        """One reply, "this bot works in Teams", and nothing else: no feature runs for another channel."""
+        log.info("message from channel %r answered: the bot works in Teams only", activity.channel_id)
+
+        async def reply(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(text(activity.locale))
+
+        await self.process_activity(auth, activity, reply)
+        return web.Response(status=200), Outcome(activity.type, 200)
 
 
 def _plain(body: Any) -> Any:

@@ -136,6 +136,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         )
         app[SERVICES] = services
         adapter.on_turn_error = turn_error_handler(services)
+        adapter.teams_only_text = lambda locale: services.catalogs.for_locale(locale)("channel.teams_only")
         adapter.use(SeenMiddleware(store))
         app[ADAPTER] = adapter
         app[BOT] = VertaisBot(
