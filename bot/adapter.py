@@ -210,7 +210,6 @@ class TeamsAdapter(CloudAdapter):
             return web.Response(status=status), Outcome(activity.type, status)
         return web.json_response(body, status=status), Outcome(activity.type, status)
 
-
     async def _answer_teams_only(
         self, auth: AuthenticateRequestResult, activity: Activity, text: Callable[[str | None], str]
     ) -> tuple[web.Response, Outcome]:

@@ -93,7 +93,12 @@ def add_routes(app: web.Application, services_key: web.AppKey[Any]) -> None:
                 text=render(services.catalogs, services.settings, page, lang),
                 content_type="text/html",
                 charset="utf-8",
-                headers={"Cache-Control": "max-age=3600", "Content-Language": lang},
+                # the language may come from Accept-Language: caches keep one copy per language
+                headers={
+                    "Cache-Control": "max-age=3600",
+                    "Vary": "Accept-Language",
+                    "Content-Language": lang,
+                },
             )
 
         app.router.add_get(path, view)

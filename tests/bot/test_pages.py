@@ -45,6 +45,7 @@ async def test_each_page_answers_in_finnish_and_in_english(
             english = await response.text()
         async with bot.session.get(bot.url + path, headers={"Accept-Language": "en-GB,en;q=0.9"}) as response:
             assert response.headers["Content-Language"] == "en"
+            assert response.headers["Vary"] == "Accept-Language"
             assert await response.text() == english
     assert '<html lang="fi">' in finnish and f"<h1>{fi_title}</h1>" in finnish
     assert '<html lang="en">' in english and f"<h1>{en_title}</h1>" in english
