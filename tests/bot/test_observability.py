@@ -84,11 +84,11 @@ async def test_the_summary_names_the_command_never_the_words_typed(
 async def test_rejected_requests_are_summarised_with_what_was_understood(
     bot: RunningBot, connector: ConnectorDouble, json_log: LogLines
 ) -> None:
-    web_chat = a.personal_message(connector.url, "help", channelId="webchat")
-    assert (await bot.post(web_chat)).status == 403
+    direct_line = a.personal_message(connector.url, "help", channelId="directline")
+    assert (await bot.post(direct_line)).status == 403
     lines = json_log()
     [rejected] = [line for line in lines if line["message"].startswith("request rejected")]
-    assert rejected["activity"] == web_chat["id"]
+    assert rejected["activity"] == direct_line["id"]
     [summary] = summaries(lines)
     assert (summary["route"], summary["outcome"], summary["status"]) == ("help", "rejected", 403)
 
