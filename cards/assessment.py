@@ -88,7 +88,7 @@ def start_card(
     else:
         actions.append(ExecuteAction(title=t("assessment.action.start"), verb=START, style="positive"))
     if completed:
-        body.append(TextBlock(text=t("assessment.start.done", count=completed), wrap=True, is_subtle=True))
+        body.append(TextBlock(text=t.plural("assessment.start.done", completed), wrap=True, is_subtle=True))
         actions.append(ExecuteAction(title=t("assessment.action.results"), verb=RESULTS))
     if coordinator:
         actions.append(ExecuteAction(title=t("assessment.action.overview"), verb=OVERVIEW))
@@ -369,7 +369,7 @@ def delete_confirm_card(t: Translator, count: int) -> AdaptiveCard:
     return card(
         [
             _heading(t("assessment.delete.title")),
-            TextBlock(text=t("assessment.delete.what", count=count), wrap=True),
+            TextBlock(text=t.plural("assessment.delete.what", count), wrap=True),
         ],
         [
             ExecuteAction(
@@ -384,7 +384,7 @@ def delete_confirm_card(t: Translator, count: int) -> AdaptiveCard:
 
 
 def deleted_card(t: Translator, count: int) -> AdaptiveCard:
-    return card([TextBlock(text=t("assessment.delete.done", count=count), wrap=True, color="Good")])
+    return card([TextBlock(text=t.plural("assessment.delete.done", count), wrap=True, color="Good")])
 
 
 def overview_card(t: Translator, questionnaire: Questionnaire, overview: Overview) -> AdaptiveCard:

@@ -55,6 +55,13 @@ def _heading(text: str) -> TextBlock:
 Color = Literal["Good", "Warning", "Attention"]
 
 
+def _rule(t: Translator, badge: BadgeClass) -> str:
+    """How the badge is earned: by the coordinator's hand, or automatically after `threshold` of something."""
+    if badge.rule is Rule.MANUAL:
+        return t("badges.rule.manual")
+    return t.plural(f"badges.rule.{badge.rule.value}", badge.threshold)
+
+
 def _status(t: Translator, award: Award, now: datetime) -> tuple[str, Color]:
     if award.revoked_at is not None:
         return t("badges.status.revoked"), "Attention"
@@ -176,7 +183,7 @@ def manage_card(
     if notice:
         body.append(TextBlock(text=notice, wrap=True, color="Good", weight="Bolder"))
     total = sum(counts.by_class.values())
-    body.append(TextBlock(text=t("badges.manage.total", count=total, revoked=counts.revoked), wrap=True))
+    body.append(TextBlock(text=t.plural("badges.manage.total", total, revoked=counts.revoked), wrap=True))
     chart = count_chart(
         t("badges.manage.chart"),
         [(c.name(t.locale), counts.by_class[c.key]) for c in classes if counts.by_class.get(c.key)],
@@ -197,15 +204,15 @@ def manage_card(
             )
         )
     for badge in classes:
-        rule = t(f"badges.rule.{badge.rule.value}", count=badge.threshold)
+        rule = _rule(t, badge)
         body.append(
             Container(
                 separator=True,
                 items=[
                     TextBlock(text=badge.name(t.locale), weight="Bolder", wrap=True),
                     TextBlock(
-                        text=t(
-                            "badges.manage.class_line", rule=rule, count=counts.by_class.get(badge.key, 0)
+                        text=t.plural(
+                            "badges.manage.class_line", counts.by_class.get(badge.key, 0), rule=rule
                         ),
                         wrap=True,
                         is_subtle=True,
@@ -237,11 +244,7 @@ def class_form_card(
     if error:
         body.append(TextBlock(text=error, color="Attention", weight="Bolder", wrap=True))
     if badge and badge.rule is not Rule.MANUAL:
-        body.append(
-            TextBlock(
-                text=t(f"badges.rule.{badge.rule.value}", count=badge.threshold), wrap=True, is_subtle=True
-            )
-        )
+        body.append(TextBlock(text=_rule(t, badge), wrap=True, is_subtle=True))
 
     def text(
         field_id: str, label: str, value: str, *, multiline: bool = False, limit: int = TEXT_MAX
@@ -407,7 +410,7 @@ def class_awards_card(
     if len(awards) > AWARDS_SHOWN:
         body.append(
             TextBlock(
-                text=t("badges.class_awards.more", count=len(awards) - AWARDS_SHOWN),
+                text=t.plural("badges.class_awards.more", len(awards) - AWARDS_SHOWN),
                 wrap=True,
                 is_subtle=True,
             )

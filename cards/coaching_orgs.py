@@ -50,7 +50,7 @@ def organizations_card(
     Organisations from the configuration file are marked: they are edited in that file."""
     body: list[CardElement] = [
         TextBlock(
-            text=t("coaching.orgs.title", count=len(organizations)),
+            text=t.plural("coaching.orgs.title", len(organizations)),
             size="Large",
             weight="Bolder",
             wrap=True,

@@ -185,13 +185,13 @@ def round_form_card(t: Translator, themes: Sequence[Theme], error: str | None = 
             label=t("coaching.field.round_window"),
             value=ALL_ROUNDS,
             choices=[Choice(title=t("coaching.round.window_all"), value=ALL_ROUNDS)]
-            + [Choice(title=t("coaching.round.window", count=w), value=str(w)) for w in WINDOWS],
+            + [Choice(title=t.plural("coaching.round.window", w), value=str(w)) for w in WINDOWS],
         ),
         ChoiceSetInput(
             id="followup",
             label=t("coaching.field.round_followup"),
             value=str(DEFAULT_FOLLOWUP_WEEKS),
-            choices=[Choice(title=t("coaching.round.weeks", count=w), value=str(w)) for w in FOLLOWUPS],
+            choices=[Choice(title=t.plural("coaching.round.weeks", w), value=str(w)) for w in FOLLOWUPS],
         ),
     ]
     return card(body, [ExecuteAction(title=t("coaching.action.propose"), verb=PROPOSE)])
@@ -288,7 +288,7 @@ def proposal_card(
     if len(proposal.groups) > GROUPS_SHOWN:
         body.append(
             TextBlock(
-                text=t("coaching.round.more_groups", count=len(proposal.groups) - GROUPS_SHOWN),
+                text=t.plural("coaching.round.more_groups", len(proposal.groups) - GROUPS_SHOWN),
                 wrap=True,
                 is_subtle=True,
             )
@@ -297,7 +297,7 @@ def proposal_card(
     actions: list[Any] = []
     if proposal.status is RoundStatus.PROPOSED:
         if proposal.groups:
-            label = t("coaching.action.confirm", count=proposal.matched)
+            label = t.plural("coaching.action.confirm", proposal.matched)
             actions.append(ExecuteAction(title=label, verb=CONFIRM, data={"round": proposal.id}))
         actions += [
             ExecuteAction(title=t("coaching.action.new_round"), verb=NEW_ROUND),
@@ -314,7 +314,7 @@ def _unmatched(t: Translator, proposal: Round, people: Mapping[str, Member]) -> 
         return [TextBlock(text=t("coaching.round.everyone"), wrap=True, separator=True, color="Good")]
     counts = Counter(reason for _, reason in proposal.unmatched)
     items: list[CardElement] = [
-        _heading(t("coaching.round.unmatched", count=len(proposal.unmatched))),
+        _heading(t.plural("coaching.round.unmatched", len(proposal.unmatched))),
         FactSet(
             facts=[
                 Fact(title=t(f"coaching.reason.{r.value}"), value=str(counts[r])) for r in Reason if counts[r]
@@ -329,7 +329,7 @@ def _unmatched(t: Translator, proposal: Round, people: Mapping[str, Member]) -> 
     if len(proposal.unmatched) > UNMATCHED_SHOWN:
         rest = len(proposal.unmatched) - UNMATCHED_SHOWN
         items.append(
-            TextBlock(text=t("coaching.round.more_unmatched", count=rest), wrap=True, is_subtle=True)
+            TextBlock(text=t.plural("coaching.round.more_unmatched", rest), wrap=True, is_subtle=True)
         )
     return [Container(items=items)]
 

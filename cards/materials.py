@@ -89,7 +89,7 @@ def _meeting_block(
     items += [_file_row(t, entry, names, send=True) for entry in group.files[:files]]
     if len(group.files) > files:
         items.append(
-            TextBlock(text=t("materials.list.more_in_meeting", count=len(group.files) - files), wrap=True)
+            TextBlock(text=t.plural("materials.list.more_in_meeting", len(group.files) - files), wrap=True)
         )
     return Container(items=items, separator=True, spacing="Medium")
 
@@ -122,7 +122,7 @@ def materials_card(
         block_size = len(json.dumps(block.model_dump(mode="json", exclude_none=True, by_alias=True)).encode())
         if index >= MAX_MEETINGS or size + block_size > BUDGET_BYTES:
             rest = len(ordered) - index
-            body.append(TextBlock(text=t("materials.list.more_meetings", count=rest), wrap=True))
+            body.append(TextBlock(text=t.plural("materials.list.more_meetings", rest), wrap=True))
             break
         body.append(block)
         size += block_size

@@ -344,7 +344,7 @@ def meeting_announcement_card(
         _facts(t, meeting, names),
         *_plan_blocks(t, meeting, names),
         TextBlock(
-            text=t("meetings.announce.attending", count=meeting.attendees),
+            text=t.plural("meetings.announce.attending", meeting.attendees),
             weight="Bolder",
             wrap=True,
             spacing="Medium",
@@ -443,7 +443,7 @@ def groups_done_card(
     return card(
         [
             TextBlock(
-                text=t("meetings.groups.done", count=len(groups), theme=meeting.theme),
+                text=t.plural("meetings.groups.done", len(groups)),
                 weight="Bolder",
                 wrap=True,
             ),
@@ -463,7 +463,7 @@ def summary_card(
     """The summary posted to the channel: how many groups answered and the document in the meeting folder."""
     body: list[CardElement] = [
         _title(t("meetings.summary.title", theme=meeting.theme)),
-        TextBlock(text=t("meetings.summary.counts", answered=answered, groups=groups), wrap=True),
+        TextBlock(text=t.plural("meetings.summary.counts", groups, answered=answered), wrap=True),
     ]
     actions = [OpenUrlAction(title=document.name, url=document.url)] if document else None
     return card(body, actions)
@@ -501,7 +501,7 @@ def meetings_list_card(
             TextBlock(text=network_name, is_subtle=True, wrap=True, spacing="None"),
             _facts(t, meeting, names),
             TextBlock(
-                text=t("meetings.announce.attending", count=meeting.attendees), wrap=True, spacing="None"
+                text=t.plural("meetings.announce.attending", meeting.attendees), wrap=True, spacing="None"
             ),
         ]
     return card(body)

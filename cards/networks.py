@@ -239,7 +239,7 @@ def launched_card(t: Translator, network: Network, invited: int) -> AdaptiveCard
             weight="Bolder",
             wrap=True,
         ),
-        TextBlock(text=t("networks.launch.invited", count=invited), wrap=True),
+        TextBlock(text=t.plural("networks.launch.invited", invited), wrap=True),
     ]
     return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
 

@@ -227,7 +227,7 @@ def _results(t: Translator, poll: Poll, tally: Tally) -> list[Any]:
     chart = count_chart(poll.question[:80], list(zip(labels, tally.counts, strict=True)))
     return [
         TextBlock(
-            text=t("polls.card.voters", count=tally.voters), weight="Bolder", wrap=True, spacing="Medium"
+            text=t.plural("polls.card.voters", tally.voters), weight="Bolder", wrap=True, spacing="Medium"
         ),
         *([chart] if chart else []),
         FactSet(

@@ -237,12 +237,15 @@ def _start(t: Translator, recipients: int | None) -> list[CardElement]:
     """The confirmation to start a new survey: what will happen, and the button that does it."""
     if recipients is None:
         return []
-    label = "survey.action.start_one" if recipients == 1 else "survey.action.start"
     return [
         TextBlock(text=t("survey.confirm.title"), weight="Bolder", wrap=True, separator=True),
         TextBlock(text=t("survey.confirm.what"), wrap=True),
         ActionSet(
-            actions=[ExecuteAction(title=t(label, count=recipients), verb=START, data={"confirm": True})]
+            actions=[
+                ExecuteAction(
+                    title=t.plural("survey.action.start", recipients), verb=START, data={"confirm": True}
+                )
+            ]
         ),
     ]
 
@@ -259,7 +262,7 @@ def _texts(
     if len(texts) > PROPOSALS_SHOWN:
         items.append(
             TextBlock(
-                text=t("survey.results.more", count=len(texts) - PROPOSALS_SHOWN), is_subtle=True, wrap=True
+                text=t.plural("survey.results.more", len(texts) - PROPOSALS_SHOWN), is_subtle=True, wrap=True
             )
         )
     return Container(items=items, separator=True)
@@ -267,7 +270,7 @@ def _texts(
 
 def exported_card(t: Translator, name: str, url: str, count: int) -> AdaptiveCard:
     body: list[CardElement] = [
-        TextBlock(text=t("survey.export.done", name=name, count=count), wrap=True, color="Good")
+        TextBlock(text=t.plural("survey.export.done", count, name=name), wrap=True, color="Good")
     ]
     return card(body, [OpenUrlAction(title=t("survey.action.open_file"), url=url)])
 

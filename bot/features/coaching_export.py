@@ -36,7 +36,7 @@ async def export(turn: Turn, _data: dict[str, Any]) -> str:
     who.require_coordinator()
     text, rows = await coaching_report.pairs_csv(turn.services.store, who, turn.t)
     name = file_name()
-    description = turn.t("coaching.export.description", count=rows)
+    description = turn.t.plural("coaching.export.description", rows)
     await file_offers.offer(turn, CSV_KIND, {}, name, len(text.encode("utf-8")), description)
     return turn.t("coaching.export.offered", name=name)
 

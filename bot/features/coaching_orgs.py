@@ -60,7 +60,7 @@ async def add(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
         )
     except (Invalid, Conflict) as error:
         return await catalogue_card(turn, error=turn.t(error.key, **error.params))
-    return await catalogue_card(turn, notice=turn.t("coaching.orgs.added", count=len(saved)))
+    return await catalogue_card(turn, notice=turn.t.plural("coaching.orgs.added", len(saved)))
 
 
 async def add_domains(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

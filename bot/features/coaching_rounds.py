@@ -89,7 +89,7 @@ async def confirm(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
         current = await coaching_rounds.round_for(services.store, who, round_id)
         return await proposal_card(turn, current, turn.t(error.key, **error.params))
     services.outbox.wake()
-    return await proposal_card(turn, confirmed, turn.t("coaching.round.confirmed", count=confirmed.matched))
+    return await proposal_card(turn, confirmed, turn.t.plural("coaching.round.confirmed", confirmed.matched))
 
 
 async def cancel(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

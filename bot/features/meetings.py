@@ -272,7 +272,7 @@ async def attend(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     return await _announcement(
         turn,
         fresh,
-        turn.t("meetings.announce.you_attend" if new else "meetings.announce.already", count=count),
+        turn.t.plural("meetings.announce.you_attend" if new else "meetings.announce.already", count),
     )
 
 
@@ -357,7 +357,7 @@ async def summary(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     )
     await send_later(turn.services, [message])
     return await _announcement(
-        turn, meeting, turn.t("meetings.summary.done", answered=answered, groups=len(groups))
+        turn, meeting, turn.t.plural("meetings.summary.done", len(groups), answered=answered)
     )
 
 

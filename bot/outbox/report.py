@@ -10,16 +10,18 @@ MAX_NAMES = 20
 
 def describe(report: DeliveryReport, t: Translator) -> str:
     """Sent, pending and failed counts by reason, then who was not reached (at most `MAX_NAMES` named)."""
-    lines = [t("outbox.report.summary", sent=report.sent, total=report.total, pending=report.pending)]
+    lines = [t.plural("outbox.report.summary", report.total, sent=report.sent)]
+    if report.pending:
+        lines.append(t.plural("outbox.report.pending", report.pending))
     for reason in Reason:
         if report.failed.get(reason):
-            lines.append(t(f"outbox.report.failed.{reason.value}", count=report.failed[reason]))
+            lines.append(t.plural(f"outbox.report.failed.{reason.value}", report.failed[reason]))
     if report.not_reached:
         names = ", ".join(missed.recipient for missed in report.not_reached[:MAX_NAMES])
         more = len(report.not_reached) - MAX_NAMES
         lines.append(t("outbox.report.not_reached", names=names))
         if more > 0:
-            lines.append(t("outbox.report.and_more", count=more))
+            lines.append(t.plural("outbox.report.and_more", more))
     return "\n\n".join(lines)
 
 

@@ -68,7 +68,7 @@ async def test_the_coordinator_grows_the_catalogue_to_76_from_teams(cw: Coaching
     before = len(await cw.store.list_organizations())
     lines = "\n".join(f"Koulutuksen järjestäjä {i} (KJ{i}); kj{i}.fi" for i in range(76 - before))
     card = text_of((await cw.act("coaching.organizations.add", {"organizations": lines}))["value"])
-    assert "Organisaatiot: 76" in card and f"lisätty tai päivitetty: {76 - before}" in card
+    assert "Organisaatiot (76)" in card and f"Tallennettu: {76 - before} organisaatiota" in card
     bad = text_of(
         (await cw.act("coaching.organizations.add", {"organizations": "Opisto; ei-domain"}))["value"]
     )

@@ -92,7 +92,7 @@ async def test_make_playground_serves_the_bot_and_stops_both_on_sigterm(tmp_path
             rest, _ = await process.communicate()
     seen.extend(rest.decode(errors="replace").splitlines())
     assert reply.card_title == "Hei, olen Vertaisbotti"
-    assert "(6 vastaanottajaa)" in str(survey.cards[0])
+    assert "Lähetä 6 henkilölle" in str(survey.cards[0])
     assert process.returncode == 0, "\n".join(seen)
     assert "Stopped the Playground and the bot." in seen
     assert await refused(f"{url}/_debug/ping")

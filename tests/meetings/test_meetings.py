@@ -68,7 +68,7 @@ async def test_facilitator_plans_announces_and_presenters_get_planning_cards(any
     [post] = announcement_posts(mw)
     text = text_of(post)
     assert "Tapaaminen: Palautekulttuuri ja työhyvinvointi" in text and "Matti Virtanen" in text
-    assert "meeting.attend" in text and "Ilmoittautuneita: 0" in text
+    assert "meeting.attend" in text and "0 ilmoittautunutta" in text
     assert await mw.store.announcement_of(meeting.id) is not None
 
     report = await mw.world.delivered(f"meeting:{meeting.id}:planning", 2)
@@ -156,18 +156,18 @@ async def test_presenters_edit_one_plan_and_a_stale_save_shows_the_newer(mw: Mee
 async def test_attend_counts_people_once_and_updates_the_channel_card(mw: MeetingWorld) -> None:
     meeting = await plan_meeting(mw)
     first = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA)
-    assert "Olet mukana. Ilmoittautuneita on nyt 1" in text_of(first["value"])
+    assert "Tapaamiseen on nyt ilmoittautunut 1 henkilö." in text_of(first["value"])
     again = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA)
     assert "Olet jo ilmoittautunut" in text_of(again["value"])
     second = await mw.act("meeting.attend", {"meeting": meeting.id}, SANNA)
     assert "2 people are attending now" in text_of(second["value"])
-    assert "Ilmoittautuneita: 2" in text_of(card_updates(mw)[-1])
+    assert "2 ilmoittautunutta" in text_of(card_updates(mw)[-1])
     assert (await mw.store.get_meeting(meeting.id)).attendees == 2
     body = await mw.act("meeting.attend", {"meeting": "nope"}, PEKKA)
     assert body["value"]["code"] == "NotFound"
 
     [reply] = await mw.say_in_channel("tapaamiset", PEKKA)
-    assert "Palautekulttuuri ja työhyvinvointi" in text_of(reply) and "Ilmoittautuneita: 2" in text_of(reply)
+    assert "Palautekulttuuri ja työhyvinvointi" in text_of(reply) and "2 ilmoittautunutta" in text_of(reply)
 
 
 async def test_small_groups_answers_and_summary_filed_in_the_meeting_folder(mw: MeetingWorld) -> None:
@@ -226,7 +226,7 @@ async def test_small_groups_answers_and_summary_filed_in_the_meeting_folder(mw: 
     body = await mw.act("meeting.summary", {"meeting": meeting.id}, PEKKA)
     assert body["value"]["code"] == "NotAllowed"
     body = await mw.act("meeting.summary", {"meeting": meeting.id})
-    assert "Yhteenveto on tallennettu" in text_of(body["value"]) and "1/2 ryhmää" in text_of(body["value"])
+    assert "Yhteenveto on tallennettu" in text_of(body["value"]) and "1/2 ryhmästä" in text_of(body["value"])
 
     # The document is in the channel's folder Tapaamiset/<date> <theme>/ in the Graph sandbox.
     workspace = mw.world.bot.app[SERVICES].workspace  # type: ignore[index]
@@ -331,4 +331,4 @@ async def test_announcement_that_fails_to_post_is_reported(mw: MeetingWorld) -> 
     assert await mw.store.announcement_of(meeting.id) is None
     # Attending still works from the reminder or list; no card to update is not an error.
     body = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA, channel=False)
-    assert "Olet mukana" in text_of(body["value"])
+    assert "olet mukana" in text_of(body["value"])

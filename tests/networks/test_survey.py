@@ -14,7 +14,7 @@ from tests.networks.conftest import World, card_text, open_world
 
 async def start_survey(world: World) -> str:
     replies = await world.say("kartoitus aloita")
-    assert "Kartoituskysely on aloitettu" in replies[0]["text"]
+    assert "Kartoitus on aloitettu" in replies[0]["text"]
     results = replies[1]["attachments"][0]["content"]
     assert "Tarvekartoituksen tulokset" in card_text(results)
     survey = await world.store.open_survey()
@@ -109,7 +109,7 @@ async def test_bad_answers_are_refused_and_nothing_is_stored(world: World) -> No
             answer(survey, "tredu", "hr-kehittajat,made-up"),
             "The network made-up is not among the survey's choices.",
         ),
-        (answer(survey, "tredu", proposal="x" * 1001), "An answer may be at most 1000 characters long."),
+        (answer(survey, "tredu", proposal="x" * 1001), "An answer may be at most 1,000 characters long."),
         (answer("forged-survey-id", "tredu"), "The survey was not found."),
     ]
     for data, message in cases:
@@ -177,7 +177,7 @@ async def test_export_files_csv_into_general_channel_folder(world: World) -> Non
     )
     body = await world.act("survey.export", {"survey": survey})
     text = card_text(body["value"])
-    assert "Vastauksia: 2. Ne on tallennettu Yleinen-kanavan tiedostoihin" in text
+    assert "2 vastausta on tallennettu Yleinen-kanavan tiedostoihin" in text
     folder = world.sandbox.disk_path("team-aad-vertaansa", "General")
     files = list(folder.glob("kartoitus-*.csv"))
     assert len(files) == 1

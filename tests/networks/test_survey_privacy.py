@@ -81,12 +81,12 @@ async def test_kartoitus_with_none_open_does_not_start_but_offers_the_start_butt
     card = replies[0]["attachments"][0]["content"]
     assert "Kartoitusta ei ole vielä tehty." in card_text(card)
     button = start_button(card)
-    assert button is not None and button["title"] == "Aloita uusi kartoitus (3 vastaanottajaa)"
+    assert button is not None and button["title"] == "Lähetä 3 henkilölle"
     assert await world.store.latest_survey() is None
     assert world.channel_posts(world.general_id) == []
     replies = await world.say("survey", locale="en-US")
     english = start_button(replies[0]["attachments"][0]["content"])
-    assert english is not None and english["title"] == "Start a new survey (3 recipients)"
+    assert english is not None and english["title"] == "Send to 3 people"
     assert await world.store.latest_survey() is None
 
     # The button starts it: the announcement and every form go out, the card turns into the live results.
@@ -143,7 +143,7 @@ async def test_results_answers_and_export_never_go_to_a_channel_or_group_chat(wo
     said = await in_shared_chat(world, "kartoitus aloita")
     # The reply and the outbox's General announcement race each other: find the reply by its place.
     replies = [s for s in said if s.path != "/v3/conversations"]
-    assert "Kartoituskysely on aloitettu" in replies[0].text and not any(s.attachments for s in said)
+    assert "Kartoitus on aloitettu" in replies[0].text and not any(s.attachments for s in said)
     private += 1
     survey = await world.store.open_survey()
     assert survey is not None
@@ -187,8 +187,8 @@ def test_the_start_confirmation_renders_alone_and_under_the_worst_closed_results
     lonely = to_json(survey_cards.results_card(t, None, {}, start_recipients=1))
     check_card(lonely)
     assert start_button(lonely)["title"] in (  # type: ignore[index]
-        "Aloita uusi kartoitus (1 vastaanottaja)",
-        "Start a new survey (1 recipient)",
+        "Lähetä 1 henkilölle",
+        "Send to 1 person",
     )
     networks = big_networks()
     survey = Survey("s" * 32, "team", SurveyStatus.CLOSED, "aad-maija", NOW, NOW)

@@ -32,20 +32,28 @@ REPORT = DeliveryReport(
 def test_report_in_finnish_and_english() -> None:
     fi = describe(REPORT, Catalogs().for_locale("fi-FI"))
     en = describe(REPORT, Catalogs().for_locale("en-US"))
-    assert "240/266" in fi and "Jonossa odottaa vielä 3" in fi and "Ei tavoitettu (22)" in fi
+    assert "240/266" in fi and "Jonossa odottaa vielä 3 viestiä." in fi and "22 vastaanottajaa jäi" in fi
     assert "Delivered to 240 of 266" in en and "22 recipients could not be reached" in en
     assert "Henkilö 0" in en and "Henkilö 19" in en and "Henkilö 20" not in en  # 20 named, then a count
     assert "…and 3 more." in en and "…ja 3 muuta." in fi
     assert "rejected" not in en.lower() and "refused" not in en  # no line for a reason with no failures
+    assert "1 message was not delivered" in en and "1 viesti jäi toimittamatta" in fi
+
+
+def test_report_says_nothing_of_an_empty_queue_and_counts_one_recipient_as_one() -> None:
+    done = DeliveryReport("survey-2", sent=1, pending=0, failed={}, not_reached=[])
+    assert describe(done, Catalogs().for_locale("fi")) == "Viesti on toimitettu 1/1 vastaanottajalle."
+    assert describe(done, Catalogs().for_locale("en")) == "Delivered to 1 of 1 recipient."
 
 
 @pytest.mark.parametrize("locale", ["fi", "en"])
 def test_every_outbox_message_exists_and_formats(locale: str) -> None:
     t = Catalogs().for_locale(locale)
-    params = {"kind": "x", "broadcast": "b", "count": 2, "names": "n", "sent": 1, "total": 2, "pending": 1}
+    params = {"kind": "x", "broadcast": "b", "count": 2, "names": "n", "sent": 1}
     params |= {"size": 90, "limit": 80}
     keys = [f"outbox.report.failed.{reason.value}" for reason in Reason] + [
         "outbox.report.summary",
+        "outbox.report.pending",
         "outbox.report.not_reached",
         "outbox.report.and_more",
         "outbox.error.bad_target",
@@ -67,7 +75,7 @@ async def test_report_of_unknown_broadcast_is_not_found(sqlite_store: SqlStore) 
         await report_text(sqlite_store, "no-such-broadcast", Catalogs().for_locale("fi"))
     await sqlite_store.enqueue(broadcast("http://connector.invalid/", 2))
     text = await report_text(sqlite_store, "survey-1", Catalogs().for_locale("en"))
-    assert text == "Delivered to 0 of 2 recipients. 2 still waiting in the queue."
+    assert text == "Delivered to 0 of 2 recipients.\n\n2 messages are still waiting in the queue."
 
 
 async def test_the_service_runs_the_worker_and_send_later_reaches_people(tmp_path: Path) -> None:

@@ -30,8 +30,8 @@ from tests.polls.helpers import (
 )
 
 LANGS = [
-    ("fi-FI", "Kysely ”Teema?” on julkaistu kanavalle.", "Vastaajia: 1"),
-    ("en-US", 'The poll "Teema?" is posted in the channel.', "Responses: 1"),
+    ("fi-FI", "Kysely ”Teema?” on julkaistu kanavalle.", "1 vastaaja"),
+    ("en-US", 'The poll "Teema?" is posted in the channel.', "1 respondent"),
 ]
 
 

@@ -40,7 +40,7 @@ def test_needs_survey_from_start_to_results_to_a_launched_network(chat: Chat, t)
     chat.say(t("kartoitus", "survey"))
     offer = chat.card(t("Vertaisverkostojen tarvekartoitus", "Peer network needs survey"))
     # The bot knows its team from the start: the survey goes to all six people of the Playground's team.
-    chat.press(offer, t("Aloita uusi kartoitus (6 vastaanottajaa)", "Start a new survey (6 recipients)"))
+    chat.press(offer, t("Lähetä 6 henkilölle", "Send to 6 people"))
     form = chat.card(t("Lähetä vastaus", "Send the answer"))
     chat.assert_whole(form)
     chat.choose(form, "Omnia")
@@ -117,7 +117,7 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
     chat.assert_whole(announcement)
     chat.press(announcement, re.compile("^(Osallistun|I'll attend)$"))
     # The count goes up on the channel's card (for everyone: the shared card is updated after the click).
-    chat.card(re.compile(rf"Tapaaminen: {theme}.*(Ilmoittautuneita: 1|Attending so far: 1)", re.S))
+    chat.card(re.compile(rf"Tapaaminen: {theme}.*(1 ilmoittautunut|1 person attending so far)", re.S))
 
     # The presenters plan the agenda and the small-group questions together on their card.
     chat.open(PERSONAL)
@@ -136,7 +136,7 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
     announcement = chat.card(re.compile(f"(Tapaaminen|Meeting): {theme}"))
     chat.press(announcement, re.compile("^(Jaa pienryhmiin|Split into small groups)$"))
     chat.press(announcement, re.compile("^(Jaa ryhmät|Form the groups)$"))  # the group size opens on the card
-    chat.card(t("Osallistujat jaettiin 1 pienryhmään", "Attendees were split into 1 small group"))
+    chat.card(t("Osallistujat jaettiin 1 pienryhmään", "Attendees were put into 1 small group"))
 
     chat.open(PERSONAL)
     group = chat.card(t(f"Pienryhmä 1: {theme}", f"Small group 1: {theme}"))
