@@ -80,11 +80,11 @@ def confirm_erase_card(t: Translator) -> AdaptiveCard:
 def erased_card(t: Translator, erasure: Erasure) -> AdaptiveCard:
     body = [
         TextBlock(text=t("mydata.erased.title"), size="Large", weight="Bolder", wrap=True),
-        TextBlock(text=t("mydata.erased.done", count=erasure.total), wrap=True),
+        TextBlock(text=t.plural("mydata.erased.done", erasure.total), wrap=True),
         TextBlock(text=t("mydata.erased.stays"), wrap=True),
     ]
     if erasure.files_kept:
-        body.append(TextBlock(text=t("mydata.erased.files", count=erasure.files_kept), wrap=True))
+        body.append(TextBlock(text=t.plural("mydata.erased.files", erasure.files_kept), wrap=True))
     body.append(TextBlock(text=t("mydata.erased.again"), wrap=True, is_subtle=True, size="Small"))
     return card(body)
 

@@ -254,7 +254,7 @@ async def test_delete_my_data_asks_first_then_leaves_no_trace_of_the_person(any_
     body = await world.act("mydata.erase.confirm", {"confirm": "yes"}, LIISA)
     shown = card_text(body["value"])
     assert "Tietosi on poistettu" in shown
-    assert "Tallentamiasi materiaaleja: 1" in shown and "jäävät sen kanavalle" in shown
+    assert "Olet tallentanut 1 materiaalin." in shown and "jää sen kanavalle" in shown
 
     everything = await dump(world)
     for identifier in identifiers(LIISA):
