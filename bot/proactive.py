@@ -32,6 +32,38 @@ def target(turn: Turn, kind: str, service_url: str | None, **where: str) -> Targ
     )
 
 
+def to_channel(
+    turn: Turn,
+    conversation_id: str,
+    value: AdaptiveCard | dict[str, Any],
+    *,
+    key: str,
+    broadcast: str,
+    recipient: str,
+    service_url: str | None = None,
+) -> OutgoingMessage:
+    """An outbox message posting a card (or a ready activity) into a channel of this turn's Teams."""
+    activity = value if isinstance(value, dict) else card_message(value)
+    where = target(turn, "channel", service_url, conversation_id=conversation_id)
+    return OutgoingMessage(key=key, broadcast=broadcast, recipient=recipient, target=where, activity=activity)
+
+
+def to_person(
+    turn: Turn,
+    person_id: str,
+    value: AdaptiveCard,
+    *,
+    key: str,
+    broadcast: str,
+    service_url: str | None = None,
+) -> OutgoingMessage:
+    """An outbox message with a card for one person's personal chat (the outbox opens it when needed)."""
+    where = target(turn, "person", service_url, user_id=person_id)
+    return OutgoingMessage(
+        key=key, broadcast=broadcast, recipient=person_id, target=where, activity=card_message(value)
+    )
+
+
 async def cards_to_people(
     turn: Turn,
     people: Sequence[str],

@@ -14,6 +14,7 @@ from bot import teams
 from bot.i18n import Translator
 from bot.services import Services
 from bot.teams import card_activity
+from core.teams import Team, project_team
 
 __all__ = ["Turn", "card_activity"]
 
@@ -76,6 +77,24 @@ class Turn:
     @property
     def is_coordinator(self) -> bool:
         return self.services.settings.is_coordinator(self.user_aad_id)
+
+    async def project_team(self) -> Team | None:
+        """The project's team (`core.teams.project_team`): the team this activity comes from, TEAM_ID, or
+        the only team the bot is in."""
+        data = self.team
+        graph_id = data.get("aadGroupId")
+        seen = None
+        if isinstance(graph_id, str) and graph_id:
+            name = data.get("name")
+            thread = data.get("id")
+            seen = Team(
+                graph_id,
+                name if isinstance(name, str) else None,
+                self.tenant_id,
+                self.activity.service_url or "",
+                thread if isinstance(thread, str) else None,
+            )
+        return await project_team(self.services.store, seen=seen, configured=self.services.settings.team_id)
 
     async def send_card(self, value: AdaptiveCard) -> str | None:
         response = await self.context.send_activity(card_activity(value))

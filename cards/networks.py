@@ -22,7 +22,9 @@ from microsoft_teams.cards import (
 )
 
 from cards.base import card
+from core.errors import Invalid
 from core.i18n import Translator
+from core.network_admin import NetworkEdit
 from core.networks import NAME_MAX, PURPOSE_MAX, Network, NetworkStatus
 
 JOIN = "network.join"
@@ -30,6 +32,43 @@ LAUNCH = "network.launch"
 EDIT = "network.edit"
 SAVE = "network.save"
 LIST = "network.list"
+
+
+def parse_network_ref(data: Mapping[str, Any]) -> str:
+    """The network a button names (`network`; cards sent before the rename said `key`, which the Agents
+    Playground's renderer cannot pass through from buttons in a card's body); "" with none."""
+    return str(data.get("network") or data.get("key") or "")
+
+
+def parse_join(data: Mapping[str, Any]) -> tuple[str, bool]:
+    """`network.join`: the network, and whether the button sat on the channel's welcome card (which is then
+    answered with the welcome card again, not replaced)."""
+    return parse_network_ref(data), data.get("card") == WELCOME
+
+
+def parse_launch(data: Mapping[str, Any]) -> tuple[str, str | None]:
+    """`network.launch`: the network, and the free channel name offered when a deleted channel holds the
+    network's own name (None to use the network's name)."""
+    channel = data.get("channel")
+    name = channel.strip()[:100] if isinstance(channel, str) and channel.strip() else None
+    return parse_network_ref(data), name
+
+
+def parse_edit(data: Mapping[str, Any]) -> NetworkEdit:
+    """`network.save`: the catalogue edit form; `Invalid` for a status that is none of the known ones."""
+    raw = data.get("status")
+    try:
+        status = NetworkStatus(str(raw)) if raw else None
+    except ValueError as error:
+        raise Invalid("networks.error.bad_status") from error
+    texts = {name: str(data.get(name) or "") for name in ("name_fi", "name_en", "purpose_fi", "purpose_en")}
+    return NetworkEdit(
+        key=parse_network_ref(data),
+        **texts,
+        status=status,
+        candidate=str(data.get("candidate", "")).lower() == "true",
+        facilitator=str(data.get("facilitator") or "") if "facilitator" in data else None,
+    )
 
 
 def status_text(t: Translator, status: NetworkStatus) -> str:

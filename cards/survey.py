@@ -5,6 +5,7 @@ open, the button that starts a new one: starting always takes an explicit click)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
@@ -26,7 +27,7 @@ from cards.base import card, count_chart
 from cards.networks import LAUNCH
 from core.i18n import Translator
 from core.networks import Network, NetworkStatus
-from core.survey import TEXT_MAX, Answer, Survey, SurveyResults, SurveyStatus
+from core.survey import TEXT_MAX, Answer, Reply, Survey, SurveyResults, SurveyStatus
 
 OPEN = "survey.open"
 ANSWER = "survey.answer"
@@ -37,6 +38,31 @@ CLOSE = "survey.close"
 
 PROPOSALS_SHOWN = 15
 TEXT_SHOWN = 200
+
+
+def parse_survey_ref(data: Mapping[str, Any]) -> str | None:
+    """The survey a card's action names; None for the open one."""
+    survey = data.get("survey")
+    return str(survey) if survey else None
+
+
+def parse_answer(data: Mapping[str, Any]) -> Reply:
+    """`survey.answer`: the form's inputs (checked against the catalogue by `core.survey.answer_of`)."""
+    raw = data.get("needs") or ""
+    chosen = raw if isinstance(raw, list) else str(raw).split(",")
+    texts = {name: str(data.get(name) or "").strip() for name in ("existing", "proposal")}
+    return Reply(
+        organization=str(data.get("organization") or "").strip(),
+        needs=tuple(dict.fromkeys(str(k).strip() for k in chosen if str(k).strip())),
+        existing=texts["existing"],
+        proposal=texts["proposal"],
+        join=_flag(data.get("join")),
+        present=_flag(data.get("present")),
+    )
+
+
+def _flag(value: object) -> bool:
+    return value is True or str(value).lower() == "true"
 
 
 def announcement_card(t: Translator, survey: Survey) -> AdaptiveCard:

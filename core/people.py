@@ -107,3 +107,18 @@ class PeopleStore(Protocol):
     async def get_organization(self, key: str) -> Organization | None: ...
 
     async def list_organizations(self) -> Sequence[Organization]: ...
+
+
+async def display_names(
+    store: PeopleStore, ids: Iterable[str], *, unknown: str | None = None
+) -> dict[str, str]:
+    """How to show people (Entra ids) the bot has met: their name, else their email. A person the store does
+    not know shows as `unknown`, or as their id when `unknown` is None."""
+    names: dict[str, str] = {}
+    for aad in dict.fromkeys(ids):
+        person = await store.get_person(aad)
+        if person is None:
+            names[aad] = aad if unknown is None else unknown
+        else:
+            names[aad] = person.name or person.email or (aad if unknown is None else unknown)
+    return names

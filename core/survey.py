@@ -104,46 +104,50 @@ def require_team(team_id: str | None, general_channel_id: str | None) -> None:
         raise Conflict("survey.error.no_team")
 
 
-def parse_answer(
+@dataclass(frozen=True)
+class Reply:
+    """What the survey form sends back, typed (`cards.survey.parse_answer`) but not yet checked against
+    the catalogue and the organisations (`answer_of`)."""
+
+    organization: str
+    needs: tuple[str, ...]
+    existing: str
+    proposal: str
+    join: bool
+    present: bool
+
+
+def answer_of(
     survey: Survey,
     person: str | None,
-    data: Mapping[str, object],
+    reply: Reply,
     networks: Sequence[Network],
     organizations: Iterable[str],
 ) -> Answer:
-    """An `Answer` from the card's inputs; raises `Invalid` for an unknown organisation or network,
-    `Conflict` when the survey is closed."""
+    """An `Answer` from the form's reply; raises `Invalid` for an unknown organisation or network or a text
+    too long, `Conflict` when the survey is closed."""
     if not person:
         raise NotAllowed("survey.error.no_identity")
     if survey.status is not SurveyStatus.OPEN:
         raise Conflict("survey.error.closed")
-    organization = str(data.get("organization") or "").strip()
-    if organization not in set(organizations):
+    if reply.organization not in set(organizations):
         raise Invalid("survey.error.organization")
     allowed = {n.key for n in networks if n.status is not NetworkStatus.ARCHIVED}
-    raw = data.get("needs") or ""
-    chosen = raw if isinstance(raw, list) else str(raw).split(",")
-    needs = tuple(dict.fromkeys(str(k).strip() for k in chosen if str(k).strip()))
-    unknown = [k for k in needs if k not in allowed]
+    unknown = [k for k in reply.needs if k not in allowed]
     if unknown:
         raise Invalid("survey.error.network", key=unknown[0])
-    texts = {name: str(data.get(name) or "").strip() for name in ("existing", "proposal")}
-    if any(len(text) > TEXT_MAX for text in texts.values()):
+    if len(reply.existing) > TEXT_MAX or len(reply.proposal) > TEXT_MAX:
         raise Invalid("survey.error.too_long", max=TEXT_MAX)
     return Answer(
         survey_id=survey.id,
         person=person,
-        organization=organization,
-        existing=texts["existing"],
-        needs=needs,
-        proposal=texts["proposal"],
-        join=_flag(data.get("join")),
-        present=_flag(data.get("present")),
+        organization=reply.organization,
+        existing=reply.existing,
+        needs=reply.needs,
+        proposal=reply.proposal,
+        join=reply.join,
+        present=reply.present,
     )
-
-
-def _flag(value: object) -> bool:
-    return value is True or str(value).lower() == "true"
 
 
 @dataclass(frozen=True)

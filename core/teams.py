@@ -29,3 +29,31 @@ class TeamStore(Protocol):
     async def get_team(self, team_id: str) -> Team | None: ...
 
     async def list_teams(self) -> Sequence[Team]: ...
+
+
+async def project_team(store: TeamStore, *, seen: Team | None, configured: str | None) -> Team | None:
+    """The project's team: the stored one an activity came from (`seen`, built from its `channelData`), the
+    configured one (TEAM_ID), `seen` itself when the bot has not stored it yet, or the only team the bot is
+    in; None when none of those says."""
+    for team_id in (seen.team_id if seen else None, configured):
+        if team_id:
+            team = await store.get_team(team_id)
+            if team is not None:
+                return team
+    if seen is not None and seen.service_url:
+        return seen
+    teams = await store.list_teams()
+    return teams[0] if len(teams) == 1 else None
+
+
+class GreetingLog(Protocol):
+    async def claim_activity(self, channel_id: str, conversation_id: str, activity_id: str) -> bool: ...
+
+
+GREETING = "vertaisbotti"
+
+
+async def claim_greeting(store: GreetingLog, team_key: str) -> bool:
+    """True for exactly one caller per team, across deliveries and instances: Teams may deliver the install
+    more than once, and the team's General channel is greeted once."""
+    return await store.claim_activity(GREETING, f"team:{team_key}", "welcome")

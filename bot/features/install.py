@@ -9,23 +9,21 @@ from botbuilder.schema.teams import TeamInfo
 from bot.roster import sync_roster
 from bot.turn import Turn
 from cards.welcome import welcome_card
+from core.teams import claim_greeting
 
 log = logging.getLogger(__name__)
-
-WELCOME_CHANNEL = "vertaisbotti"
 
 
 async def on_install(turn: Turn, team: TeamInfo) -> None:
     """Teams may deliver the install more than once and to several instances: the greeting is claimed once
     per team in the store, like an activity id."""
-    store = turn.services.store
     name = team.name or turn.channel_data.get("team", {}).get("name") or ""
     team_key = team.aad_group_id or team.id or ""
     log.info("installed in team %s (%s)", name, team_key)
     turn.services.graph.team_seen(team.aad_group_id, name)
-    if await store.claim_activity(WELCOME_CHANNEL, f"team:{team_key}", "welcome"):
+    if await claim_greeting(turn.services.store, team_key):
         await turn.send_card(welcome_card(turn.t, name))
-    await sync_roster(turn.context, store, team.id)
+    await sync_roster(turn.context, turn.services.store, team.id)
 
 
 async def on_members_added(turn: Turn, team: TeamInfo) -> None:

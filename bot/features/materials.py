@@ -21,9 +21,9 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.announcements import refresh_announcement
-from bot.features.networks import card_message, catalogue, project_team
 from bot.files import IncomingFile, open_download
 from bot.outbox import send_later
+from bot.proactive import card_message
 from bot.router import Router
 from bot.services import Services
 from bot.turn import Turn
@@ -79,7 +79,7 @@ def split_network(networks: Sequence[Network], argument: str) -> tuple[Network, 
 async def answer(turn: Turn, argument: str) -> AdaptiveCard:
     """The `materiaalit` card for `argument`: empty (every network), a network, a network and search words,
     or search words alone (searched in every network that has a channel)."""
-    networks = list(await catalogue(turn))
+    networks = list(await turn.services.store.list_networks())
     argument = unicodedata.normalize("NFC", argument)
     words = ""
     selected = [n for n in networks if n.channel_id]
@@ -94,7 +94,7 @@ async def answer(turn: Turn, argument: str) -> AdaptiveCard:
     store = turn.services.store
     meetings = {n.key: list(await store.meetings_of_network(n.key)) for n in live}
     records = await store.materials_of_meetings([m.id for ms in meetings.values() for m in ms])
-    team = await project_team(turn)
+    team = await turn.project_team()
     workspace = turn.services.workspace
     stale = False
     groups: dict[str, list[MeetingFiles]] = {}
@@ -186,7 +186,7 @@ async def fileable(turn: Turn) -> list[Meeting]:
     if not aad:
         return []
     store = turn.services.store
-    networks = {n.key: n for n in await catalogue(turn)}
+    networks = {n.key: n for n in await turn.services.store.list_networks()}
     found = list(await store.meetings_of_presenter(aad))
     for network in networks.values():
         if turn.is_coordinator or network.facilitator == aad:
@@ -203,7 +203,7 @@ async def _offer(turn: Turn, drafts: Sequence[tuple[str, str | None, str | None]
     meetings = await fileable(turn)
     if not meetings:
         raise NotAllowed("materials.error.no_meetings")
-    networks = {n.key: n.name(turn.t.locale) for n in await catalogue(turn)}
+    networks = {n.key: n.name(turn.t.locale) for n in await turn.services.store.list_networks()}
     options = [(m, networks.get(m.network_key, m.network_key)) for m in meetings]
     conversation = turn.activity.conversation
     for name, url, link in drafts:
@@ -261,9 +261,9 @@ async def file_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     meeting = await store.get_meeting(meeting_id) if meeting_id else None
     if meeting is None:
         raise NotFound("materials.error.unknown_meeting")
-    await catalogue(turn)
+    await turn.services.store.list_networks()
     network = check_may_file(meeting, await store.get_network(meeting.network_key), aad, turn.is_coordinator)
-    team = await project_team(turn)
+    team = await turn.project_team()
     if team is None or turn.services.workspace is None:
         raise Conflict("materials.error.no_team")
     draft = await store.take_draft(draft_id, aad)

@@ -31,7 +31,6 @@ from typing import Any
 from botbuilder.core import MessageFactory
 from botbuilder.schema import Attachment
 
-from bot.features.networks import catalogue, project_team
 from bot.files import put_to_upload_url, spool_chunks
 from bot.outbox import send_later
 from bot.router import Router
@@ -113,11 +112,11 @@ async def verify(turn: Turn, context: Any, *, now: float | None = None) -> Offer
 
 async def _check_library(turn: Turn, drive_id: str) -> None:
     """`drive_id` is the library of a network channel of the project team; else `NotAllowed`."""
-    team = await project_team(turn)
+    team = await turn.project_team()
     workspace = turn.services.workspace
     if team is None or workspace is None:
         raise Conflict("materials.error.no_team")
-    for network in await catalogue(turn):
+    for network in await turn.services.store.list_networks():
         if not network.channel_id:
             continue
         try:

@@ -25,7 +25,6 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.announcements import refresh_announcement
-from bot.features.networks import catalogue, project_team
 from bot.outbox import send_later
 from bot.proactive import card_message, cards_to_people, target
 from bot.router import Router
@@ -161,7 +160,7 @@ async def _plan_form(turn: Turn, network: Network, error: str | None = None) -> 
 
 async def _list(turn: Turn, network: Network | None) -> AdaptiveCard:
     store = turn.services.store
-    networks = [network] if network else await catalogue(turn)
+    networks = [network] if network else await turn.services.store.list_networks()
     user = turn.user_aad_id
     listed: list[tuple[Meeting, str]] = []
     for each in networks:
@@ -212,7 +211,7 @@ async def plan(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     except Invalid as error:
         return await _plan_form(turn, network, turn.t(error.key, **error.params))
     meeting = new_meeting(draft, turn.user_aad_id, moment)
-    team = await project_team(turn)
+    team = await turn.project_team()
     await store.create_meeting(meeting, _reach(turn, team.service_url if team else None))
     announced = await _post_announcement(turn, meeting, network)
     names = await names_of(turn, _people_of(meeting))
@@ -363,7 +362,7 @@ async def summary(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 async def _file_summary(turn: Turn, meeting: Meeting, network: Network, markdown: str) -> cards.MaterialLink:
     workspace = turn.services.workspace
-    team = await project_team(turn)
+    team = await turn.project_team()
     if workspace is None or team is None:
         raise Unavailable("meetings.error.no_workspace")
     root = await workspace.channel_folder(team.team_id, network.channel_id or "")

@@ -13,31 +13,20 @@ into the person's personal chat through the outbox; a card action clicked there 
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.features.networks import catalogue, project_team
-from bot.outbox import send_later, wake
-from bot.proactive import card_message, target
+from bot import private
+from bot.outbox import wake
 from bot.router import Router
+from bot.survey_messages import SurveyMessages
 from bot.turn import Turn
 from cards import survey as cards
-from core.errors import Conflict, NotAllowed, NotFound
-from core.outbox import OutgoingMessage
-from core.survey import (
-    Survey,
-    SurveyStatus,
-    answers_csv,
-    find_survey,
-    parse_answer,
-    require_coordinator,
-    require_team,
-    summarize,
-)
-from core.workspace import ConflictBehavior
+from core import survey_flow
+from core.errors import NotFound
+from core.survey import Survey, SurveyStatus
 
 WORDS = {
     "aloita": "start",
@@ -51,141 +40,72 @@ WORDS = {
 }
 
 
-async def _organizations(turn: Turn) -> list[tuple[str, str]]:
-    return [(o.key, o.short_name) for o in await turn.services.store.list_organizations()]
-
-
-async def form_for(turn: Turn, survey: Survey, *, saved: bool = False) -> AdaptiveCard:
-    """The form with the user's own answer, or their organisation from the email domain."""
-    store = turn.services.store
-    answer = await store.get_answer(survey.id, turn.user_aad_id) if turn.user_aad_id else None
-    person = await store.get_person(turn.user_aad_id) if turn.user_aad_id else None
+def _form(turn: Turn, form: survey_flow.Form, *, saved: bool = False) -> AdaptiveCard:
     return cards.answer_card(
         turn.t,
-        survey,
-        await catalogue(turn),
-        await _organizations(turn),
-        answer=answer,
-        organization=person.organization if person else None,
+        form.survey,
+        form.networks,
+        form.organizations,
+        answer=form.answer,
+        organization=form.organization,
         saved=saved,
     )
 
 
+async def form_for(turn: Turn, survey: Survey) -> AdaptiveCard:
+    """The form with the user's own answer, or their organisation from the email domain."""
+    return _form(turn, await survey_flow.form(turn.services.store, survey, turn.user_aad_id))
+
+
 async def start(turn: Turn) -> tuple[Survey, int]:
-    """Open the survey and, in the same transaction, queue the General channel announcement and every known
-    member's personal form in the outbox; returns (survey, forms queued)."""
-    require_coordinator(turn.is_coordinator)
-    store = turn.services.store
-    networks = await catalogue(turn)
-    team = await project_team(turn)
-    require_team(team.team_id if team else None, team.thread_id if team else None)
-    draft = Survey(
-        uuid.uuid4().hex,
-        team.team_id if team else None,
-        SurveyStatus.OPEN,
-        turn.user_aad_id or "",
-        datetime.now(UTC),
+    """Open the survey with the announcement and every known member's form queued; (survey, forms)."""
+    team = await turn.project_team()
+    started = await survey_flow.start(
+        turn.services.store,
+        SurveyMessages(turn, team.service_url if team else None),
+        team=team,
+        actor=turn.user_aad_id,
+        is_coordinator=turn.is_coordinator,
+        now=datetime.now(UTC),
     )
-    service_url = team.service_url if team else None
-    organizations = await _organizations(turn)
-    messages = []
-    if team is not None and team.thread_id:
-        fi = turn.services.catalogs.for_locale("fi")
-        messages.append(
-            OutgoingMessage(
-                key=f"survey:{draft.id}:general",
-                broadcast=f"survey:{draft.id}",
-                recipient="General",
-                target=target(turn, "channel", service_url, conversation_id=team.thread_id),
-                activity=card_message(cards.announcement_card(fi, draft)),
-            )
-        )
-    people = await store.survey_recipients()
-    for person in people:
-        t = turn.services.catalogs.for_locale(person.locale)
-        form = cards.answer_card(t, draft, networks, organizations, organization=person.organization)
-        messages.append(
-            OutgoingMessage(
-                key=f"survey:{draft.id}:person:{person.aad_object_id}",
-                broadcast=f"survey:{draft.id}",
-                recipient=person.aad_object_id,
-                target=target(turn, "person", service_url, user_id=person.aad_object_id),
-                activity=card_message(form),
-            )
-        )
-    survey = await store.start_survey(draft.id, draft.team_id, draft.started_by, messages)
     wake(turn.services)
-    await store.record(turn.user_aad_id or "", "survey.start", f"survey:{survey.id}", {"forms": len(people)})
-    return survey, len(people)
+    return started
 
 
 async def results(turn: Turn, survey: Survey | None, *, offer_start: bool = False) -> AdaptiveCard:
     """The coordinator's results card (`survey` None: none run yet); `offer_start` adds the button that
     starts a new survey, with the number of people it would be sent to."""
-    require_coordinator(turn.is_coordinator)
-    store = turn.services.store
-    recipients = len(await store.survey_recipients()) if offer_start else None
-    if survey is None:
-        return cards.results_card(turn.t, None, {}, start_recipients=recipients)
-    answers = await store.list_answers(survey.id)
-    summary = summarize(survey, answers, await catalogue(turn), await store.headcounts())
-    names = {key: name for key, name in await _organizations(turn)}
-    return cards.results_card(turn.t, summary, names, start_recipients=recipients)
-
-
-def _personal(turn: Turn) -> bool:
-    return turn.conversation_type == "personal"
-
-
-async def _to_personal_chat(turn: Turn, value: AdaptiveCard) -> None:
-    """Queue the card for the user's personal chat with the bot (the outbox opens it when needed)."""
-    aad = turn.user_aad_id
-    if not aad:
-        raise NotAllowed("survey.error.no_identity")
-    team = await project_team(turn)
-    message = OutgoingMessage(
-        key=f"survey:private:{uuid.uuid4().hex}",
-        broadcast=f"survey:private:{aad}",
-        recipient=aad,
-        target=target(turn, "person", team.service_url if team else None, user_id=aad),
-        activity=card_message(value),
+    view = await survey_flow.results(
+        turn.services.store, survey, is_coordinator=turn.is_coordinator, offer_start=offer_start
     )
-    await send_later(turn.services, [message])
+    return cards.results_card(turn.t, view.summary, view.names, start_recipients=view.start_recipients)
 
 
 async def _show(turn: Turn, value: AdaptiveCard, *, notice: str = "survey.private.results") -> None:
-    """Send a private card: here in a personal chat, elsewhere into the personal chat with a short notice."""
-    if _personal(turn):
-        await turn.send_card(value)
-        return
-    await _to_personal_chat(turn, value)
-    await turn.send_text(notice)
+    await private.show(turn, value, topic="survey", notice=notice)
 
 
 async def _reply(turn: Turn, value: AdaptiveCard) -> AdaptiveCard | None:
-    """A card action's private answer: the clicker's card in a personal chat; clicked on a card in a
-    channel or group chat, the answer goes to the personal chat and the shared card stays as it was."""
-    if _personal(turn):
-        return value
-    await _to_personal_chat(turn, value)
-    return None
+    return await private.reply(turn, value, topic="survey")
 
 
 async def export(turn: Turn, survey: Survey) -> AdaptiveCard:
     """The answers as CSV in the General channel's Files folder (replacing the previous export)."""
-    require_coordinator(turn.is_coordinator)
-    team = await project_team(turn)
-    workspace = turn.services.workspace
-    if team is None or not team.thread_id or workspace is None:
-        raise Conflict("networks.error.no_team")
-    answers = await turn.services.store.list_answers(survey.id)
-    folder = await workspace.channel_folder(team.team_id, team.thread_id)
-    name = f"kartoitus-{survey.started_at:%Y-%m-%d}-{survey.id[:8]}.csv"
-    stored = await workspace.upload(folder, name, answers_csv(answers), conflict=ConflictBehavior.REPLACE)
-    await turn.services.store.record(
-        turn.user_aad_id or "", "survey.export", f"survey:{survey.id}", {"file": stored.name}
+    survey_flow.require_coordinator(turn.is_coordinator)
+    done = await survey_flow.export(
+        turn.services.store,
+        turn.services.workspace,
+        await turn.project_team(),
+        survey,
+        actor=turn.user_aad_id,
+        is_coordinator=turn.is_coordinator,
     )
-    return cards.exported_card(turn.t, stored.name, stored.web_url, len(answers))
+    return cards.exported_card(turn.t, done.name, done.web_url, done.answers)
+
+
+async def _close(turn: Turn, survey: Survey) -> Survey:
+    store = turn.services.store
+    return await survey_flow.close(store, survey, actor=turn.user_aad_id, is_coordinator=turn.is_coordinator)
 
 
 async def survey_command(turn: Turn, argument: str) -> None:
@@ -194,7 +114,7 @@ async def survey_command(turn: Turn, argument: str) -> None:
     if argument.strip() and word is None:
         await turn.send_text("survey.error.unknown_argument", argument=argument.strip()[:40])
         return
-    current = await store.open_survey()
+    current = await survey_flow.current(store)
     if word == "start":
         survey, sent = await start(turn)
         await turn.send_text("survey.started", count=sent)
@@ -207,26 +127,22 @@ async def survey_command(turn: Turn, argument: str) -> None:
         return
     if word is None and current is None:
         # Never starts here: the latest results (if any) and the button that starts a new survey.
-        require_coordinator(turn.is_coordinator)
-        await _show(turn, await results(turn, await store.latest_survey(), offer_start=True))
+        survey_flow.require_coordinator(turn.is_coordinator)
+        await _show(turn, await results(turn, await survey_flow.latest(store), offer_start=True))
         return
-    survey = current or await store.latest_survey()
+    survey = current or await survey_flow.latest(store)
     if survey is None:
         raise NotFound("survey.error.none")
     if word == "export":
         await _show(turn, await export(turn, survey), notice="survey.private.export")
     elif word == "close":
-        require_coordinator(turn.is_coordinator)
-        closed = await store.close_survey(survey.id)
-        await store.record(turn.user_aad_id or "", "survey.close", f"survey:{survey.id}", {})
-        await _show(turn, await results(turn, closed, offer_start=True))
+        await _show(turn, await results(turn, await _close(turn, survey), offer_start=True))
     else:
         await _show(turn, await results(turn, survey, offer_start=survey.status is SurveyStatus.CLOSED))
 
 
 async def _survey_of(turn: Turn, data: dict[str, Any]) -> Survey:
-    survey_id = data.get("survey")
-    return await find_survey(turn.services.store, str(survey_id) if survey_id else None)
+    return await survey_flow.survey_of(turn.services.store, cards.parse_survey_ref(data))
 
 
 async def start_action(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard | None:
@@ -240,35 +156,29 @@ async def open_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 
 async def answer_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
-    survey = await _survey_of(turn, data)
-    organizations = [key for key, _name in await _organizations(turn)]
-    answer = parse_answer(survey, turn.user_aad_id, data, await catalogue(turn), organizations)
-    await turn.services.store.save_answer(answer)
-    return await form_for(turn, survey, saved=True)
+    reply = cards.parse_answer(data)
+    store = turn.services.store
+    form = await survey_flow.answer(store, cards.parse_survey_ref(data), turn.user_aad_id, reply)
+    return _form(turn, form, saved=True)
 
 
 async def results_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
-    require_coordinator(turn.is_coordinator)
+    survey_flow.require_coordinator(turn.is_coordinator)
     survey = await _survey_of(turn, data)
-    return await _reply(turn, await results(turn, survey, offer_start=await _may_start(turn, survey)))
+    offer = await survey_flow.may_start_after(turn.services.store, survey)
+    return await _reply(turn, await results(turn, survey, offer_start=offer))
 
 
 async def export_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
-    require_coordinator(turn.is_coordinator)
+    survey_flow.require_coordinator(turn.is_coordinator)
     return await _reply(turn, await export(turn, await _survey_of(turn, data)))
 
 
 async def close_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
-    require_coordinator(turn.is_coordinator)
-    survey = await _survey_of(turn, data)
-    closed = await turn.services.store.close_survey(survey.id)
-    await turn.services.store.record(turn.user_aad_id or "", "survey.close", f"survey:{survey.id}", {})
-    return await _reply(turn, await results(turn, closed, offer_start=await _may_start(turn, closed)))
-
-
-async def _may_start(turn: Turn, survey: Survey) -> bool:
-    """Offer the start button under a closed survey's results when no other survey is open."""
-    return survey.status is SurveyStatus.CLOSED and await turn.services.store.open_survey() is None
+    survey_flow.require_coordinator(turn.is_coordinator)
+    closed = await _close(turn, await _survey_of(turn, data))
+    offer = await survey_flow.may_start_after(turn.services.store, closed)
+    return await _reply(turn, await results(turn, closed, offer_start=offer))
 
 
 def register(router: Router) -> None:

@@ -1,0 +1,49 @@
+"""The messages a started survey sends (`core.survey_flow.SurveyPost`): the announcement card in the
+team's General channel, in Finnish, and each known member's form in their personal chat, in their own
+language; outbox rows in the Teams the coordinator's turn came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.proactive import to_channel, to_person
+from bot.turn import Turn
+from cards import survey as cards
+from core.networks import Network
+from core.outbox import OutgoingMessage
+from core.people import Person
+from core.survey import Survey
+from core.survey_flow import Organizations
+from core.teams import Team
+
+
+class SurveyMessages:
+    """`core.survey_flow.SurveyPost`: the announcement card in General (in Finnish) and each person's form
+    in their own language, as outbox messages in the Teams this turn came from."""
+
+    def __init__(self, turn: Turn, service_url: str | None) -> None:
+        self._turn = turn
+        self._service_url = service_url
+
+    def announcement(self, survey: Survey, team: Team) -> OutgoingMessage:
+        value = cards.announcement_card(self._turn.services.catalogs.for_locale("fi"), survey)
+        key, general = f"survey:{survey.id}", team.thread_id or ""
+        return to_channel(
+            self._turn,
+            general,
+            value,
+            key=f"{key}:general",
+            broadcast=key,
+            recipient="General",
+            service_url=self._service_url,
+        )
+
+    def form(
+        self, survey: Survey, person: Person, networks: Sequence[Network], organizations: Organizations
+    ) -> OutgoingMessage:
+        t = self._turn.services.catalogs.for_locale(person.locale)
+        value = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
+        key, who = f"survey:{survey.id}", person.aad_object_id
+        return to_person(
+            self._turn, who, value, key=f"{key}:person:{who}", broadcast=key, service_url=self._service_url
+        )
