@@ -57,6 +57,27 @@ CHECKBOX_MAX = 15  # presenters as checkboxes up to this many members; above it,
 Names = Mapping[str, str]
 
 
+def parse_network_ref(data: Mapping[str, Any]) -> str:
+    """The network a plan form names ("" with none: an unknown network)."""
+    key = data.get("network")
+    return key if isinstance(key, str) else ""
+
+
+def parse_meeting_ref(data: Mapping[str, Any]) -> str | None:
+    """The meeting a card's action names (None with none: an unknown meeting)."""
+    meeting = data.get("meeting")
+    return meeting if isinstance(meeting, str) else None
+
+
+def parse_group_size(data: Mapping[str, Any]) -> int:
+    """`meeting.groups`: the wanted group size (0 when not given); checked by `core.groups`."""
+    raw = data.get("size")
+    try:
+        return int(float(raw)) if isinstance(raw, (int, float, str)) and str(raw).strip() else 0
+    except ValueError as error:
+        raise Invalid("meetings.error.group_size", min=MIN_SIZE, max=MAX_SIZE) from error
+
+
 @dataclass(frozen=True)
 class MaterialLink:
     """A file shown on the announcement: its name and where it opens."""

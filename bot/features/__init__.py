@@ -11,6 +11,7 @@ from bot.features import (
     coaching_rounds,
     materials,
     materials_send,
+    meeting_groups,
     meetings,
     mydata,
     networks,
@@ -32,6 +33,7 @@ def build_router() -> Router:
         materials_send,
         mydata,
         meetings,
+        meeting_groups,
         assessment,
         badges,
     ):
