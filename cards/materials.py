@@ -21,8 +21,9 @@ from microsoft_teams.cards import (
 )
 
 from cards.base import card, to_json
+from core.errors import Invalid
 from core.i18n import Translator
-from core.materials import Entry, MeetingFiles
+from core.materials import MAX_FILE_BYTES, Entry, MeetingFiles
 from core.meetings import HELSINKI, Meeting
 
 FILE = "materials.file"
@@ -31,6 +32,37 @@ SEND = "materials.send"  # "Send to me": the bot offers the file in personal cha
 BUDGET_BYTES = 60 * 1024  # the whole activity must stay under 80 KB; leave room for the envelope
 MAX_MEETINGS = 12
 MAX_FILES_PER_MEETING = 10
+
+
+def parse_file(data: Mapping[str, object]) -> tuple[str, str]:
+    """`materials.file` and `materials.cancel`: (draft id, meeting id), "" for one not given."""
+    return str(data.get("draft") or ""), str(data.get("meeting") or "")
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """`materials.send` ("Send to me"): a file of a channel library, as the listing's button named it."""
+
+    item: str
+    drive: str
+    name: str
+    size: int
+
+
+def parse_send(data: Mapping[str, object]) -> SendRequest:
+    """The button's file; `Invalid` for one without an item, library, name or size, or above the limit."""
+    item, drive = str(data.get("item") or ""), str(data.get("drive") or "")
+    name = " ".join(str(data.get("name") or "").split())
+    raw = data.get("size") or 0
+    try:
+        size = int(raw) if isinstance(raw, (int, float, str)) else -1
+    except (TypeError, ValueError):
+        size = -1
+    if not item or not drive or not name or size < 0:
+        raise Invalid("materials.error.send_bad")
+    if size > MAX_FILE_BYTES:
+        raise Invalid("materials.error.too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
+    return SendRequest(item, drive, name, size)
 
 
 @dataclass(frozen=True)

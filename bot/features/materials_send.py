@@ -6,9 +6,9 @@ file consent flow (shared/facts.md "Files with bots"; personal chat only):
 3. the bot streams the file from Graph, PUTs the bytes to `uploadInfo.uploadUrl` (no Authorization header)
    and sends a FileInfo card that shows the file in the chat. Declining gets a short "OK, not sent".
 
-The consent card's contexts are signed (HMAC with the bot's key), name the person the file was offered to,
-expire after a day, and carry a random id that is used once (remembered by this instance): a forged, someone
-else's, expired or replayed context is refused. The button's data comes from the client, so the file must
+The consent card's contexts are signed, name the person the file was offered to, expire after a day, and
+carry a random id that is used once (`core.material_offers`): a forged, someone else's, expired or replayed
+context is refused. The button's data comes from the client, so the file must
 be in the project team's library (a network channel's drive), not anywhere the app's Graph permission reaches.
 
 The transfer runs after the invoke is answered (a large file takes longer than Teams waits), so its outcome
@@ -18,14 +18,10 @@ arrives through the outbox as a message in the chat.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import logging
 import tempfile
 import time
-import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import MessageFactory
@@ -37,8 +33,10 @@ from bot.router import Router
 from bot.services import Services
 from bot.turn import Turn
 from cards import materials as cards
-from core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from core import material_offers, materials_flow
+from core.errors import Conflict, DomainError, Invalid, NotAllowed
 from core.i18n import Translator
+from core.material_offers import Offer
 from core.materials import MAX_FILE_BYTES
 from core.outbox import OutgoingMessage, Target
 
@@ -46,86 +44,10 @@ log = logging.getLogger(__name__)
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
-OFFER_SECONDS = 24 * 3600
 SPOOL_IN_MEMORY = 4 * 1024 * 1024
-_PURPOSE = b"vertaisbotti materials.send v1"
-
-
-@dataclass(frozen=True)
-class Offer:
-    """A file offered to one person in a FileConsentCard: the card's context, signed."""
-
-    id: str
-    user: str  # the Entra object id of the person it was offered to
-    drive: str
-    item: str
-    name: str
-    size: int
-    expires: int  # epoch seconds
-
-    def payload(self) -> bytes:
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _key(turn: Turn) -> bytes:
-    """A key of its own for consent contexts, derived from the bot's secret (POLL_SECRET or var/)."""
-    return turn.services.key.derive(_PURPOSE)
-
-
-async def sign(turn: Turn, offer: Offer) -> dict[str, Any]:
-    signature = hmac.new(_key(turn), offer.payload(), hashlib.sha256).hexdigest()
-    return {**asdict(offer), "sig": signature}
-
-
-async def verify(turn: Turn, context: Any, *, now: float | None = None) -> Offer:
-    """The offer a consent context holds when it is genuine, this person's, unexpired and not used yet
-    (it is used by this call); else `NotAllowed`."""
-    refused = NotAllowed("materials.error.send_refused")
-    if not isinstance(context, dict):
-        raise refused
-    try:
-        offer = Offer(
-            id=str(context["id"]),
-            user=str(context["user"]),
-            drive=str(context["drive"]),
-            item=str(context["item"]),
-            name=str(context["name"]),
-            size=int(context["size"]),
-            expires=int(context["expires"]),
-        )
-        signature = str(context["sig"])
-    except (KeyError, TypeError, ValueError):
-        raise refused from None
-    expected = hmac.new(_key(turn), offer.payload(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature):
-        raise refused
-    clock = time.time() if now is None else now
-    if offer.user != turn.user_aad_id or offer.expires < clock:
-        raise refused
-    if not turn.services.used_consents.use(offer.id, offer.expires, clock):
-        raise refused
-    return offer
 
 
 # ---- the button ---------------------------------------------------------------------------------------
-
-
-async def _check_library(turn: Turn, drive_id: str) -> None:
-    """`drive_id` is the library of a network channel of the project team; else `NotAllowed`."""
-    team = await turn.project_team()
-    workspace = turn.services.workspace
-    if team is None or workspace is None:
-        raise Conflict("materials.error.no_team")
-    for network in await turn.services.store.list_networks():
-        if not network.channel_id:
-            continue
-        try:
-            folder = await workspace.channel_folder(team.team_id, network.channel_id)
-        except NotFound:
-            continue
-        if folder.drive_id == drive_id:
-            return
-    raise NotAllowed("materials.error.send_not_ours")
 
 
 def consent_attachment(t: Translator, offer: Offer, context: dict[str, Any]) -> Attachment:
@@ -149,24 +71,26 @@ async def send_action(turn: Turn, data: dict[str, Any]) -> str:
     aad = turn.user_aad_id
     if not aad:
         raise NotAllowed("materials.error.no_identity")
-    item, drive = str(data.get("item") or ""), str(data.get("drive") or "")
-    name = " ".join(str(data.get("name") or "").split())
-    try:
-        size = int(data.get("size") or 0)
-    except (TypeError, ValueError):
-        size = -1
-    if not item or not drive or not name or size < 0:
-        raise Invalid("materials.error.send_bad")
-    if size > MAX_FILE_BYTES:
-        raise Invalid("materials.error.too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
-    await _check_library(turn, drive)
-    offer = Offer(uuid.uuid4().hex, aad, drive, item, name, size, int(time.time()) + OFFER_SECONDS)
-    attachment = consent_attachment(turn.t, offer, await sign(turn, offer))
+    wanted = cards.parse_send(data)
+    services = turn.services
+    await materials_flow.check_library(
+        services.store, services.workspace, await turn.project_team(), wanted.drive
+    )
+    offer = material_offers.new_offer(aad, wanted.drive, wanted.item, wanted.name, wanted.size, time.time())
+    attachment = consent_attachment(turn.t, offer, material_offers.signed(services.key, offer))
     await turn.context.send_activity(MessageFactory.attachment(attachment))
-    return turn.t("materials.send.offered", name=name)
+    return turn.t("materials.send.offered", name=wanted.name)
 
 
 # ---- the consent ----------------------------------------------------------------------------------------
+
+
+async def verify(turn: Turn, context: Any, *, now: float | None = None) -> Offer:
+    """The offer of a genuine, unexpired, unused consent context offered to this person; else `NotAllowed`."""
+    clock = time.time() if now is None else now
+    return material_offers.verified(
+        turn.services.key, context, turn.user_aad_id, clock, turn.services.used_consents.use
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.features.materials import split_network
 from core.errors import Invalid, NotAllowed, NotFound
 from core.materials import (
     Entry,
@@ -23,6 +22,7 @@ from core.materials import (
     parse_link,
     shortcut_file,
 )
+from core.materials_flow import split_network
 from core.meetings import Meeting
 from core.networks import Network
 from graph.names import clean_file_name
