@@ -13,12 +13,10 @@ from aiohttp import web
 
 from bot.adapter import TeamsAdapter
 from bot.background import Background
-from bot.badges.evaluator import start_evaluator
 from bot.badges.signing import JoseSigner
 from bot.badges.web import BadgeService
 from bot.badges.web import add_routes as add_badge_routes
 from bot.build import build_info, version
-from bot.coaching_schedule import CoachingScheduler, start_coaching
 from bot.connector import ConnectorPool
 from bot.features import build_router
 from bot.features.badges import after_assessment
@@ -28,10 +26,12 @@ from bot.guards import KeyedLocks, UsedOnce
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
 from bot.logs import turn_scope
-from bot.meetings import ReminderScheduler, start_reminders
 from bot.metrics import Metrics
 from bot.outbox import build_worker
 from bot.pages import add_routes as add_page_routes
+from bot.schedules.badges import start_evaluator
+from bot.schedules.coaching import CoachingScheduler, start_coaching
+from bot.schedules.reminders import ReminderScheduler, start_reminders
 from bot.secret import load_server_key
 from bot.seen import SeenMiddleware
 from bot.services import Services

@@ -25,8 +25,8 @@ from core.store import Store
 from core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from bot.badges.evaluator import BadgeEvaluator
     from bot.badges.web import BadgeService
+    from bot.schedules.badges import BadgeEvaluator
     from bot.turn import Turn
     from core.assessment import Assessment
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from core.errors import Conflict, Invalid, NotAllowed, NotFound, Unavailable
@@ -27,9 +27,11 @@ from core.meetings import (
     may_organise,
     may_plan,
     new_meeting,
+    reminder_due,
     summary_markdown,
 )
 from core.networks import Network, NetworkStore, network_of_channel
+from core.outbox import OutgoingMessage
 from core.people import PeopleStore, display_names
 from core.teams import Team
 from core.workspace import ConflictBehavior, FileInfo, Workspace
@@ -375,3 +377,48 @@ async def announcement_of(store: MeetingsStore, meeting_id: str) -> Announcement
     if found is None or await store.get_network(found.network_key) is None:
         return None
     return await announcement(store, found)
+
+
+# ---- the day-before reminder --------------------------------------------------------------------------
+
+REMINDER_LOOKAHEAD = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """Who a meeting's reminder goes to (the network's members and the presenters, each once), with names
+    and languages, and where the bot reaches them (`Reach` of the activity that planned it)."""
+
+    meeting: Meeting
+    network: Network | None
+    reach: Reach
+    people: Sequence[str]
+    names: dict[str, str]
+    locales: dict[str, str | None]
+
+
+class Reminders(Protocol):
+    """Builds the reminder's outbox messages (one card per person, in their language)."""
+
+    def messages(self, reminded: Reminded) -> Sequence[OutgoingMessage]: ...
+
+
+async def send_reminders(store: MeetingsStore, reminders: Reminders, now: datetime) -> int:
+    """Queue the reminders due now (`core.meetings.reminder_due`: from 09:00 Helsinki time the day before
+    until the start) of meetings not reminded yet; returns how many messages this call queued. The store
+    marks a meeting reminded and queues its messages in one transaction, so of two instances racing for a
+    meeting only one queues anything."""
+    queued = 0
+    for meeting, reach in await store.meetings_to_remind(now, REMINDER_LOOKAHEAD):
+        if not reminder_due(meeting, now):
+            continue
+        people = list(dict.fromkeys([*await store.network_members(meeting.network_key), *meeting.presenters]))
+        names = await display_names(store, people)
+        locales: dict[str, str | None] = {}
+        for aad in people:
+            person = await store.get_person(aad)
+            locales[aad] = person.locale if person else None
+        owner = await store.get_network(meeting.network_key)
+        reminded = Reminded(meeting, owner, reach, people, names, locales)
+        queued += await store.claim_reminder(meeting.id, now, reminders.messages(reminded))
+    return queued

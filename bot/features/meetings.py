@@ -8,7 +8,7 @@
   planning card through the outbox. A presenter's save names the plan version it was based on; a stale
   save shows the newer plan.
 - Small groups and their summary: `bot/features/meeting_groups.py`. Reminders the day before are sent by
-  the scheduler in `bot/meetings/`.
+  the scheduler in `bot/schedules/reminders.py`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import REMINDERS, SERVICES
-from bot.meetings import ReminderScheduler
+from bot.schedules.reminders import ReminderScheduler
 from core.meetings import Meeting, Reach, reminder_time
 from core.networks import LaunchStep, NetworkStatus
 from core.people import Person

@@ -9,8 +9,9 @@ import pytest
 
 from core import meeting_flow
 from core.errors import Conflict, Invalid, NotAllowed
-from core.meetings import Meeting, MeetingDraft, Plan, Reach
+from core.meetings import Meeting, MeetingDraft, Plan, Reach, reminder_time
 from core.networks import LaunchStep, Network, NetworkStatus
+from core.outbox import OutgoingMessage, Target
 from core.people import Organization, Person
 from core.teams import Team
 from graph.names import clean_folder_name
@@ -170,3 +171,29 @@ async def test_attendees_split_into_groups_whose_summary_is_filed_in_the_meeting
     assert name == meeting_flow.SUMMARY_FILE and "Paljon" in data.decode()
     day = meeting.local_start().date().isoformat()
     assert folder == f"{HR}/Tapaamiset/{day} {clean_folder_name('Arviointi / palaute')}"
+
+
+class RecordingReminders:
+    def __init__(self) -> None:
+        self.reminded: list[meeting_flow.Reminded] = []
+
+    def messages(self, reminded: meeting_flow.Reminded) -> list[OutgoingMessage]:
+        self.reminded.append(reminded)
+        where = Target("person", reminded.reach.service_url, user_id="x")
+        return [
+            OutgoingMessage(f"r:{reminded.meeting.id}:{p}", "r", p, where, {"type": "message"})
+            for p in reminded.people
+        ]
+
+
+async def test_the_day_before_reminder_goes_to_members_and_presenters_once(store: SqlStore) -> None:
+    await hr_network(store)
+    meeting = (await plan(store, RecordingPost())).meeting
+    due = reminder_time(meeting)
+    reminders = RecordingReminders()
+    assert await meeting_flow.send_reminders(store, reminders, due - timedelta(minutes=1)) == 0
+    assert await meeting_flow.send_reminders(store, reminders, due) == 3  # the members, the presenter once
+    assert await meeting_flow.send_reminders(store, reminders, due) == 0
+    (reminded,) = reminders.reminded
+    assert sorted(reminded.people) == ["aad-liisa", "aad-maija", "aad-pekka"] and reminded.reach == REACH
+    assert reminded.names["aad-pekka"] == "Pekka"

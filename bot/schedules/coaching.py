@@ -4,27 +4,18 @@ that are due (`core.coaching_rounds.due_followups`, exactly once across instance
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from bot.coaching_messages import CoachingMessages
+from bot.schedules import Clock, Periodic, utcnow
 from bot.services import Services
 from core.coaching_chats import create_group_chats
 from core.coaching_rounds import Round, RoundGroup, due_followups
 from core.coaching_views import members_of
-from core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 INTERVAL_S = 60.0
-Clock = Callable[[], datetime]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class _ChatPosts:
@@ -39,35 +30,14 @@ class _ChatPosts:
         return await self._messages.in_chat(due, group, chat_id)
 
 
-class CoachingScheduler:
-    def __init__(self, services: Services, *, interval: float = INTERVAL_S, clock: Clock = _utcnow) -> None:
+class CoachingScheduler(Periodic):
+    name = "coaching-followups"
+
+    def __init__(self, services: Services, *, interval: float = INTERVAL_S, clock: Clock = utcnow) -> None:
+        super().__init__(interval)
         self._services = services
-        self._interval = interval
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
         self._messages = CoachingMessages(services)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="coaching-followups")
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.tick()
-            except DomainError as error:  # the database is away: next round
-                log.warning("coaching follow-ups skipped this round: %s", error.key)
-            except Exception:
-                log.exception("coaching follow-ups failed this round")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._interval)
 
     async def tick(self) -> int:
         """One run; returns how many messages it queued."""
