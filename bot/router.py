@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,9 +27,10 @@ _HTML_TAG = re.compile(r"<[^>]+>")
 
 
 def command_text(text: str | None) -> str:
-    """The typed text without @mentions, HTML and surplus white space."""
+    """The typed text without @mentions, HTML and surplus white space; character references (`&amp;`,
+    `&nbsp;`, `&#228;`) are decoded after the tags are gone, so an escaped `&lt;` stays text."""
     text = _AT_TAG.sub(" ", text or "")
-    text = _HTML_TAG.sub(" ", text).replace("&nbsp;", " ")
+    text = html.unescape(_HTML_TAG.sub(" ", text))
     return " ".join(text.split())
 
 
