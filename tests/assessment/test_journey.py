@@ -129,7 +129,7 @@ async def test_results_are_only_the_persons_own(aw: AssessmentWorld) -> None:
 
 async def test_in_a_channel_it_points_to_the_personal_chat(aw: AssessmentWorld) -> None:
     body = await aw.world.act("assessment.start", {}, LIISA, channel=True)
-    assert body["type"] == ERROR and "yksityisessä keskustelussa" in body["value"]["message"]
+    assert body["type"] == ERROR and "henkilökohtaisessa keskustelussa" in body["value"]["message"]
 
 
 async def test_export_as_a_file_and_delete(aw: AssessmentWorld, uploads: UploadDouble) -> None:

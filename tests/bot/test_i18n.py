@@ -168,3 +168,86 @@ def test_a_file_without_the_plural_rule_or_with_a_stray_form_is_refused(tmp_path
 )
 def test_teams_locales_map_to_catalog_languages(locale: str | None, lang: str) -> None:
     assert language_of(locale) == lang
+
+
+@pytest.mark.parametrize(("lang", "banned"), [("fi", '"“„«»'), ("en", '"„«»')])
+def test_one_quote_style_per_language(lang: str, banned: str) -> None:
+    """Finnish quotes with ” on both sides, English with “ and ”; no straight double quote anywhere."""
+    wrong = {
+        key: text
+        for key, message in load_catalog(lang).items()
+        for text in forms(message)
+        if set(text) & set(banned) or (lang == "en" and text.count("“") != text.count("”"))
+    }
+    assert wrong == {}
+
+
+READS_WRONG = {
+    "fi": [
+        r"teemoitet",  # teematapaamiset
+        r"\bnimellinen\b",  # a poll whose voters show: vastaajat näkyvät
+        r"\bLisääjä\b",  # Lisännyt:
+        r"\(tila\b",  # no HTTP status (0 on a network error) in what people read
+        r"Jaa ryhmät",  # one wording for splitting into small groups
+        r"kortti lähetetty",  # a queued card is on its way, not sent
+    ],
+    "en": [
+        r"” meets tomorrow",
+        r"\(status\b",
+        r"\b1 (?:people|files|recipients|meetings|groups|answers|coaches)\b",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_phrases_that_read_wrong_are_gone(lang: str) -> None:
+    patterns = [re.compile(p) for p in READS_WRONG[lang]]
+    found = {
+        key: text
+        for key, message in load_catalog(lang).items()
+        for text in forms(message)
+        if any(p.search(text) for p in patterns)
+    }
+    assert found == {}
+
+
+def test_the_forms_for_one_read_right() -> None:
+    """Each plural entry as a reader sees it for one: no "1 tiedostoa", "1 henkilöä", "1 people"."""
+    partitive = r"\w+(?:(?<!s)ta|(?<!s)tä|oa|öä|ea|eä|ia|iä|ua|yä|aa|ää)"  # not the elative -sta/-stä
+    plural_nouns = (
+        r"(?:\w+ )?(?:people|files|recipients|meetings|groups|answers|coaches|networks|messages|rows)"
+    )
+    wrong = {
+        "fi": re.compile(rf"(?<![\d\xa0/])1 {partitive}\b"),
+        "en": re.compile(rf"(?<![\d,])1 {plural_nouns}\b"),
+    }
+    caught = (("fi", "…ja 1 tiedostoa lisää"), ("fi", "1 vanhempaa tapaamista"), ("en", "1 more files"))
+    for lang, text in caught:
+        assert wrong[lang].search(text), text  # what the issue found is caught
+    params = {"name": "X", "revoked": 2, "rule": "R", "answered": 1, "sent": 1}
+    for lang in LANGUAGES:
+        t = Catalogs().for_locale(lang)
+        plural = [key for key, message in load_catalog(lang).items() if isinstance(message, tuple)]
+        ones = {key: t.plural(key, 1, **params) for key in plural}
+        assert {key: text for key, text in ones.items() if wrong[lang].search(text)} == {}
+        many = {key: t.plural(key, 3, **params) for key in plural}
+        assert all("3" in text for text in many.values())
+
+
+def test_the_issues_phrases_read_right() -> None:
+    fi, en = Catalogs().for_locale("fi"), Catalogs().for_locale("en")
+    assert (
+        fi.plural("networks.launch.invited", 1)
+        == "Kutsu lähtee 1 henkilölle, joka toivoi verkostoa kartoituksessa."
+    )
+    assert en.plural("meetings.announce.you_attend", 1) == "Thanks, you're in. 1 person is attending now."
+    assert "teematapaamiset" in fi("help.intro")
+    assert fi("polls.card.named") == "vastaajat näkyvät"
+    assert fi("materials.added.by", name="Maija") == "Lisännyt: Maija"
+    assert "matkalla" in fi("networks.launch.done", name="HR") and "on its way" in en(
+        "networks.launch.done", name="HR"
+    )
+    assert "ryhmäkeskustelu" in fi("help.mention_hint") and "group chat" in en("help.mention_hint")
+    assert en("meetings.reminder.title", theme="Palaute") == "Reminder: the meeting “Palaute” is tomorrow"
+    assert fi("meetings.reminder.title", theme="Palaute") == "Muistutus: tapaaminen ”Palaute” on huomenna"
+    assert fi("meetings.groups.split") == "Jaa pienryhmiin" != fi("meetings.groups.open")

@@ -108,7 +108,7 @@ async def test_a_round_with_an_odd_count_is_shown_then_confirmed_once(cw: Coachi
 async def test_only_coordinators_and_leads_run_rounds(cw: Coaching) -> None:
     await _everyone_joins(cw)
     refused = error_of(await cw.act("coaching.round.propose", {"size": "2"}, MATTI))
-    assert "Only the coordinator and coaching leads" in refused  # Matti's Teams is in English
+    assert "Only the project coordinator and coaching leads" in refused  # Matti's Teams is in English
     assert await cw.store.proposal() is None
     card_of(await cw.act("coaching.leads.save", {"email": MATTI.email, "lead": "add"}))
     proposal = card_of(await cw.act("coaching.round.propose", {"size": "2"}, MATTI))

@@ -189,7 +189,7 @@ async def test_a_file_outside_the_project_team_is_not_offered(mworld: MaterialsW
     data = {**button["data"], "drive": "b!someone-elses-onedrive"}
     body = await mworld.act(SEND, data, LIISA)
     assert body["type"] == "application/vnd.microsoft.error"
-    assert body["value"]["message"] == "Voin lähettää vain projektitiimin verkostokanavien tiedostoja."
+    assert body["value"]["message"] == "Voin lähettää vain hanketiimin verkostokanavien tiedostoja."
 
 
 async def test_the_button_in_a_channel_says_files_go_to_personal_chats(mworld: MaterialsWorld) -> None:

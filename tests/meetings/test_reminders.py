@@ -96,7 +96,9 @@ async def test_two_instances_remind_each_member_once(engine: str, tmp_path: Path
         reminders = [json.dumps(s.body, ensure_ascii=False) for s in sent if "/activities" in s.path]
         assert len(reminders) == 3
         assert sum("Muistutus: tapaaminen ”Teema soon” on huomenna" in r for r in reminders) == 2
-        assert sum('Reminder: \\"Teema soon\\" meets tomorrow' in r for r in reminders) == 1  # Matti: English
+        assert (
+            sum("Reminder: the meeting “Teema soon” is tomorrow" in r for r in reminders) == 1
+        )  # Matti: English
         assert (await store.delivery_counts("meeting:later:reminder")).total == 0
         assert [m.id for m, _ in await store.meetings_to_remind(datetime.now(UTC), timedelta(days=7))] == [
             "later"

@@ -31,7 +31,7 @@ async def test_coordinator_starts_survey_for_channel_and_every_member(world: Wor
     report = await world.delivered(f"survey:{survey}", 4)
     assert (report.sent, report.total) == (4, 4)
     [announcement] = world.channel_posts(world.general_id)
-    assert "Vastaa kyselyyn" in card_text(announcement) and survey in card_text(announcement)
+    assert "Vastaa kartoitukseen" in card_text(announcement) and survey in card_text(announcement)
     forms = {user.aad: card_text((await world.chat_cards(user))[-1]) for user in (MAIJA, MATTI, LIISA)}
     # Each person's form speaks their language and has their organisation picked from the email domain.
     assert "Organisaatiosi" in forms[LIISA.aad] and '"value": "vamia"' in forms[LIISA.aad]
@@ -39,7 +39,7 @@ async def test_coordinator_starts_survey_for_channel_and_every_member(world: Wor
     assert "HR-kehittäjäverkosto" in forms[LIISA.aad] and "HR developers' network" in forms[MATTI.aad]
     # A second start while one is open is refused.
     replies = await world.say("kartoitus aloita")
-    assert replies[0]["text"] == "Kartoituskysely on jo auki. Sulje se ennen uuden aloittamista."
+    assert replies[0]["text"] == "Kartoitus on jo auki. Sulje se ennen uuden aloittamista."
     assert (await world.store.open_survey()).id == survey  # type: ignore[union-attr]
 
 
@@ -48,7 +48,7 @@ async def test_a_survey_is_not_started_before_the_bot_knows_its_team(tmp_path: P
     announcement, so the coordinator is told what to do and nothing is queued."""
     async for world in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}", team=False):
         replies = await world.say("kartoitus aloita")
-        assert "Lisää minut ensin hankkeen tiimiin" in replies[0]["text"]
+        assert "Lisää minut ensin hanketiimiin" in replies[0]["text"]
         body = await world.act("survey.start", {}, replace(MAIJA, locale="en-US"))
         assert "Add me to the project team first" in body["value"]["message"]
         assert await world.store.open_survey() is None

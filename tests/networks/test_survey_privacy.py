@@ -110,7 +110,7 @@ async def test_kartoitus_with_none_open_does_not_start_but_offers_the_start_butt
     assert len(replies) == 1, replies
     card = replies[0]["attachments"][0]["content"]
     text = card_text(card)
-    assert "Tarvekartoituksen tulokset" in text and "Vastauksia: 1. Kysely on suljettu." in text
+    assert "Tarvekartoituksen tulokset" in text and "Vastauksia: 1. Kartoitus on suljettu." in text
     assert start_button(card) is not None
     assert await world.store.open_survey() is None
     assert (await world.store.latest_survey()).id == survey.id  # type: ignore[union-attr]
@@ -123,7 +123,7 @@ async def test_a_non_coordinator_cannot_start_with_a_forged_confirmation(world: 
         assert body["type"] == ERROR and body["value"]["code"] == "NotAllowed", body
         assert body["value"]["message"].startswith("Only the project coordinator")
     replies = await world.say("kartoitus", LIISA)
-    assert [r["text"] for r in replies] == ["Kartoituskysely ei ole nyt auki."]
+    assert [r["text"] for r in replies] == ["Kartoitus ei ole nyt auki."]
     assert await world.store.latest_survey() is None
     assert world.channel_posts(world.general_id) == []
 

@@ -31,7 +31,7 @@ from tests.polls.helpers import (
 
 LANGS = [
     ("fi-FI", "Kysely ”Teema?” on julkaistu kanavalle.", "1 vastaaja"),
-    ("en-US", 'The poll "Teema?" is posted in the channel.', "1 respondent"),
+    ("en-US", "The poll “Teema?” is posted in the channel.", "1 respondent"),
 ]
 
 

@@ -51,7 +51,7 @@ def test_needs_survey_from_start_to_results_to_a_launched_network(chat: Chat, t)
     chat.card(t("Vastauksesi on tallennettu", "Your answer is saved"))
 
     chat.open(GENERAL)
-    announcement = chat.card("Vastaa kyselyyn")  # a channel card speaks the team's language, Finnish
+    announcement = chat.card("Vastaa kartoitukseen")  # a channel card speaks the team's language, Finnish
     chat.assert_whole(announcement)
 
     chat.open(PERSONAL)
@@ -134,8 +134,8 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
 
     chat.open(HR)
     announcement = chat.card(re.compile(f"(Tapaaminen|Meeting): {theme}"))
+    chat.press(announcement, re.compile("^(Pienryhmät|Small groups)$"))  # the group size opens on the card
     chat.press(announcement, re.compile("^(Jaa pienryhmiin|Split into small groups)$"))
-    chat.press(announcement, re.compile("^(Jaa ryhmät|Form the groups)$"))  # the group size opens on the card
     chat.card(t("Osallistujat jaettiin 1 pienryhmään", "Attendees were put into 1 small group"))
 
     chat.open(PERSONAL)
