@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -31,6 +31,23 @@ LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@dataclass(frozen=True)
+class DateStyle:
+    """How one catalog language writes dates and times (Babel's CLDR data for `locale`)."""
+
+    locale: str
+    date_in_datetime: str
+    """The date's CLDR length beside a time: `short` (12.1.2026) or `medium` (12 Jan 2026)."""
+
+
+DATE_STYLES = {
+    "fi": DateStyle("fi_FI", "short"),
+    "en": DateStyle("en_GB", "medium"),
+}
+"""Finnish as Finns write it ("12.1.2026 9.00"); English the European way, day before month and a 24-hour
+clock ("12 Jan 2026, 09:00"), not the US "1/12/26, 9:00 AM" that a bare `en` gives."""
 
 Text = str | tuple[str, ...]
 """A catalog message: the text, or for a plural entry its forms in `msgstr[n]` order."""
@@ -148,10 +165,14 @@ class Translator:
         }
 
     def datetime(self, value: datetime) -> str:
-        return format_datetime(value.astimezone(HELSINKI), "short", locale=Locale.parse(self.locale))
+        style = DATE_STYLES[self.locale]
+        local = value.astimezone(HELSINKI)
+        date = format_date(local, style.date_in_datetime, locale=style.locale)
+        time = format_time(local, "short", locale=style.locale)
+        return str(Locale.parse(style.locale).datetime_formats["short"]).format(time, date)
 
     def date(self, value: datetime) -> str:
-        return format_date(value.astimezone(HELSINKI), "medium", locale=Locale.parse(self.locale))
+        return format_date(value.astimezone(HELSINKI), "medium", locale=DATE_STYLES[self.locale].locale)
 
 
 class Catalogs:

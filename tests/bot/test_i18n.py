@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,17 @@ def test_the_issues_phrases_read_right() -> None:
     assert en("meetings.reminder.title", theme="Palaute") == "Reminder: the meeting “Palaute” is tomorrow"
     assert fi("meetings.reminder.title", theme="Palaute") == "Muistutus: tapaaminen ”Palaute” on huomenna"
     assert fi("meetings.groups.split") == "Jaa pienryhmiin" != fi("meetings.groups.open")
+
+
+@pytest.mark.parametrize(
+    ("when", "fi", "en"),
+    [
+        (datetime(2026, 1, 12, 7, 0, tzinfo=UTC), "12.1.2026 9.00", "12 Jan 2026, 09:00"),
+        (datetime(2026, 6, 1, 21, 30, tzinfo=UTC), "2.6.2026 0.30", "2 Jun 2026, 00:30"),  # summer time
+    ],
+)
+def test_dates_and_times_read_day_first_in_both_languages(when: datetime, fi: str, en: str) -> None:
+    """English follows en_GB (day before month, 24-hour clock), not the US "1/12/26, 9:00 AM"."""
+    finnish, english = Catalogs().for_locale("fi-FI"), Catalogs().for_locale("en-US")
+    assert (finnish.datetime(when), english.datetime(when)) == (fi, en)
+    assert (finnish.date(when), english.date(when)) == (fi.split(" ")[0], en.split(",")[0])
