@@ -1,7 +1,10 @@
 """The chat commands the bot understands: one registry read by the router, the help card and the manifest.
 
-A command is matched on its first word, case-insensitively, in Finnish or English; the rest of the text
-is its argument. Titles and descriptions are catalog keys `command.<name>.title` / `.description`.
+A command is matched on its first word, case-insensitively and without trailing punctuation ("Apua!",
+"ohje?"), in Finnish or English; the rest of the text is its argument. Each command has one word per
+language, the one the manifest's command lists and the help card show, and the other words people
+naturally type for the same thing (`ohje` for `apua`, `äänestys` for `kysely`, `files` for `materials`).
+Titles and descriptions are catalog keys `command.<name>.title` / `.description`.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SCOPES = ("personal", "team", "groupChat")
+PUNCTUATION = "?!.,:;"
 
 
 @dataclass(frozen=True)
@@ -17,10 +21,12 @@ class Command:
     fi: str
     en: str
     scopes: tuple[str, ...] = SCOPES
+    synonyms: tuple[str, ...] = ()
+    """Other single words for the command, in either language; lower case."""
 
     @property
-    def words(self) -> tuple[str, str]:
-        return (self.fi, self.en)
+    def words(self) -> tuple[str, ...]:
+        return (self.fi, self.en, *self.synonyms)
 
     @property
     def title_key(self) -> str:
@@ -32,17 +38,29 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("help", "apua", "help"),
-    Command("networks", "verkostot", "networks"),
-    Command("join", "liity", "join"),
-    Command("survey", "kartoitus", "survey"),
-    Command("meetings", "tapaamiset", "meetings"),
-    Command("materials", "materiaalit", "materials"),
-    Command("mydata", "tietoni", "mydata"),
-    Command("poll", "kysely", "poll", ("team",)),
-    Command("assessment", "arviointi", "assessment", ("personal",)),
-    Command("badges", "merkit", "badges", ("personal",)),
-    Command("coaching", "valmennus", "coaching", ("personal",)),
+    Command(
+        "help",
+        "apua",
+        "help",
+        synonyms=("ohje", "ohjeet", "apu", "komennot", "commands", "hei", "moi", "hi", "hello"),
+    ),
+    Command("networks", "verkostot", "networks", synonyms=("verkosto", "vertaisverkostot", "network")),
+    Command("join", "liity", "join", synonyms=("liityn", "liittyminen")),
+    Command("survey", "kartoitus", "survey", synonyms=("tarvekartoitus", "kartoitukset", "surveys")),
+    Command("meetings", "tapaamiset", "meetings", synonyms=("tapaaminen", "kokoukset", "kokous", "meeting")),
+    Command(
+        "materials",
+        "materiaalit",
+        "materials",
+        synonyms=("materiaali", "tiedostot", "diat", "material", "files", "slides"),
+    ),
+    Command("mydata", "tietoni", "mydata", synonyms=("tietosuoja", "privacy")),
+    Command("poll", "kysely", "poll", ("team",), synonyms=("äänestys", "gallup", "vote")),
+    Command(
+        "assessment", "arviointi", "assessment", ("personal",), synonyms=("itsearviointi", "self-assessment")
+    ),
+    Command("badges", "merkit", "badges", ("personal",), synonyms=("merkki", "osaamismerkit", "badge")),
+    Command("coaching", "valmennus", "coaching", ("personal",), synonyms=("vertaisvalmennus", "coach")),
 )
 
 
@@ -64,6 +82,6 @@ def find_phrase(text: str) -> tuple[Command, str] | None:
 
 
 def find(word: str) -> Command | None:
-    """The command whose Finnish or English word this is (case-insensitive), if any."""
-    word = word.casefold()
+    """The command one of whose words this is (case-insensitive, trailing punctuation ignored), if any."""
+    word = word.casefold().rstrip(PUNCTUATION)
     return next((c for c in COMMANDS if word in c.words), None)

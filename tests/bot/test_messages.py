@@ -23,6 +23,9 @@ def texts(card: dict) -> list[str]:
         ("Apua", "en-GB", "Hi, I'm Vertaisbotti"),
         ("apua", "sv-SE", "Hei, olen Vertaisbotti"),
         ("apua", None, "Hei, olen Vertaisbotti"),
+        ("ohje", "fi-FI", "Hei, olen Vertaisbotti"),  # the usual Finnish word for help
+        ("Ohjeet?", "fi-FI", "Hei, olen Vertaisbotti"),
+        ("commands", "en-US", "Hi, I'm Vertaisbotti"),
     ],
 )
 async def test_help_in_personal_chat_follows_the_teams_locale(
