@@ -45,5 +45,5 @@ async def test_mydata_is_never_shown_in_a_channel(bot: RunningBot, connector: Co
     await bot.post(a.channel_message(connector.url, "tietoni"))
     [sent] = await connector.wait_for(1)
     assert sent.card is None
-    assert "kahdenkeskisessä" in sent.text
+    assert "henkilökohtaisessa keskustelussa" in sent.text
     assert a.MAIJA.name not in sent.text
