@@ -110,7 +110,7 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
     chat.pick_date(plan, t("Valitse päivä", "Pick a date"), date.today() + timedelta(days=14))
     chat.check(plan, "Maija Virtanen")  # the presenters: checkboxes, which the Playground shows
     chat.press(plan, t("Suunnittele tapaaminen", "Plan the meeting"))
-    chat.card(t(f"”{theme}” on suunniteltu", f'"{theme}" is planned'))
+    chat.card(t(f"”{theme}” on suunniteltu", f"“{theme}” is planned"))
 
     # The channel's card is posted in the team's language; a click answers in the clicker's.
     announcement = chat.card(re.compile(f"(Tapaaminen|Meeting): {theme}"))
