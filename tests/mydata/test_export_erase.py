@@ -223,7 +223,7 @@ async def test_the_export_arrives_as_json_and_a_readable_summary(
     )  # Matti's, naming her
     summary = next(d for n, d in files.items() if n.endswith(".txt")).decode("utf-8")
     assert summary.startswith("Tietosi Vertaisbotissa")
-    assert "Tarvekartoituksen vastaukset (1)" in summary and "Anonyymien kyselyjen äänet" in summary
+    assert "Tarvekartoituksen vastaukset (1)" in summary and "Nimettömien kyselyjen äänet" in summary
     replies = [s for s in world.connector.sent if any(a["contentType"] == FILE_INFO for a in s.attachments)]
     assert len(replies) == 2
     # A replayed acceptance is refused; a context offered to Liisa does nothing for Matti.
