@@ -234,7 +234,7 @@ async def test_the_export_arrives_as_json_and_a_readable_summary(
 
 async def test_the_export_is_offered_only_in_the_persons_own_chat(world: World) -> None:
     body = await world.act("mydata.export", {}, LIISA, channel=True)
-    assert "kahdenkeskisessä" in json.dumps(body, ensure_ascii=False)
+    assert "henkilökohtaisessa keskustelussa" in json.dumps(body, ensure_ascii=False)
     assert not [a for s in world.connector.sent for a in s.attachments if a["contentType"] == FILE_CONSENT]
 
 
@@ -277,7 +277,7 @@ async def test_delete_my_data_asks_first_then_leaves_no_trace_of_the_person(any_
 async def test_erasure_is_refused_outside_the_persons_own_chat(world: World) -> None:
     await world.store.upsert_person(await world.store.get_person(LIISA.aad))  # type: ignore[arg-type]
     body = await world.act("mydata.erase.confirm", {"confirm": "yes"}, LIISA, channel=True)
-    assert "kahdenkeskisessä" in json.dumps(body, ensure_ascii=False)
+    assert "henkilökohtaisessa keskustelussa" in json.dumps(body, ensure_ascii=False)
     assert await world.store.get_person(LIISA.aad) is not None
     unconfirmed = await world.act("mydata.erase.confirm", {"confirm": 1}, LIISA)
     assert "ennallaan" in json.dumps(unconfirmed, ensure_ascii=False)
