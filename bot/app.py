@@ -29,6 +29,7 @@ from bot.logs import turn_scope
 from bot.metrics import Metrics
 from bot.outbox import build_worker
 from bot.pages import add_routes as add_page_routes
+from bot.retention import RetentionScheduler, start_retention
 from bot.schedules.badges import start_evaluator
 from bot.schedules.coaching import CoachingScheduler, start_coaching
 from bot.schedules.reminders import ReminderScheduler, start_reminders
@@ -62,6 +63,7 @@ REMINDERS = web.AppKey("reminders", ReminderScheduler)
 TELEMETRY = web.AppKey("telemetry", Telemetry)
 BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
+RETENTION = web.AppKey("retention", RetentionScheduler)
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -152,6 +154,8 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(start_evaluator(services).stop)  # automatic badges; stop first too
         app[COACHING] = start_coaching(services)
         stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
+        app[RETENTION] = start_retention(store, settings)
+        stack.push_async_callback(app[RETENTION].stop)  # forgets what the retention settings keep no longer
         log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", settings.anonymous, settings.graph_base_url)
         yield
 

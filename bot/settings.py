@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     )
     app_contact_email: str = Field("", validation_alias="APP_CONTACT_EMAIL")
 
+    # Retention (applied hourly by bot/retention.py): finished outbox rows and audit entries, in days (0
+    # keeps them for good), and claimed activity ids, in hours (Teams redelivers within minutes).
+    outbox_retention_days: int = Field(30, ge=0, le=36500, validation_alias="OUTBOX_RETENTION_DAYS")
+    activity_retention_hours: int = Field(48, ge=1, le=87600, validation_alias="ACTIVITY_RETENTION_HOURS")
+    audit_retention_days: int = Field(730, ge=0, le=36500, validation_alias="AUDIT_RETENTION_DAYS")
+
     @field_validator("coordinators", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

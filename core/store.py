@@ -18,11 +18,13 @@ from core.networks import NetworkStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
 from core.polls import PollStore
+from core.retention import RetentionStore
 from core.survey import SurveyStore
 from core.teams import TeamStore
 
 
 class Store(
+    RetentionStore,  # ActivityLog and the retention purges
     PersonalDataStore,  # PeopleStore and AuditLog, and a person's data across every table
     OrganizationStore,  # PeopleStore and the coaching organisation catalogue
     PeopleStore,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, delete
@@ -21,29 +21,16 @@ class ProcessedActivityRow(Base):
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
-# Teams redelivers within minutes: older claims are dropped at every PRUNE_EVERY-th claim of a process.
-RETENTION = timedelta(days=2)
-PRUNE_EVERY = 1000
-
-
 def _claim_statement(dialect: str) -> Any:
     table = ProcessedActivityRow.__table__
     return insert_for(dialect, table).on_conflict_do_nothing().returning(table.c.activity_id)
 
 
 class ActivityQueries(Database):
-    _claims_since_prune = 0
+    """Old claims are forgotten by the retention job (`bot/retention.py`, ACTIVITY_RETENTION_HOURS)."""
 
     async def claim_activity(self, channel_id: str, conversation_id: str, activity_id: str) -> bool:
-        self._claims_since_prune += 1
-        prune = self._claims_since_prune >= PRUNE_EVERY
-        if prune:
-            self._claims_since_prune = 0
         async with self._tx() as conn:
-            if prune:
-                await conn.execute(
-                    delete(ProcessedActivityRow).where(ProcessedActivityRow.claimed_at < utcnow() - RETENTION)
-                )
             claim = self._statement("claim_activity", _claim_statement)
             values = {
                 "channel_id": channel_id,

@@ -30,6 +30,7 @@ from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
 from store.personal import PersonalDataQueries
 from store.polls import PollQueries
+from store.retention import RetentionQueries
 from store.survey import SurveyQueries
 from store.teams import TeamQueries
 from store.urls import describe, normalize_url, sqlite_path
@@ -53,6 +54,7 @@ class SqlStore(
     BadgeQueries,
     CoachingQueries,
     PersonalDataQueries,
+    RetentionQueries,
     Database,
 ):
     """Implements `core.store.Store` (and so each narrow Protocol) on SQLite or PostgreSQL."""

@@ -5,11 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from sqlalchemy import update
-
-from store import SqlStore, activities, open_store
-from store.activities import ProcessedActivityRow
+from store import SqlStore, open_store
 
 
 async def test_second_claim_of_the_same_activity_loses(store: SqlStore) -> None:
@@ -43,17 +39,3 @@ async def test_old_claims_can_be_forgotten(store: SqlStore) -> None:
     assert await store.forget_activities_before(datetime.now(UTC) - timedelta(hours=1)) == 0
     assert await store.forget_activities_before(datetime.now(UTC) + timedelta(seconds=1)) == 1
     assert await store.claim_activity("msteams", "a:conv", "1") is True
-
-
-async def test_claims_older_than_the_retention_are_pruned_as_claims_go_on(
-    store: SqlStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(activities, "PRUNE_EVERY", 3)
-    await store.claim_activity("msteams", "a:conv", "old")
-    async with store.engine.begin() as conn:
-        await conn.execute(
-            update(ProcessedActivityRow).values(claimed_at=datetime.now(UTC) - activities.RETENTION * 2)
-        )
-    assert await store.claim_activity("msteams", "a:conv", "old") is False  # second claim: still held
-    assert await store.claim_activity("msteams", "a:conv", "old") is True  # third: pruned first
-    assert await store.claim_activity("msteams", "a:conv", "old") is False

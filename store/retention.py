@@ -1,0 +1,30 @@
+"""Purges for the retention policy (`core.retention`): finished outbox rows and old audit entries. Claimed
+activity ids are forgotten by `store.activities` (`forget_activities_before`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func
+
+from core.outbox import State
+from store.audit import AuditRow
+from store.database import Database
+from store.outbox import OutboxRow
+
+FINISHED = (State.SENT.value, State.FAILED.value, State.DEAD.value)
+
+
+class RetentionQueries(Database):
+    async def purge_outbox_before(self, moment: datetime) -> int:
+        # A sent row counts from when it was sent; a failed or dead one from its last attempt.
+        ended = func.coalesce(OutboxRow.sent_at, OutboxRow.next_attempt_at)
+        async with self._tx() as conn:
+            result = await conn.execute(
+                delete(OutboxRow).where(OutboxRow.state.in_(FINISHED), ended < moment)
+            )
+            return result.rowcount or 0
+
+    async def purge_audit_before(self, moment: datetime) -> int:
+        async with self._tx() as conn:
+            return (await conn.execute(delete(AuditRow).where(AuditRow.at < moment))).rowcount or 0
