@@ -65,7 +65,8 @@ async def test_the_privacy_notice_says_what_is_kept_and_how_to_see_it(tmp_path: 
         _, finnish = await bot.get("/privacy")
         _, english = await bot.get("/privacy?lang=en")
     assert "Rekisterinpitäjä on Omnia" in finnish
-    assert "tietoni" in finnish and "mydata" in english
+    assert "”tietoni”" in finnish and "“mydata”" in english
+    assert "”poista tietoni”" in finnish and "“delete my data”" in english  # the commands of bot/commands.py
     assert "sähköpostiosoitteen" in finnish and "email address" in english
     assert "mailto:" not in finnish  # no contact address set: no empty link
 
