@@ -31,6 +31,7 @@ from botframework.connector.auth import (
 )
 
 from bot.connector import ConnectorPool
+from bot.credentials import credentials_factory
 from bot.logs import current_turn
 from bot.settings import Settings
 from bot.teams import tenant_of
@@ -152,12 +153,20 @@ def _looks_like_bearer_jwt(header: str) -> bool:
 
 class TeamsAdapter(CloudAdapter):
     def __init__(self, settings: Settings, pool: ConnectorPool) -> None:
-        inner = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+        self._credentials = credentials_factory(settings)  # None: botbuilder's own (a password, or none)
+        inner = ConfigurationBotFrameworkAuthentication(
+            settings.botbuilder_configuration(), credentials_factory=self._credentials
+        )
         super().__init__(PooledAuthentication(inner, pool))
         self._anonymous = settings.anonymous
         # The answer to a message from another channel, by locale; None: refused with 403 like the rest.
         self.teams_only_text: Callable[[str | None], str] | None = None
         self._tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else ""
+
+    def close(self) -> None:
+        """Close the HTTP sessions of the bot's own token (a certificate or managed identity)."""
+        if self._credentials is not None:
+            self._credentials.close()
 
     async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
         if not self._anonymous and not _looks_like_bearer_jwt(header):

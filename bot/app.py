@@ -115,6 +115,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         )
         stack.push_async_callback(session.close)
         adapter = TeamsAdapter(settings, ConnectorPool(lambda: session))
+        stack.callback(adapter.close)
         worker = build_worker(store, adapter, settings, app[METRICS])
         background = Background()
         services = Services(

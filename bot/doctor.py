@@ -9,10 +9,15 @@ import logging
 import tempfile
 from pathlib import Path
 
+from botframework.connector.auth import AuthenticationConstants
+
+from bot.credentials import MsalCredentialsFactory
 from bot.graph_setup import SANDBOX_TEAM_NAME, graph_config
 from bot.settings import Settings
+from core.errors import DomainError
 from graph.client import connect
 from graph.config import GraphConfig
+from graph.credentials import describe
 from graph.doctor import Options, Row, Status, diagnose, table
 from graph.sandbox import start_sandbox
 
@@ -20,7 +25,37 @@ SANDBOX_TEAM = "00000000-0000-4000-8000-0000000000aa"
 
 
 async def check(settings: Settings, config: GraphConfig | None = None) -> list[Row]:
-    """The doctor's rows for `settings` (with `config`, that Graph instead of the settings' own)."""
+    """The doctor's rows for `settings` (with `config`, that Graph instead of the settings' own): the bot's
+    own Bot Framework token first, then Graph."""
+    return [await bot_token(settings), *await _graph_rows(settings, config)]
+
+
+async def bot_token(settings: Settings) -> Row:
+    """The bot's token for replying in Teams, from its credential (password, certificate or managed
+    identity) at its login endpoint."""
+    blocks = "every reply and message in Teams"
+    credential = settings.bot_credential
+    if credential is None:
+        return Row("Bot Framework token", Status.SKIPPED, "not used: anonymous mode (no MicrosoftAppId)")
+    factory = MsalCredentialsFactory(settings.app_id, settings.app_tenant_id, credential)
+    try:
+        scope = (
+            settings.to_channel_from_bot_oauth_scope
+            or AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+        )
+        credentials = await factory.create_credentials(
+            settings.app_id, scope, settings.to_channel_from_bot_login_url or "", True
+        )
+        await asyncio.to_thread(credentials.get_access_token)
+    except DomainError as exc:
+        detail = str(exc.params.get("detail") or exc.key)
+        return Row("Bot Framework token", Status.ERROR, f"{describe(credential)}: {detail}", "", blocks)
+    finally:
+        factory.close()
+    return Row("Bot Framework token", Status.OK)
+
+
+async def _graph_rows(settings: Settings, config: GraphConfig | None) -> list[Row]:
     team = settings.team_id or (SANDBOX_TEAM if settings.graph_sandbox and config is None else "")
     options = Options(team, settings.coaching_group_chats, settings.teams_app_catalog_id)
     if config is None and settings.graph_sandbox:
@@ -48,7 +83,11 @@ def report(settings: Settings, rows: list[Row]) -> str:
     failed = [r for r in rows if r.failed]
     limited = [r for r in rows if r.status == Status.LIMITED]
     team = settings.team_id or "(sandbox team)"
-    lines = [f"Vertaisbotti doctor: {where}, team {team}", "", table(rows), ""]
+    lines = [f"Vertaisbotti doctor: {where}, team {team}"]
+    if not settings.graph_sandbox:
+        bot = describe(settings.bot_credential) if settings.bot_credential is not None else "anonymous"
+        lines.append(f"Credentials: the bot's {bot}; Graph's {describe(settings.graph_credential)}")
+    lines += ["", table(rows), ""]
     if failed:
         missing = sorted({r.permission for r in failed if r.permission})
         lines.append(f"{len(failed)} check(s) failed.")

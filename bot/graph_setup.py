@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.settings import Settings
 from graph import GraphConfig, GraphWorkspace, open_workspace
+from graph.credentials import ClientCertificate, ManagedIdentity
 from graph.observe import RequestObserver
 from graph.sandbox import Sandbox, start_sandbox
 
@@ -30,14 +31,17 @@ class GraphSide:
 
 
 def graph_config(settings: Settings) -> GraphConfig:
+    """Graph as the settings name it. The tenant is always given when the bot has credentials (the settings
+    refuse MultiTenant without one: client credentials cannot use /organizations)."""
+    credential = settings.graph_credential
     return GraphConfig(
         base_url=settings.graph_base_url,
         authority_host=settings.graph_authority_host,
         tenant_id=settings.app_tenant_id or "organizations",
         client_id=settings.graph_client_id or settings.app_id,
-        client_secret=(
-            settings.graph_client_secret.get_secret_value() or settings.app_password.get_secret_value()
-        ),
+        client_secret=credential if isinstance(credential, str) else "",
+        certificate=credential if isinstance(credential, ClientCertificate) else None,
+        managed_identity=credential if isinstance(credential, ManagedIdentity) else None,
     )
 
 

@@ -6,8 +6,10 @@ import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from graph.credentials import ClientCertificate, Credential, ManagedIdentity
 
 SANDBOX = "sandbox"
 MICROSOFT_GRAPH = "https://graph.microsoft.com/v1.0"
@@ -40,6 +42,10 @@ class Settings(BaseSettings):
     app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = Field(
         "SingleTenant", validation_alias=AliasChoices("MicrosoftAppType", "APP_TYPE", "BOT_TYPE")
     )
+    # A client certificate instead of the password: a PEM file (or its text, as a Key Vault reference
+    # passes it) with the private key and the certificate uploaded to the app registration.
+    app_certificate_file: Path | None = Field(None, validation_alias="MicrosoftAppCertificateFile")
+    app_certificate: SecretStr = Field(SecretStr(""), validation_alias="MicrosoftAppCertificate")
 
     to_bot_from_channel_openid_metadata_url: str | None = Field(
         None, validation_alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"
@@ -61,6 +67,8 @@ class Settings(BaseSettings):
     )
     graph_client_id: str = Field("", validation_alias="GRAPH_CLIENT_ID")
     graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
+    graph_certificate_file: Path | None = Field(None, validation_alias="GRAPH_CERTIFICATE_FILE")
+    graph_certificate: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CERTIFICATE")
 
     team_id: str = Field("", validation_alias="TEAM_ID")
     # Peer coaching: a Graph group chat per confirmed group (Chat.Create), with the bot installed in it
@@ -109,6 +117,9 @@ class Settings(BaseSettings):
     activity_retention_hours: int = Field(48, ge=1, le=87600, validation_alias="ACTIVITY_RETENTION_HOURS")
     audit_retention_days: int = Field(730, ge=0, le=36500, validation_alias="AUDIT_RETENTION_DAYS")
 
+    _app_cert: ClientCertificate | None = PrivateAttr(None)
+    _graph_cert: ClientCertificate | None = PrivateAttr(None)
+
     @field_validator("coordinators", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -121,6 +132,8 @@ class Settings(BaseSettings):
         "to_bot_from_channel_token_issuer",
         "to_channel_from_bot_login_url",
         "to_channel_from_bot_oauth_scope",
+        "app_certificate_file",
+        "graph_certificate_file",
         mode="before",
     )
     @classmethod
@@ -157,6 +170,25 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        self._app_cert = _certificate(
+            self.app_certificate, self.app_certificate_file, "MicrosoftAppCertificate"
+        )
+        self._graph_cert = _certificate(
+            self.graph_certificate, self.graph_certificate_file, "GRAPH_CERTIFICATE"
+        )
+        if self._graph_cert and self.graph_client_secret.get_secret_value():
+            raise ValueError("set GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE, not both")
+        if self.app_type == "UserAssignedMSI":
+            if not self.app_id:
+                raise ValueError(
+                    "MicrosoftAppType=UserAssignedMSI needs MicrosoftAppId: the client id of the "
+                    "user-assigned managed identity"
+                )
+            if self.app_password.get_secret_value() or self._app_cert:
+                raise ValueError(
+                    "MicrosoftAppType=UserAssignedMSI takes no MicrosoftAppPassword or certificate: the "
+                    "managed identity is the credential"
+                )
         if not self.graph_base_url:
             has_credentials = bool(self.graph_client_id or self.app_id)
             self.graph_base_url = MICROSOFT_GRAPH if has_credentials else SANDBOX
@@ -172,11 +204,43 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "POLL_SECRET is required with PostgreSQL: every instance must key anonymous ballots alike"
                 )
-            if self.app_type != "UserAssignedMSI" and not self.app_password.get_secret_value():
-                raise ValueError("MicrosoftAppPassword is required when MicrosoftAppId is set")
-            if self.app_type == "SingleTenant" and not self.app_tenant_id:
-                raise ValueError("MicrosoftAppTenantId is required for MicrosoftAppType=SingleTenant")
+            has_password = bool(self.app_password.get_secret_value())
+            if self.app_type != "UserAssignedMSI" and not (has_password or self._app_cert):
+                raise ValueError(
+                    "MicrosoftAppPassword is required when MicrosoftAppId is set (or a certificate: "
+                    "MicrosoftAppCertificateFile)"
+                )
+            if has_password and self._app_cert:
+                raise ValueError("set MicrosoftAppPassword or MicrosoftAppCertificateFile, not both")
+            if self.app_type != "MultiTenant" and not self.app_tenant_id:
+                raise ValueError(f"MicrosoftAppTenantId is required for MicrosoftAppType={self.app_type}")
+            if self.app_type == "MultiTenant" and not self.app_tenant_id and not self.graph_sandbox:
+                raise ValueError(
+                    "MicrosoftAppType=MultiTenant needs MicrosoftAppTenantId for Graph: client credentials "
+                    "cannot use the /organizations authority"
+                )
         return self
+
+    @property
+    def bot_credential(self) -> Credential | None:
+        """How the bot proves itself for its own Bot Framework token (None: anonymous mode)."""
+        if self.anonymous:
+            return None
+        if self.app_type == "UserAssignedMSI":
+            return ManagedIdentity(self.app_id)
+        return self._app_cert or self.app_password.get_secret_value()
+
+    @property
+    def graph_credential(self) -> Credential:
+        """Graph's credential: GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE when set, else the bot's (with
+        UserAssignedMSI, the managed identity GRAPH_CLIENT_ID or MicrosoftAppId names)."""
+        if self.graph_client_secret.get_secret_value():
+            return self.graph_client_secret.get_secret_value()
+        if self._graph_cert:
+            return self._graph_cert
+        if self.app_type == "UserAssignedMSI" and self.app_id:
+            return ManagedIdentity(self.graph_client_id or self.app_id)
+        return self._app_cert or self.app_password.get_secret_value()
 
     @property
     def anonymous(self) -> bool:
@@ -213,3 +277,17 @@ class Settings(BaseSettings):
             TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = self.to_channel_from_bot_oauth_scope
 
         return _Config()
+
+
+def _certificate(text: SecretStr, path: Path | None, name: str) -> ClientCertificate | None:
+    """The certificate `name` (PEM text) or `{name}File` (a path) gives, checked; None when neither is set."""
+    pem = text.get_secret_value()
+    if pem and path:
+        raise ValueError(f"set {name} or {name}File, not both")
+    if path:
+        try:
+            pem = path.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{name}File {str(path)!r} cannot be read: {exc}") from exc
+        return ClientCertificate.from_pem(pem, where=f"{name}File {str(path)!r}")
+    return ClientCertificate.from_pem(pem, where=name) if pem else None

@@ -22,7 +22,8 @@ from aiohttp import web
 
 from graph.config import GraphConfig
 from graph.sandbox.api import GraphApi
-from graph.sandbox.server import graph_app, login_app
+from graph.sandbox.login import login_app
+from graph.sandbox.server import graph_app
 from graph.sandbox.state import Fault, State, Switches
 from graph.sandbox.tls import make_certificate
 from graph.sandbox.uploads import drop_session
@@ -71,6 +72,23 @@ class Sandbox:
             ca_bundle=str(self.ca_bundle),
         )
         return dataclasses.replace(config, **overrides)
+
+    def add_certificate(self, certificate: str) -> None:
+        """Upload a certificate (PEM) to the sandbox's app registration, as Entra's Certificates & secrets
+        does: a client assertion it signs then proves the app (`graph_config(certificate=...)`)."""
+        self._state.certificates.append(certificate)
+
+    def managed_identity_env(self) -> dict[str, str]:
+        """The environment an Azure host gives its managed identity's users (App Service, Container Apps):
+        with it, msal's managed-identity client asks the sandbox; the identity's client id is `client_id`."""
+        return {
+            "IDENTITY_ENDPOINT": f"{self.authority_host}/msi/token",
+            "IDENTITY_HEADER": self._state.identity_header,
+        }
+
+    def issued(self, authorization: str | None) -> bool:
+        """Whether an Authorization header carries a valid token this sandbox issued."""
+        return self._state.token_valid(authorization)
 
     def inject(
         self,

@@ -1,11 +1,10 @@
-"""The sandbox's HTTP side: Graph on plain HTTP, the token authority on HTTPS, and file links."""
+"""The sandbox's HTTP side: Graph on plain HTTP and file links (the token authority: `login.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 import html
 import json
-import secrets
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -130,49 +129,4 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
     app.router.add_route("*", "/upload/{session}", fragment)
     app.router.add_get("/sites/{drive}/{library}/{path:.*}", site_file)
     app.router.add_get("/l/channel/{channel}", channel_page)
-    return app
-
-
-def login_app(state: State) -> web.Application:
-    """The https token authority: OIDC discovery and the client-credentials token endpoint."""
-
-    async def discovery(request: web.Request) -> web.Response:
-        tenant = request.match_info["tenant"]
-        base = f"{request.scheme}://{request.host}/{tenant}"
-        return web.json_response(
-            {
-                "issuer": f"{base}/v2.0",
-                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-                "token_endpoint": f"{base}/oauth2/v2.0/token",
-                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-                "response_types_supported": ["code", "token"],
-            }
-        )
-
-    async def token(request: web.Request) -> web.Response:
-        form = await request.post()
-        client_ok = secrets.compare_digest(str(form.get("client_id", "")), state.client_id)
-        secret_ok = secrets.compare_digest(str(form.get("client_secret", "")), state.client_secret)
-        if form.get("grant_type") != "client_credentials":
-            return web.json_response({"error": "unsupported_grant_type"}, status=400)
-        if not (client_ok and secret_ok):
-            return web.json_response(
-                {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret."},
-                status=401,
-            )
-        if not str(form.get("scope", "")).endswith("/.default"):
-            return web.json_response({"error": "invalid_scope"}, status=400)
-        access, lifetime = state.issue_token()
-        return web.json_response(
-            {
-                "token_type": "Bearer",
-                "expires_in": lifetime,
-                "ext_expires_in": lifetime,
-                "access_token": access,
-            }
-        )
-
-    app = web.Application()
-    app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", discovery)
-    app.router.add_post("/{tenant}/oauth2/v2.0/token", token)
     return app

@@ -154,6 +154,10 @@ class State:
     log: list[str] = field(default_factory=list)
     batch_log: list[str] = field(default_factory=list)  # the requests inside `$batch`es
     tenant_id: str = TENANT_ID
+    # Certificates uploaded to the app registration (PEM): a client assertion signed by one proves the app.
+    certificates: list[str] = field(default_factory=list)
+    # What the host gives a managed identity's callers (App Service and Container Apps: IDENTITY_HEADER).
+    identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     chats: dict[str, dict[str, Any]] = field(default_factory=dict)  # chats_api.py (not kept across restarts)
 
     def save(self) -> None:
