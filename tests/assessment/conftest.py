@@ -16,8 +16,6 @@ from store.assessment import load_questionnaire
 from tests.harness.activities import TENANT, User, invoke
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (fixture)
 from tests.networks.conftest import World, open_world
-from tests.store.conftest import database_url, store  # noqa: F401 (fixtures)
-from tests.store.databases import fresh_database
 
 CARD = "application/vnd.microsoft.card.adaptive"
 ERROR = "application/vnd.microsoft.error"
@@ -136,8 +134,8 @@ async def aw(tmp_path: Path) -> AsyncIterator[AssessmentWorld]:
         yield AssessmentWorld(world)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def any_aw(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AssessmentWorld]:
-    async with fresh_database(request.param, tmp_path) as url:
-        async for world in open_world(tmp_path, url):
-            yield AssessmentWorld(world)
+@pytest.fixture
+async def any_aw(database_url: str, tmp_path: Path) -> AsyncIterator[AssessmentWorld]:
+    url = database_url
+    async for world in open_world(tmp_path, url):
+        yield AssessmentWorld(world)

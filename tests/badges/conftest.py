@@ -23,8 +23,6 @@ from tests.harness.running import free_port
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (fixture)
 from tests.meetings.conftest import HR, MeetingWorld, prepare
 from tests.networks.conftest import open_world
-from tests.store.conftest import database_url, store  # noqa: F401 (fixtures)
-from tests.store.databases import fresh_database
 
 CARD = "application/vnd.microsoft.card.adaptive"
 ERROR = "application/vnd.microsoft.error"
@@ -92,9 +90,9 @@ async def bw(tmp_path: Path) -> AsyncIterator[BadgeWorld]:
         yield BadgeWorld(await prepare(world))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def any_bw(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BadgeWorld]:
+@pytest.fixture
+async def any_bw(database_url: str, tmp_path: Path) -> AsyncIterator[BadgeWorld]:
     port = free_port()
-    async with fresh_database(request.param, tmp_path) as url:
-        async for world in open_world(tmp_path, url, port=port, PUBLIC_URL=f"http://127.0.0.1:{port}"):
-            yield BadgeWorld(await prepare(world))
+    url = database_url
+    async for world in open_world(tmp_path, url, port=port, PUBLIC_URL=f"http://127.0.0.1:{port}"):
+        yield BadgeWorld(await prepare(world))

@@ -17,7 +17,6 @@ from store.outbox import OutboxRow
 from tests.cards.checks import assert_teams_card as check_card
 from tests.harness.activities import LIISA, MAIJA, MATTI, TENANT, User
 from tests.networks.conftest import World, open_world
-from tests.store.databases import fresh_database
 
 PEKKA = User("pekka", "Pekka Mäkinen", "pekka.makinen@omnia.fi")
 SANNA = User("sanna", "Sanna Öhman", "sanna.ohman@tredu.fi", "en-US")
@@ -76,8 +75,8 @@ async def cw(tmp_path: Path) -> AsyncIterator[Coaching]:
         yield await prepare(world)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def any_cw(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Coaching]:
-    async with fresh_database(request.param, tmp_path) as url:
-        async for world in open_world(tmp_path, url):
-            yield await prepare(world)
+@pytest.fixture
+async def any_cw(database_url: str, tmp_path: Path) -> AsyncIterator[Coaching]:
+    url = database_url
+    async for world in open_world(tmp_path, url):
+        yield await prepare(world)

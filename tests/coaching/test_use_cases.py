@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -24,22 +23,11 @@ from core.coaching_rounds import (
 from core.errors import Conflict, Invalid, NotAllowed
 from core.meetings import Reach
 from core.outbox import OutgoingMessage, Target
-from store import SqlStore, open_store
+from store import SqlStore
 from store.coaching_file import load_themes
-from tests.store.databases import fresh_database
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BOSS = Actor("aad-boss", coordinator=True)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    async with fresh_database(request.param, tmp_path) as url:
-        opened = await open_store(url)
-        try:
-            yield opened
-        finally:
-            await opened.close()
 
 
 class Cards:

@@ -24,7 +24,6 @@ from core.people import Person
 from store.networks import load_catalogue
 from tests.harness.activities import BOT_ID, LIISA, MATTI, TEAM_AAD, TENANT, User, personal_message
 from tests.networks.conftest import World, open_world
-from tests.store.databases import fresh_database
 
 PEKKA = User("pekka", "Pekka Mäkinen", "pekka.makinen@sedu.fi")
 HR = "hr-kehittajat"
@@ -168,8 +167,8 @@ async def mworld(tmp_path: Path) -> AsyncIterator[MaterialsWorld]:
         yield opened
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def any_mworld(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[MaterialsWorld]:
-    async with fresh_database(request.param, tmp_path) as url:
-        async for opened in open_materials_world(tmp_path, url):
-            yield opened
+@pytest.fixture
+async def any_mworld(database_url: str, tmp_path: Path) -> AsyncIterator[MaterialsWorld]:
+    url = database_url
+    async for opened in open_materials_world(tmp_path, url):
+        yield opened

@@ -4,27 +4,12 @@ newest first; drafts belong to their owner, are taken once (also under concurren
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from core.materials import DRAFT_TTL_HOURS, Draft, Kind, Material
-from store import SqlStore, open_store
-from tests.store.databases import fresh_database
+from store import SqlStore
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    async with fresh_database(request.param, tmp_path) as url:
-        opened = await open_store(url)
-        try:
-            yield opened
-        finally:
-            await opened.close()
 
 
 def material(item: str, meeting: str = "m1", *, name: str = "a.pptx", minutes: int = 0) -> Material:

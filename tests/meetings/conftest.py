@@ -33,7 +33,6 @@ from tests.harness.activities import (
     team_channel_data,
 )
 from tests.networks.conftest import World, open_world
-from tests.store.databases import fresh_database
 
 HR = "hr-kehittajat"
 PEKKA = User("pekka", "Pekka Mäkinen", "pekka.makinen@omnia.fi")
@@ -140,8 +139,8 @@ async def mw(tmp_path: Path) -> AsyncIterator[MeetingWorld]:
         yield await prepare(world)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def any_mw(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[MeetingWorld]:
-    async with fresh_database(request.param, tmp_path) as url:
-        async for world in open_world(tmp_path, url):
-            yield await prepare(world)
+@pytest.fixture
+async def any_mw(database_url: str, tmp_path: Path) -> AsyncIterator[MeetingWorld]:
+    url = database_url
+    async for world in open_world(tmp_path, url):
+        yield await prepare(world)

@@ -10,8 +10,6 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.app import REMINDERS, SERVICES
 from bot.schedules.reminders import ReminderScheduler
 from core.meetings import Meeting, Reach, reminder_time
@@ -22,9 +20,6 @@ from tests.harness.activities import BOT_ID, LIISA, MATTI, TENANT
 from tests.harness.connector import ConnectorDouble
 from tests.harness.running import make_settings, running_bot
 from tests.meetings.conftest import HR, PEKKA
-from tests.store.databases import fresh_database
-
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def _meeting(meeting_id: str, hours: float) -> Meeting:
@@ -40,10 +35,9 @@ def _meeting(meeting_id: str, hours: float) -> Meeting:
     )
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-async def test_two_instances_remind_each_member_once(engine: str, tmp_path: Path) -> None:
+async def test_two_instances_remind_each_member_once(database_url: str, tmp_path: Path) -> None:
+    url = database_url
     async with AsyncExitStack() as stack:
-        url = await stack.enter_async_context(fresh_database(engine, tmp_path))
         connector = await stack.enter_async_context(ConnectorDouble())
         bots = [
             await stack.enter_async_context(

@@ -4,31 +4,17 @@ the one-time reminder claim under concurrency, and small groups with their answe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from core.errors import Conflict, NotFound
 from core.meetings import Contribution, Meeting, Plan, Reach, reminder_key
 from core.outbox import OutgoingMessage, Target
-from store import SqlStore, open_store
-from tests.networks.conftest import ENGINES
-from tests.store.databases import fresh_database
+from store import SqlStore
 
 REACH = Reach("http://127.0.0.1:1/connector", "tenant-1", "28:bot")
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture(params=ENGINES)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    async with fresh_database(request.param, tmp_path) as url:
-        opened = await open_store(url)
-        try:
-            yield opened
-        finally:
-            await opened.close()
 
 
 def meeting(

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.networks.conftest import ENGINES, World, open_world
-from tests.store.databases import fresh_database
+from tests.networks.conftest import World, open_world
 
 
 @pytest.fixture
@@ -18,8 +17,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         yield opened
 
 
-@pytest.fixture(params=ENGINES)
-async def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
-    async with fresh_database(request.param, tmp_path) as url:
-        async for opened in open_world(tmp_path, url):
-            yield opened
+@pytest.fixture
+async def any_world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:
+    async for opened in open_world(tmp_path, database_url):
+        yield opened

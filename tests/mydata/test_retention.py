@@ -19,8 +19,9 @@ from core.retention import RetentionPolicy, apply_retention
 from store.activities import ProcessedActivityRow
 from store.audit import AuditRow
 from store.outbox import OutboxRow
+from tests.conftest import ENGINES
 from tests.harness.activities import LIISA, MATTI, TENANT
-from tests.networks.conftest import ENGINES, World, open_world
+from tests.networks.conftest import World, open_world
 from tests.store.databases import fresh_database
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=3)

@@ -36,9 +36,6 @@ from tests.harness.activities import (
 )
 from tests.harness.connector import ConnectorDouble
 from tests.harness.running import RunningBot, make_settings, running_bot
-from tests.store.databases import fresh_database
-
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @dataclass
@@ -176,8 +173,8 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         yield opened
 
 
-@pytest.fixture(params=ENGINES)
-async def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
-    async with fresh_database(request.param, tmp_path) as url:
-        async for opened in open_world(tmp_path, url):
-            yield opened
+@pytest.fixture
+async def any_world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:
+    url = database_url
+    async for opened in open_world(tmp_path, url):
+        yield opened

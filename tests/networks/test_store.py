@@ -4,8 +4,6 @@ one open survey, answer upserts, and races."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -13,20 +11,8 @@ from core.errors import Conflict, Invalid, NotFound
 from core.networks import LaunchStep, Network, NetworkStatus
 from core.people import Person
 from core.survey import Answer
-from store import SqlStore, open_store
+from store import SqlStore
 from store.networks import load_catalogue, parse_catalogue
-from tests.networks.conftest import ENGINES
-from tests.store.databases import fresh_database
-
-
-@pytest.fixture(params=ENGINES)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    async with fresh_database(request.param, tmp_path) as url:
-        opened = await open_store(url)
-        try:
-            yield opened
-        finally:
-            await opened.close()
 
 
 async def test_seed_adds_new_networks_and_keeps_edits(store: SqlStore) -> None:

@@ -9,25 +9,12 @@ import pytest
 
 from store import SqlStore, open_store
 from tests.outbox.throttling import ThrottlingConnector
-from tests.store.databases import fresh_database
-
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture
 async def throttling() -> AsyncIterator[ThrottlingConnector]:
     async with ThrottlingConnector(global_rate=1000.0, global_burst=50.0) as double:
         yield double
-
-
-@pytest.fixture(params=ENGINES)
-async def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    async with fresh_database(request.param, tmp_path) as url:
-        opened = await open_store(url)
-        try:
-            yield opened
-        finally:
-            await opened.close()
 
 
 @pytest.fixture

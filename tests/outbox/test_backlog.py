@@ -21,17 +21,17 @@ async def _due_minutes_ago(store: SqlStore, key: str, minutes: int) -> None:
         )
 
 
-async def test_backlog_counts_due_and_held_rows_and_the_oldest_wait(any_store: SqlStore) -> None:
-    empty = await any_store.backlog()
+async def test_backlog_counts_due_and_held_rows_and_the_oldest_wait(store: SqlStore) -> None:
+    empty = await store.backlog()
     assert (empty.due, empty.sending, empty.oldest_due_seconds) == (0, 0, 0.0)
 
-    await any_store.enqueue(broadcast("https://smba.example/", 4))
-    await _due_minutes_ago(any_store, "survey-1:0", 10)
-    await _due_minutes_ago(any_store, "survey-1:1", 5)
-    claimed = await any_store.claim_due("worker-a", limit=1, lease_seconds=60)
+    await store.enqueue(broadcast("https://smba.example/", 4))
+    await _due_minutes_ago(store, "survey-1:0", 10)
+    await _due_minutes_ago(store, "survey-1:1", 5)
+    claimed = await store.claim_due("worker-a", limit=1, lease_seconds=60)
     assert [c.message.key for c in claimed] == ["survey-1:0"]
 
-    backlog = await any_store.backlog()
+    backlog = await store.backlog()
     assert (backlog.due, backlog.sending) == (3, 1)
     # the ten-minute row is held by the worker now; the five-minute one is the oldest still waiting
     assert 4 * 60 < backlog.oldest_due_seconds < 10 * 60
