@@ -138,14 +138,17 @@ class Chat:
         assert isinstance(page, Page)
         self.page = page
         self.bot_name = bot_name
+        self._since = 0  # cards on the page before the last `say`: its answer comes after them
 
     def open(self, conversation: str) -> None:
         """"Personal Chat", a group chat's name, or "<Team> - <Channel>"."""
         self.page.get_by_label(conversation, exact=True).click()
         self.page.wait_for_timeout(300)
+        self._since = 0
 
     def say(self, text: str) -> None:
         """Type into the personal or group chat's box and send."""
+        self._since = self.page.locator(".ac-adaptiveCard").count()
         box = self.page.get_by_role("textbox").last
         box.click()
         box.fill(text)
@@ -160,14 +163,21 @@ class Chat:
         box.type(f" {text}")
         self.page.get_by_role("button", name="Post", exact=True).click()
 
+    def _cards_since(self) -> object:
+        if not self._since:
+            return self.page.locator(".ac-adaptiveCard")
+        card = "contains(concat(' ', normalize-space(@class), ' '), ' ac-adaptiveCard ')"
+        return self.page.locator(f"xpath=(//*[{card}])[position() > {self._since}]")
+
     def cards(self, text: str | re.Pattern[str]) -> object:
         return self.page.locator(".ac-adaptiveCard").filter(has_text=text)
 
     def card(self, text: str | re.Pattern[str], *, wait_ms: int = WAIT_MS) -> object:
-        """The newest card showing `text`, once it is visible; fails if it does not come."""
+        """The newest card showing `text`, once it is visible; fails if it does not come. After `say`, only
+        a card that came after it counts (an older card showing the same words is not the answer)."""
         from playwright.sync_api import expect
 
-        found = self.cards(text).last
+        found = self._cards_since().filter(has_text=text).last
         expect(found).to_be_visible(timeout=wait_ms)
         found.scroll_into_view_if_needed()
         return found
@@ -193,8 +203,15 @@ class Chat:
         card.locator(f'input[aria-label="{label}"]').check()  # type: ignore[attr-defined]
 
     def fill(self, card: object, label: str, text: str) -> None:
-        """Type into the card's input labelled `label`."""
-        card.get_by_label(label).first.fill(text)  # type: ignore[attr-defined]
+        """Click into the card's input labelled `label` and type `text`, as a person does.
+
+        The click matters: the Playground (0.2.28) rebuilds a card's model on the first pointer press in it
+        after it is shown, and text put into a field before that (focus and type, or a bare `fill`) stays on
+        the screen but is not sent with the card's action.
+        """
+        field = card.get_by_label(label).first  # type: ignore[attr-defined]
+        field.click()
+        field.fill(text)
 
     def pick_date(self, card: object, placeholder: str, day: date) -> None:
         """Pick `day` in the card's date input (a calendar pop-up in the Playground; it shows the month of

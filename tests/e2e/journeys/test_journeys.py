@@ -116,31 +116,41 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
     announcement = chat.card(re.compile(f"(Tapaaminen|Meeting): {theme}"))
     chat.assert_whole(announcement)
     chat.press(announcement, re.compile("^(Osallistun|I'll attend)$"))
-    # The count goes up on the channel's card (for everyone: the shared card is updated after the click).
-    chat.card(re.compile(rf"Tapaaminen: {theme}.*(1 ilmoittautunut|1 person attending so far)", re.S))
+    # The count goes up on the channel's card (for everyone: the shared card is updated after the click; the
+    # clicker sees the answer to the click, in their language).
+    chat.card(re.compile(rf"(Tapaaminen|Meeting): {theme}.*(1 ilmoittautunut|1 person attending so far)", re.S))
 
     # The presenters plan the agenda and the small-group questions together on their card.
     chat.open(PERSONAL)
     planning = chat.card(t(f"Tapaamisen suunnittelu: {theme}", f"Planning the meeting: {theme}"))
     chat.assert_whole(planning)
-    boxes = planning.locator("textarea")
-    boxes.nth(0).fill(t("Tervetuloa\nAlustus\nPienryhmät", "Welcome\nTalk\nSmall groups"))
+    agenda = t("Tervetuloa\nAlustus\nPienryhmät", "Welcome\nTalk\nSmall groups")
     question = t("Miten perehdytätte uudet opettajat?", "How do you induct new teachers?")
-    boxes.nth(1).fill(question)
+    brings = t("Perehdytysmallin", "Our induction model")
+    chat.fill(planning, t("Ohjelma", "Agenda"), agenda)
+    chat.fill(planning, t("Pienryhmien kysymykset", "Small-group questions"), question)
+    chat.fill(planning, t("Maija Virtanen tuo", "Maija Virtanen brings"), brings)
     chat.press(planning, t("Tallenna suunnitelma", "Save the plan"))
-    chat.card(t("Suunnitelma tallennettu", "Plan saved"))
-    # The Playground sends this card's action without its inputs (a card with a per-user refresh, which it
-    # does not support), so the agenda and questions typed here do not reach the bot there; in Teams they do.
+    saved = chat.card(t("Suunnitelma tallennettu", "Plan saved"))
+    for shown in (t("Alustus", "Talk"), question, brings):
+        assert shown in saved.inner_text(), f"the saved plan does not show {shown!r}"
+    chat.assert_whole(saved)
 
+    # The channel's card shows the agenda to everyone; the facilitator splits the attendees into groups.
     chat.open(HR)
-    announcement = chat.card(re.compile(f"(Tapaaminen|Meeting): {theme}"))
+    announcement = chat.card(re.compile(f"(Tapaaminen|Meeting): {theme}.*(Alustus|Talk)", re.S))
     chat.press(announcement, re.compile("^(Pienryhmät|Small groups)$"))  # the group size opens on the card
     chat.press(announcement, re.compile("^(Jaa pienryhmiin|Split into small groups)$"))
     chat.card(t("Osallistujat jaettiin 1 pienryhmään", "Attendees were put into 1 small group"))
 
+    # Each member gets the group's card with the presenters' question, answers it and sees the answer kept.
     chat.open(PERSONAL)
     group = chat.card(t(f"Pienryhmä 1: {theme}", f"Small group 1: {theme}"))
     assert "Maija Virtanen" in group.inner_text()
     chat.assert_whole(group)
-    # The last step a person can take here: the Playground sends the group card's "Lähetä vastaukset"
-    # without its inputs too, as it does for the planning card, so the bot asks for an answer first.
+    answer = t("Kummi jokaiselle uudelle opettajalle", "A buddy for every new teacher")
+    chat.fill(group, question, answer)
+    chat.press(group, t("Lähetä vastaukset", "Send answers"))
+    sent = chat.card(t("Vastauksenne on tallennettu", "Your answers are saved"))
+    expect(sent.get_by_label(question).first).to_have_value(answer)
+    chat.assert_whole(sent)
