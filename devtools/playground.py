@@ -67,6 +67,19 @@ def localize(activity: dict[str, Any], locale: str) -> None:
 
 _SESSION = web.AppKey("session", aiohttp.ClientSession)
 
+# The Playground's page (0.2.28) registers a channel post of its user only when its own POST returns; a
+# reply to the post that reaches the page first makes its websocket handler throw ("Invalid conversation
+# id ...;messageid=...") and stop, so the reply and every later message are lost to that page. The Playground
+# answers that POST before it calls the bot, so holding a channel message this long lets the page go first.
+CHANNEL_MESSAGE_HOLD_S = 0.3
+
+
+def in_channel_thread(activity: dict[str, Any]) -> bool:
+    """A message the user posted in a channel (a new post or a reply in its thread)."""
+    conversation = activity.get("conversation")
+    conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
+    return activity.get("type") == "message" and ";messageid=" in str(conversation_id or "")
+
 
 def create_shim(target: str, locale: str) -> web.Application:
     """POST /api/messages forwarded to `target` with `locale` set; the bot's answer is passed back as is."""
@@ -85,6 +98,8 @@ def create_shim(target: str, locale: str) -> web.Application:
         if isinstance(activity, dict):
             localize(activity, locale)
             body = json.dumps(activity, ensure_ascii=False).encode()
+            if in_channel_thread(activity):
+                await asyncio.sleep(CHANNEL_MESSAGE_HOLD_S)
         headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")}
         try:
             async with request.app[_SESSION].post(target, data=body, headers=headers) as answer:
@@ -240,6 +255,26 @@ async def install_in_team(url: str, team: PlaygroundTeam) -> None:
             raise PlaygroundError(f"the Playground did not install the bot in {team.name}: {answer.status}")
 
 
+def roster_size(config: Path) -> int:
+    """How many people the Playground's team has: its signed-in user and the other users."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    return int(bool(data.get("currentUser"))) + len(data.get("users") or ())
+
+
+async def wait_for_roster(store: Any, people: int, wait_seconds: float = 30.0) -> None:
+    """Wait until the bot has read the team's roster after its install (it reads it in the install's turn,
+    which the Playground starts after answering `install_in_team`), so the first message already reaches
+    the whole team; a bot that does not read it in time is reported, not waited for forever."""
+    try:
+        async with asyncio.timeout(wait_seconds):
+            while True:
+                if len(await store.survey_recipients()) >= people:
+                    return
+                await asyncio.sleep(0.05)  # the roster is read in a turn of this process; no event to await
+    except TimeoutError:
+        print(f"The bot did not read the team's {people} members in {wait_seconds:.0f} s.", file=sys.stderr)
+
+
 async def run(settings: Settings, port: int, locale: str) -> int:
     """Serve the bot, the locale shim and the Playground until SIGINT/SIGTERM or the Playground's exit."""
     stop = asyncio.Event()
@@ -253,10 +288,11 @@ async def run(settings: Settings, port: int, locale: str) -> int:
         serve(create_shim(f"{bot_url}/api/messages", locale), settings.host, 0) as shim_url,
         start_playground(f"{shim_url}/api/messages", port, log_dir=settings.var_dir, echo=True) as pg,
     ):
-        sandbox = app[SERVICES].graph.sandbox
-        if sandbox is not None:
-            seed_playground_team(sandbox, team)
+        services = app[SERVICES]
+        if services.graph.sandbox is not None:
+            seed_playground_team(services.graph.sandbox, team)
         await install_in_team(pg.url, team)
+        await wait_for_roster(services.store, roster_size(CONFIG_FILE))
         print(f"Vertaisbotti is listening at {bot_url}/api/messages (local anonymous mode).", flush=True)
         print(f"Open the Microsoft 365 Agents Playground: {pg.url} (locale {locale})", flush=True)
         print(

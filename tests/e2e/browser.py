@@ -118,8 +118,9 @@ card => {
     // Nothing a person sees: empty boxes, and the 1-pixel focus guards Fluent's tabster puts around a
     // focused group (e.g. the radio buttons of a choice), fixed at the page's corner.
     if (r.width <= 1 || r.height <= 1 || el.hasAttribute('data-tabster-dummy')) continue;
-    const text = (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 80);
     const style = getComputedStyle(el);
+    if (style.position === 'fixed') continue;  // focus-trap sentinels and pop-ups are not the card's content
+    const text = (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 80) || el.tagName;
     const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
     if (hides && el.scrollWidth > el.clientWidth + 1 && text) found.push('cut off: ' + text);
     else if (r.right > box.right + 1 || r.left < box.left - 1) found.push('outside the card: ' + text);
@@ -139,6 +140,9 @@ class Chat:
         self.page = page
         self.bot_name = bot_name
         self._since = 0  # cards on the page before the last `say`: its answer comes after them
+        self.errors: list[str] = []  # what the page's scripts reported as errors (shown with a failure)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
 
     def open(self, conversation: str) -> None:
         """"Personal Chat", a group chat's name, or "<Team> - <Channel>"."""
@@ -199,8 +203,10 @@ class Chat:
         self.page.get_by_role("option", name=option, exact=True).click()
 
     def check(self, card: object, label: str) -> None:
-        """Tick a checkbox or a radio button: an expanded choice or a toggle (named by `aria-label`)."""
-        card.locator(f'input[aria-label="{label}"]').check()  # type: ignore[attr-defined]
+        """Tick a checkbox (an expanded multi-choice or a toggle, named by `aria-label`) or a radio button (an
+        expanded single choice, named by its label)."""
+        box = card.locator(f'input[aria-label="{label}"]')  # type: ignore[attr-defined]
+        box.or_(card.get_by_role("radio", name=label, exact=True)).first.check()  # type: ignore[attr-defined]
 
     def fill(self, card: object, label: str, text: str) -> None:
         """Click into the card's input labelled `label` and type `text`, as a person does.

@@ -14,7 +14,15 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from devtools.playground import CONFIG_FILE, PlaygroundError, create_shim, main, serve, start_playground
+from devtools.playground import (
+    CONFIG_FILE,
+    PlaygroundError,
+    create_shim,
+    in_channel_thread,
+    main,
+    serve,
+    start_playground,
+)
 from tests.e2e.playground_client import PlaygroundClient
 from tests.harness.running import ROOT, free_port, make_settings, running_bot
 
@@ -188,3 +196,12 @@ def test_the_playground_team_and_user_become_the_project_team_and_its_coordinato
     assert settings.is_coordinator(config["currentUser"]["aadObjectId"])
     explicit = with_playground_defaults(Settings(_env_file=None, TEAM_ID="t", COORDINATORS="x"), CONFIG_FILE)
     assert (explicit.team_id, explicit.coordinators) == ("t", frozenset({"x"}))
+
+
+def test_only_channel_messages_are_held_for_the_playgrounds_page() -> None:
+    thread = {"id": "19:hr@thread.tacv2;messageid=1796126180752"}
+    assert in_channel_thread({"type": "message", "conversation": thread})
+    assert not in_channel_thread({"type": "invoke", "conversation": thread})  # a card's answer is awaited
+    assert not in_channel_thread({"type": "message", "conversation": {"id": "a:1vertaisbotti-maija"}})
+    assert not in_channel_thread({"type": "message", "conversation": "19:x;messageid=1"})
+    assert not in_channel_thread({"type": "message"})

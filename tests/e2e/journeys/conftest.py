@@ -78,6 +78,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             report.sections.append(("screenshot", f"the page at the failure: {path}"))
         except Exception as error:  # the page itself may be what failed
             report.sections.append(("screenshot", f"no screenshot: {error}"))
+        if chat.errors:
+            report.sections.append(("the page's script errors (last 20)", "\n".join(chat.errors[-20:])))
         world = item.funcargs.get("world")
         if isinstance(world, PlaygroundWorld):
             report.sections.append(("make playground output (last lines)", world.output()[-4000:]))

@@ -154,3 +154,37 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
     sent = chat.card(t("Vastauksenne on tallennettu", "Your answers are saved"))
     expect(sent.get_by_label(question).first).to_have_value(answer)
     chat.assert_whole(sent)
+
+
+def test_a_poll_posted_voted_and_its_results(chat: Chat, t) -> None:
+    chat.open(HR)
+    chat.post(t("kysely", "poll"))
+    form = chat.card(t("Uusi kysely", "New poll"))
+    chat.assert_whole(form)
+    question = t("Mikä teema seuraavaksi?", "Which theme next?")
+    first, second = t("Perehdyttäminen", "Induction"), t("Työhyvinvointi", "Wellbeing at work")
+    chat.fill(form, t("Kysymys", "Question"), question)
+    chat.fill(form, t("Vaihtoehdot", "Options"), f"{first}\n{second}")
+    chat.press(form, t("Julkaise kysely", "Post the poll"))
+    chat.card(t(f"Kysely ”{question}” on julkaistu kanavalle", f'The poll "{question}" is posted'))
+
+    # The poll comes into the thread, in its author's language.
+    vote = t("Vastaa", "Vote")
+    poll = chat.card(re.compile(f"{re.escape(question)}.*{vote}", re.S))
+    chat.assert_whole(poll)
+    chat.check(poll, first)
+    chat.press(poll, re.compile(f"^{vote}$"))
+    # Maija sees the counts (everyone may) on her own view of the poll, and her answer is one of one.
+    voted = chat.card(re.compile(rf"{re.escape(question)}.*(Vastaajia|Responses): 1", re.S))
+    assert re.search(rf"{re.escape(first)}\s*1\b", voted.inner_text()), voted.inner_text()
+    assert re.search(rf"{re.escape(second)}\s*0\b", voted.inner_text()), voted.inner_text()
+    expect(voted.get_by_role("radio", name=first, exact=True)).to_be_checked()
+    chat.assert_whole(voted)
+
+    # The author closes it: the card says so, keeps the counts and takes no more votes. (The channel's shared
+    # card is updated too; in the Playground, which has no per-user views, it may be what the page shows.)
+    chat.press(voted, re.compile("^(Sulje kysely|Close the poll)$"))
+    closed = chat.card(re.compile(rf"{re.escape(question)}.*(Kysely on suljettu|The poll is closed)", re.S))
+    assert re.search(rf"{re.escape(first)}\s*1\b", closed.inner_text()), closed.inner_text()
+    expect(closed.get_by_role("button", name=re.compile(f"^{vote}$"))).to_have_count(0)
+    chat.assert_whole(closed)
