@@ -118,7 +118,8 @@ def test_a_meeting_planned_announced_attended_planned_together_and_split_into_gr
     chat.press(announcement, re.compile("^(Osallistun|I'll attend)$"))
     # The count goes up on the channel's card (for everyone: the shared card is updated after the click; the
     # clicker sees the answer to the click, in their language).
-    chat.card(re.compile(rf"(Tapaaminen|Meeting): {theme}.*(1 ilmoittautunut|1 person attending so far)", re.S))
+    attending = "(1 ilmoittautunut|1 person attending so far)"
+    chat.card(re.compile(rf"(Tapaaminen|Meeting): {theme}.*{attending}", re.S))
 
     # The presenters plan the agenda and the small-group questions together on their card.
     chat.open(PERSONAL)
@@ -175,7 +176,8 @@ def test_a_poll_posted_voted_and_its_results(chat: Chat, t) -> None:
     chat.check(poll, first)
     chat.press(poll, re.compile(f"^{vote}$"))
     # Maija sees the counts (everyone may) on her own view of the poll, and her answer is one of one.
-    voted = chat.card(re.compile(rf"{re.escape(question)}.*(Vastaajia|Responses): 1", re.S))
+    voted = chat.card(re.compile(rf"{re.escape(question)}.*(Sulje kysely|Close the poll)", re.S))
+    assert re.search(r"\b1 (vastaaja|respondent)\b", voted.inner_text()), voted.inner_text()
     assert re.search(rf"{re.escape(first)}\s*1\b", voted.inner_text()), voted.inner_text()
     assert re.search(rf"{re.escape(second)}\s*0\b", voted.inner_text()), voted.inner_text()
     expect(voted.get_by_role("radio", name=first, exact=True)).to_be_checked()
