@@ -30,7 +30,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.base import card
+from cards.base import card, heading
 from core.assessment import GOAL_MAX, Assessment, Comparison, Overview, Results
 from core.errors import Invalid
 from core.i18n import Translator
@@ -52,7 +52,7 @@ EARLIER_SHOWN = 2  # earlier assessments beside this one in the chart
 
 
 def _heading(text: str) -> TextBlock:
-    return TextBlock(text=text, style="heading", size="Large", weight="Bolder", wrap=True)
+    return heading(text)
 
 
 def score(t: Translator, value: float) -> str:
@@ -114,12 +114,12 @@ def dimension_card(
     dimension = questionnaire.dimensions[index]
     answers = {**assessment.answers.get(dimension.key, {}), **(given or {})}
     body: list[CardElement] = [
+        _heading(dimension.name(t.locale)),
         TextBlock(
             text=t("assessment.progress", part=index + 1, total=total, title=questionnaire.title(t.locale)),
             is_subtle=True,
             wrap=True,
         ),
-        _heading(dimension.name(t.locale)),
     ]
     if dimension.description(t.locale):
         body.append(TextBlock(text=dimension.description(t.locale), wrap=True))
@@ -159,8 +159,8 @@ def finish_card(
     """After the last dimension: a development goal (optional) and "done"."""
     last = questionnaire.dimensions[-1]
     body: list[CardElement] = [
-        TextBlock(text=questionnaire.title(t.locale), is_subtle=True, wrap=True),
         _heading(t("assessment.finish.title")),
+        TextBlock(text=questionnaire.title(t.locale), is_subtle=True, wrap=True),
         TextBlock(text=t("assessment.finish.intro"), wrap=True),
     ]
     if error:
@@ -384,7 +384,7 @@ def delete_confirm_card(t: Translator, count: int) -> AdaptiveCard:
 
 
 def deleted_card(t: Translator, count: int) -> AdaptiveCard:
-    return card([TextBlock(text=t.plural("assessment.delete.done", count), wrap=True, color="Good")])
+    return card([heading(t.plural("assessment.delete.done", count), size="Medium", color="Good")])
 
 
 def overview_card(t: Translator, questionnaire: Questionnaire, overview: Overview) -> AdaptiveCard:

@@ -29,7 +29,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.base import card, count_chart
+from cards.base import card, count_chart, heading
 from core.badges import COLORS, EMBLEMS, NAME_MAX, TEXT_MAX, Award, BadgeClass, Counts, ManualOutcome, Rule
 from core.credentials import Issuer
 from core.errors import Invalid
@@ -49,7 +49,7 @@ AWARDS_SHOWN = 30
 
 
 def _heading(text: str) -> TextBlock:
-    return TextBlock(text=text, style="heading", size="Large", weight="Bolder", wrap=True)
+    return heading(text)
 
 
 Color = Literal["Good", "Warning", "Attention"]

@@ -1,5 +1,5 @@
-"""What every card shares: the schema version Teams renders, the JSON form sent on the wire, and the bar
-chart of counts."""
+"""What every card shares: the schema version Teams renders, the JSON form sent on the wire, the title
+and the bar chart of counts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from microsoft_teams.cards import (
     HorizontalBarChart,
     HorizontalBarChartDataValue,
     TeamsCardProperties,
+    TextBlock,
 )
 
 CARD_VERSION = "1.5"
@@ -25,6 +26,15 @@ def card(body: list[CardElement], actions: list | None = None, **extra: Any) -> 
         actions=actions or None,
         msteams=TeamsCardProperties(width="full"),
         **extra,
+    )
+
+
+def heading(text: str, **look: Any) -> TextBlock:
+    """A card's title. The heading style is what screen readers announce as a heading (the renderer gives
+    it role=heading); the explicit size and weight keep its look where a host styles headings otherwise.
+    `look` may set a smaller size or a colour for a title that is a short confirmation."""
+    return TextBlock(
+        text=text, style="heading", **{"size": "Large", "weight": "Bolder", "wrap": True, **look}
     )
 
 

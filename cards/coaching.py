@@ -25,7 +25,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.base import card
+from cards.base import card, heading
 from core.coaching import LANGUAGES, SIZES, Method, PoolStatus, Profile, Role, Theme
 from core.coaching_rounds import LEARNED_MAX, CheckIn, Decision, Round, RoundGroup
 from core.coaching_views import Member
@@ -46,7 +46,7 @@ NAME_MAX = 100
 
 
 def _title(text: str) -> TextBlock:
-    return TextBlock(text=text, size="Large", weight="Bolder", wrap=True, style="heading")
+    return heading(text)
 
 
 def _theme_names(t: Translator, keys: Sequence[str], themes: Sequence[Theme]) -> str:

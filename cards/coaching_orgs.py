@@ -20,7 +20,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.base import card
+from cards.base import card, heading
 from cards.coaching import OVERVIEW
 from core.errors import Invalid
 from core.i18n import Translator
@@ -49,13 +49,7 @@ def organizations_card(
     """The catalogue as a table (name, domains, coaches in the pool); the coordinator's forms below it.
     Organisations from the configuration file are marked: they are edited in that file."""
     body: list[CardElement] = [
-        TextBlock(
-            text=t.plural("coaching.orgs.title", len(organizations)),
-            size="Large",
-            weight="Bolder",
-            wrap=True,
-            style="heading",
-        ),
+        heading(t.plural("coaching.orgs.title", len(organizations))),
         TextBlock(text=t("coaching.orgs.intro"), wrap=True),
     ]
     if notice:

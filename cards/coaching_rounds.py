@@ -24,7 +24,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.base import card, count_chart
+from cards.base import card, count_chart, heading
 from cards.coaching import OVERVIEW
 from cards.coaching_orgs import SHOW as ORGANIZATIONS
 from core.coaching import SIZES, Theme
@@ -57,7 +57,7 @@ LEARNED_CHARS = 200
 
 
 def _title(text: str) -> TextBlock:
-    return TextBlock(text=text, size="Large", weight="Bolder", wrap=True, style="heading")
+    return heading(text)
 
 
 def _heading(text: str) -> TextBlock:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, TextBlock
 
-from cards.base import card
+from cards.base import card, heading
 from core.i18n import Translator
 
 
@@ -20,7 +20,7 @@ class CommandHelp:
 def help_card(
     t: Translator, commands: Sequence[CommandHelp], unknown_text: str | None = None
 ) -> AdaptiveCard:
-    body = [TextBlock(text=t("help.title"), size="Large", weight="Bolder", wrap=True)]
+    body = [heading(t("help.title"))]
     if unknown_text:
         body.append(TextBlock(text=t("help.unknown", text=unknown_text[:80]), color="Attention", wrap=True))
     body += [

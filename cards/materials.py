@@ -20,7 +20,7 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from cards.base import card, to_json
+from cards.base import card, heading, to_json
 from core.errors import Invalid
 from core.i18n import Translator
 from core.materials import MAX_FILE_BYTES, Entry, MeetingFiles
@@ -95,25 +95,27 @@ def _file_row(t: Translator, entry: Entry, names: Mapping[str, str], *, send: bo
         if part
     )
     items: list[CardElement] = [
-        TextBlock(text=entry.name, color="Accent", wrap=True, spacing="Small"),
+        TextBlock(text=entry.name, weight="Bolder", wrap=True, spacing="Small"),
         TextBlock(text=details, is_subtle=True, size="Small", wrap=True, spacing="None"),
     ]
+    # One action per control: the file opens from its own button, beside "Send to me". (The name in accent
+    # colour was the only sign of a link, in a clickable row that also held a button: mis-taps on phones.)
+    buttons: list[OpenUrlAction | ExecuteAction] = []
+    if entry.web_url:
+        buttons.append(OpenUrlAction(title=t("materials.action.open"), url=entry.web_url))
     if send and entry.item_id and entry.drive_id:
-        button = ExecuteAction(title=t("materials.action.send"), verb=SEND, data=send_data(entry))
-        items.append(ActionSet(actions=[button], spacing="None"))
-    return Container(
-        items=items,
-        select_action=OpenUrlAction(url=entry.web_url, title=entry.name) if entry.web_url else None,
-        spacing="Small",
-    )
+        buttons.append(ExecuteAction(title=t("materials.action.send"), verb=SEND, data=send_data(entry)))
+    if buttons:
+        items.append(ActionSet(actions=buttons, spacing="Small"))
+    return Container(items=items, spacing="Small")
 
 
 def _meeting_block(
     t: Translator, network: str, group: MeetingFiles, names: Mapping[str, str], files: int
 ) -> Container:
-    heading = t("materials.list.meeting", theme=group.title, date=_day(t, group.day))
+    title = t("materials.list.meeting", theme=group.title, date=_day(t, group.day))
     items: list[CardElement] = [
-        TextBlock(text=heading, weight="Bolder", wrap=True),
+        TextBlock(text=title, weight="Bolder", wrap=True),
         TextBlock(text=network, is_subtle=True, size="Small", wrap=True, spacing="None"),
     ]
     if not group.files:
@@ -141,7 +143,7 @@ def materials_card(
     `names` maps Entra ids to display names; `stale` says Graph could not be reached (records shown);
     `missing_channels` names networks that have no channel (and so no materials) yet."""
     title = t("materials.list.search_title", words=query) if query else t("materials.list.title")
-    body: list[CardElement] = [TextBlock(text=title, size="Large", weight="Bolder", wrap=True)]
+    body: list[CardElement] = [heading(title)]
     if stale:
         body.append(TextBlock(text=t("materials.list.stale"), color="Warning", wrap=True))
     ordered = sorted(
@@ -183,7 +185,7 @@ def choose_meeting_card(
         for meeting, network in meetings
     ]
     body: list[CardElement] = [
-        TextBlock(text=t("materials.choose.title", name=name), weight="Bolder", wrap=True),
+        heading(t("materials.choose.title", name=name), size="Medium"),
         ChoiceSetInput(
             id="meeting",
             label=t("materials.choose.label"),
@@ -202,17 +204,17 @@ def choose_meeting_card(
 
 def filing_card(t: Translator, name: str, theme: str, network: str) -> AdaptiveCard:
     """The answer to the click: the file is on its way."""
-    return card([TextBlock(text=t("materials.filing", name=name, theme=theme, network=network), wrap=True)])
+    return card([heading(t("materials.filing", name=name, theme=theme, network=network), size="Medium")])
 
 
 def cancelled_card(t: Translator, name: str) -> AdaptiveCard:
-    return card([TextBlock(text=t("materials.cancelled", name=name), wrap=True)])
+    return card([heading(t("materials.cancelled", name=name), size="Medium")])
 
 
 def filed_card(t: Translator, name: str, stored_as: str, theme: str, network: str, url: str) -> AdaptiveCard:
     """Filed: where it went, under which name (SharePoint may have needed another), and a link."""
     body: list[CardElement] = [
-        TextBlock(text=t("materials.filed", name=name, theme=theme, network=network), wrap=True)
+        heading(t("materials.filed", name=name, theme=theme, network=network), size="Medium", color="Good")
     ]
     if stored_as != name:
         body.append(TextBlock(text=t("materials.filed.renamed", name=stored_as), wrap=True, is_subtle=True))
@@ -225,7 +227,7 @@ def filing_failed_card(
 ) -> AdaptiveCard:
     """The file could not be filed; `reason` is already translated. A retry button when the draft is kept."""
     body: list[CardElement] = [
-        TextBlock(text=t("materials.failed", name=name), weight="Bolder", color="Attention", wrap=True),
+        heading(t("materials.failed", name=name), size="Medium", color="Attention"),
         TextBlock(text=reason, wrap=True),
     ]
     actions = None
@@ -243,10 +245,8 @@ def added_card(
 ) -> AdaptiveCard:
     """Posted in the network channel: who added what to which meeting."""
     body: list[CardElement] = [
-        TextBlock(
-            text=t("materials.added.title", theme=meeting.theme, date=t.date(meeting.starts_at)),
-            weight="Bolder",
-            wrap=True,
+        heading(
+            t("materials.added.title", theme=meeting.theme, date=t.date(meeting.starts_at)), size="Medium"
         ),
         TextBlock(text=t("materials.added.by", name=person), wrap=True, is_subtle=True),
     ]

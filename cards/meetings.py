@@ -31,7 +31,7 @@ from microsoft_teams.cards import (
     TimeInput,
 )
 
-from cards.base import card
+from cards.base import card, heading
 from core.errors import Invalid
 from core.groups import MAX_SIZE, MIN_SIZE
 from core.i18n import Translator
@@ -87,7 +87,7 @@ class MaterialLink:
 
 
 def _title(text: str) -> TextBlock:
-    return TextBlock(text=text, size="Large", weight="Bolder", wrap=True)
+    return heading(text)
 
 
 def _names(ids: Sequence[str], names: Names) -> str:
@@ -243,7 +243,7 @@ def _facts(t: Translator, meeting: Meeting, names: Names) -> FactSet:
 def planned_card(t: Translator, meeting: Meeting, names: Names, notice: str | None = None) -> AdaptiveCard:
     """What replaces the facilitator's form once the meeting is planned."""
     body: list[CardElement] = [
-        TextBlock(text=t("meetings.form.planned", theme=meeting.theme), weight="Bolder", wrap=True),
+        heading(t("meetings.form.planned", theme=meeting.theme), size="Medium", color="Good"),
         _facts(t, meeting, names),
         TextBlock(text=t("meetings.form.planned_next"), wrap=True, is_subtle=True),
     ]
@@ -463,11 +463,7 @@ def groups_done_card(
     """What the facilitator sees after splitting: the groups."""
     return card(
         [
-            TextBlock(
-                text=t.plural("meetings.groups.done", len(groups)),
-                weight="Bolder",
-                wrap=True,
-            ),
+            heading(t.plural("meetings.groups.done", len(groups)), size="Medium"),
             FactSet(
                 facts=[
                     Fact(title=t("meetings.groups.group", number=number), value=_names(members, names))
@@ -486,8 +482,11 @@ def summary_card(
         _title(t("meetings.summary.title", theme=meeting.theme)),
         TextBlock(text=t.plural("meetings.summary.counts", groups, answered=answered), wrap=True),
     ]
-    actions = [OpenUrlAction(title=document.name, url=document.url)] if document else None
-    return card(body, actions)
+    if document is None:
+        return card(body)
+    # The file's name is text; a button named after it ran past the card's edge.
+    body.append(TextBlock(text=t("meetings.summary.file", name=document.name), wrap=True, is_subtle=True))
+    return card(body, [OpenUrlAction(title=t("meetings.summary.open"), url=document.url)])
 
 
 def summary_text_card(t: Translator, meeting: Meeting, markdown: str) -> AdaptiveCard:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, TextBlock
 
-from cards.base import card
+from cards.base import card, heading
 from core.i18n import Translator
 from core.mydata import Erasure, MyData
 
@@ -44,7 +44,7 @@ def mydata_card(t: Translator, data: MyData) -> AdaptiveCard:
     facts.append(Fact(title=t("mydata.survey"), value=survey))
     return card(
         [
-            TextBlock(text=t("mydata.title"), size="Large", weight="Bolder", wrap=True),
+            heading(t("mydata.title")),
             TextBlock(text=t("mydata.intro"), wrap=True),
             FactSet(facts=facts),
             TextBlock(text=t("mydata.footer"), wrap=True, is_subtle=True, size="Small"),

@@ -21,7 +21,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.base import card
+from cards.base import card, heading
 from core.errors import Invalid
 from core.i18n import Translator
 from core.network_admin import NetworkEdit
@@ -88,9 +88,7 @@ def networks_card(
 ) -> AdaptiveCard:
     """Every network with its status, member count and facilitator; join buttons for active networks the
     user is not in; launch and edit buttons for the coordinator. `names` maps Entra ids to display names."""
-    body: list[CardElement] = [
-        TextBlock(text=t("networks.list.title"), size="Large", weight="Bolder", wrap=True)
-    ]
+    body: list[CardElement] = [heading(t("networks.list.title"))]
     if not networks:
         body.append(TextBlock(text=t("networks.list.empty"), wrap=True))
     for network in networks:
@@ -134,13 +132,10 @@ def networks_card(
 def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> AdaptiveCard:
     """The coordinator's form for a new or an existing network; `facilitator` is the current one's email."""
     body: list[CardElement] = [
-        TextBlock(
-            text=t("networks.edit.title_new")
+        heading(
+            t("networks.edit.title_new")
             if network is None
-            else t("networks.edit.title", name=network.name_fi),
-            size="Large",
-            weight="Bolder",
-            wrap=True,
+            else t("networks.edit.title", name=network.name_fi)
         )
     ]
     if network is None:
@@ -211,12 +206,7 @@ def edit_card(t: Translator, network: Network | None, facilitator: str = "") -> 
 
 def saved_card(t: Translator, network: Network) -> AdaptiveCard:
     body: list[CardElement] = [
-        TextBlock(
-            text=t("networks.edit.saved", name=network.name(t.locale)),
-            weight="Bolder",
-            color="Good",
-            wrap=True,
-        ),
+        heading(t("networks.edit.saved", name=network.name(t.locale)), size="Medium", color="Good"),
         FactSet(facts=[Fact(title=t("networks.field.status"), value=status_text(t, network.status))]),
     ]
     return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
@@ -229,12 +219,7 @@ def welcome_card(
     (True: just joined, False: was a member already) is the answer to that button: the same card with a
     confirmation, so the welcome stays readable for the one who pressed it."""
     body: list[CardElement] = [
-        TextBlock(
-            text=t("networks.welcome.title", name=network.name(t.locale)),
-            size="Large",
-            weight="Bolder",
-            wrap=True,
-        ),
+        heading(t("networks.welcome.title", name=network.name(t.locale))),
         TextBlock(text=network.purpose(t.locale) or t("networks.welcome.no_purpose"), wrap=True),
         TextBlock(text=t("networks.welcome.how"), wrap=True),
     ]
@@ -251,12 +236,7 @@ def welcome_card(
 def invite_card(t: Translator, network: Network) -> AdaptiveCard:
     """Sent to everyone who asked for the network in the survey."""
     body: list[CardElement] = [
-        TextBlock(
-            text=t("networks.invite.title", name=network.name(t.locale)),
-            size="Medium",
-            weight="Bolder",
-            wrap=True,
-        ),
+        heading(t("networks.invite.title", name=network.name(t.locale))),
         TextBlock(text=t("networks.invite.body"), wrap=True),
         TextBlock(text=_short(network.purpose(t.locale), 500), wrap=True, is_subtle=True),
     ]
@@ -265,19 +245,12 @@ def invite_card(t: Translator, network: Network) -> AdaptiveCard:
 
 def joined_card(t: Translator, network: Network, new: bool) -> AdaptiveCard:
     key = "networks.joined.new" if new else "networks.joined.already"
-    return card(
-        [TextBlock(text=t(key, name=network.name(t.locale)), color="Good", weight="Bolder", wrap=True)]
-    )
+    return card([heading(t(key, name=network.name(t.locale)), size="Medium", color="Good")])
 
 
 def launched_card(t: Translator, network: Network, invited: int) -> AdaptiveCard:
     body: list[CardElement] = [
-        TextBlock(
-            text=t("networks.launch.done", name=network.name(t.locale)),
-            color="Good",
-            weight="Bolder",
-            wrap=True,
-        ),
+        heading(t("networks.launch.done", name=network.name(t.locale)), size="Medium", color="Good"),
         TextBlock(text=t.plural("networks.launch.invited", invited), wrap=True),
     ]
     return card(body, [ExecuteAction(title=t("networks.action.list"), verb=LIST, data={})])
@@ -297,12 +270,7 @@ def launch_failed_card(
     button that continues from there; with `variant`, a second button that creates the channel under that
     name (a deleted channel holds the network's)."""
     body: list[CardElement] = [
-        TextBlock(
-            text=t("networks.launch.failed_title", name=network_name),
-            color="Attention",
-            weight="Bolder",
-            wrap=True,
-        ),
+        heading(t("networks.launch.failed_title", name=network_name), size="Medium", color="Attention"),
         TextBlock(text=t(f"networks.launch.step.{step}"), wrap=True),
         TextBlock(text=t(cause, **dict(cause_params or {})), wrap=True, is_subtle=True),
         TextBlock(text=t("networks.launch.retry_hint"), wrap=True),

@@ -28,7 +28,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.base import card, count_chart
+from cards.base import card, count_chart, heading
 from core.errors import Invalid, NotFound
 from core.i18n import Translator
 from core.polls import (
@@ -95,7 +95,7 @@ def parse_vote(data: Mapping[str, Any]) -> Ballot:
 
 def new_poll_card(t: Translator, *, theme_allowed: bool, error: str | None = None) -> AdaptiveCard:
     """The form a facilitator fills in to post a poll in this channel."""
-    body: list[Any] = [TextBlock(text=t("polls.form.title"), size="Large", weight="Bolder", wrap=True)]
+    body: list[Any] = [heading(t("polls.form.title"))]
     if error:
         body.append(TextBlock(text=error, color="Attention", wrap=True))
     body += [
@@ -243,7 +243,7 @@ def poll_card(t: Translator, view: PollView) -> AdaptiveCard:
     poll = view.poll
     is_open = poll.is_open(view.now)
     body: list[Any] = [
-        TextBlock(text=poll.question, size="Large", weight="Bolder", wrap=True),
+        heading(poll.question),
         TextBlock(text=_features(t, poll), is_subtle=True, size="Small", wrap=True),
         TextBlock(text=_status(t, view), wrap=True, color="Good" if is_open else "Warning"),
     ]
@@ -293,4 +293,4 @@ def poll_card(t: Translator, view: PollView) -> AdaptiveCard:
 
 def poll_posted_card(t: Translator, poll: Poll) -> AdaptiveCard:
     """What replaces the author's form once the poll is out."""
-    return card([TextBlock(text=t("polls.form.posted", question=poll.question), wrap=True, weight="Bolder")])
+    return card([heading(t("polls.form.posted", question=poll.question), size="Medium")])

@@ -23,7 +23,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.base import card, count_chart
+from cards.base import card, count_chart, heading
 from cards.networks import LAUNCH
 from core.i18n import Translator
 from core.networks import Network, NetworkStatus
@@ -68,7 +68,7 @@ def _flag(value: object) -> bool:
 def announcement_card(t: Translator, survey: Survey) -> AdaptiveCard:
     """Posted in the General channel: the button opens the form with the clicking user's own answer."""
     body: list[CardElement] = [
-        TextBlock(text=t("survey.title"), size="Large", weight="Bolder", wrap=True),
+        heading(t("survey.title")),
         TextBlock(text=t("survey.intro"), wrap=True),
         TextBlock(text=t("survey.announce.hint"), wrap=True, is_subtle=True),
     ]
@@ -87,7 +87,7 @@ def answer_card(
 ) -> AdaptiveCard:
     """The form, pre-filled with `answer` (or the organisation from the email domain). `organizations` are
     (key, short name) pairs. A closed survey shows the answer without the send button."""
-    body: list[CardElement] = [TextBlock(text=t("survey.title"), size="Large", weight="Bolder", wrap=True)]
+    body: list[CardElement] = [heading(t("survey.title"))]
     if saved:
         body.append(TextBlock(text=t("survey.saved"), color="Good", weight="Bolder", wrap=True))
     if survey.status is SurveyStatus.CLOSED:
@@ -173,14 +173,14 @@ def results_card(
     the button that starts a new survey for that many people: the coordinator's explicit confirmation."""
     if results is None:
         body: list[CardElement] = [
-            TextBlock(text=t("survey.title"), size="Large", weight="Bolder", wrap=True),
+            heading(t("survey.title")),
             TextBlock(text=t("survey.error.none"), wrap=True),
         ]
         return card(body + _start(t, start_recipients))
     survey = results.survey
     state = t("survey.state.open") if survey.status is SurveyStatus.OPEN else t("survey.state.closed")
     body = [
-        TextBlock(text=t("survey.results.title"), size="Large", weight="Bolder", wrap=True),
+        heading(t("survey.results.title")),
         TextBlock(
             text=t(
                 "survey.results.summary", answers=results.answers, state=state, presenters=results.presenters
@@ -296,7 +296,7 @@ def _texts(
 
 def exported_card(t: Translator, name: str, url: str, count: int) -> AdaptiveCard:
     body: list[CardElement] = [
-        TextBlock(text=t.plural("survey.export.done", count, name=name), wrap=True, color="Good")
+        heading(t.plural("survey.export.done", count, name=name), size="Medium", color="Good")
     ]
     return card(body, [OpenUrlAction(title=t("survey.action.open_file"), url=url)])
 

@@ -16,6 +16,8 @@ from microsoft_teams.cards import AdaptiveCard
 MAX_VERSION = (1, 5)
 MAX_ACTIVITY_BYTES = 80 * 1024
 MAX_REFRESH_USERS = 60
+# A longer button title runs past a phone's card edge (Teams shows buttons side by side, each one line).
+MAX_BUTTON_TITLE = 30
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 ELEMENTS = frozenset(
@@ -118,6 +120,11 @@ def _walk(node: Any, path: str, ids: set[str]) -> None:
             ids.add(node["id"])
         if kind == "Action.Execute":
             assert node.get("verb"), f"{path}: Action.Execute needs a verb"
+        if kind.startswith("Action.") and "title" in node:
+            title = str(node["title"])
+            assert len(title) <= MAX_BUTTON_TITLE, (
+                f"{path}: the button {title!r} is {len(title)} characters (at most {MAX_BUTTON_TITLE})"
+            )
         if kind == "Input.ChoiceSet":
             assert node.get("choices"), f"{path}: Input.ChoiceSet without choices"
         if kind == "Chart.HorizontalBar":
@@ -139,6 +146,29 @@ def nodes(card_json: Any) -> Iterator[dict[str, Any]]:
                 yield from nodes(value)
 
 
+def _reading_order(node: Any) -> Iterator[dict[str, Any]]:
+    """The card's text elements in the order a screen reader meets them (actions and inputs aside)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _reading_order(item)
+    elif isinstance(node, dict):
+        if node.get("type") in ("TextBlock", "RichTextBlock"):
+            yield node
+        for key in ("items", "columns", "rows", "cells", "body"):
+            yield from _reading_order(node.get(key))
+
+
+def assert_titled(card_json: dict[str, Any]) -> None:
+    """The card opens with a title in the heading style, which screen readers announce as a heading (the
+    renderer gives it role=heading); size and weight alone are only a look."""
+    texts = list(_reading_order(card_json.get("body")))
+    assert texts, "card: no text at all, so no title"
+    first = texts[0]
+    assert first.get("type") == "TextBlock" and first.get("style") == "heading", (
+        f"card: the first text {str(first.get('text'))[:60]!r} is not a heading-styled title"
+    )
+
+
 def activity_bytes(card_json: dict[str, Any]) -> int:
     """The size of a message activity carrying this card as its one attachment, as JSON on the wire."""
     activity = {
@@ -152,6 +182,7 @@ def assert_teams_card(card_json: dict[str, Any]) -> None:
     """Fail with the path of the first thing Teams would not render, or when the message would be too big."""
     assert isinstance(card_json, dict), f"a card is a JSON object, got {type(card_json).__name__}"
     _check_card(card_json, "card")
+    assert_titled(card_json)
     _walk(card_json, "card", set())
     size = activity_bytes(card_json)
     assert size < MAX_ACTIVITY_BYTES, (

@@ -9,8 +9,11 @@ import pytest
 from tests.cards.checks import assert_teams_card
 
 
-def base(**extra: Any) -> dict[str, Any]:
-    return {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "hei"}], **extra}
+def base(body: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """A card titled in the heading style, with `body` (a line of text unless given) below the title."""
+    title = {"type": "TextBlock", "text": "Otsikko", "style": "heading"}
+    rest = [{"type": "TextBlock", "text": "hei"}] if body is None else body
+    return {"type": "AdaptiveCard", "version": "1.5", "body": [title, *rest], **extra}
 
 
 def test_a_plain_card_passes() -> None:
@@ -74,6 +77,61 @@ def test_a_plain_card_passes() -> None:
 def test_what_teams_would_not_render_fails(card: dict[str, Any], complaint: str) -> None:
     with pytest.raises(AssertionError, match=complaint):
         assert_teams_card(card)
+
+
+@pytest.mark.parametrize(
+    ("card", "complaint"),
+    [
+        ({"type": "AdaptiveCard", "version": "1.5", "body": []}, "no text at all"),
+        (
+            {
+                "type": "AdaptiveCard",
+                "version": "1.5",
+                "body": [{"type": "TextBlock", "text": "Otsikko", "size": "Large"}],
+            },
+            "not a heading-styled title",
+        ),
+        (
+            base(
+                body=[
+                    {"type": "Container", "items": [{"type": "TextBlock", "text": "x", "style": "heading"}]}
+                ]
+            )
+            | {
+                "body": [
+                    {"type": "TextBlock", "text": "ensin"},
+                    {"type": "TextBlock", "text": "y", "style": "heading"},
+                ]
+            },
+            "'ensin' is not a heading",
+        ),
+        (
+            base(actions=[{"type": "Action.Execute", "verb": "x", "title": "Käynnistä: " + "v" * 40}]),
+            "at most 30",
+        ),
+        (
+            base(
+                body=[
+                    {
+                        "type": "ActionSet",
+                        "actions": [{"type": "Action.OpenUrl", "url": "u", "title": "x" * 31}],
+                    }
+                ]
+            ),
+            "31 characters",
+        ),
+    ],
+)
+def test_a_card_without_a_heading_or_with_a_long_button_fails(card: dict[str, Any], complaint: str) -> None:
+    with pytest.raises(AssertionError, match=complaint):
+        assert_teams_card(card)
+
+
+def test_the_title_may_sit_in_a_container() -> None:
+    title = {"type": "TextBlock", "text": "Otsikko", "style": "heading"}
+    assert_teams_card(
+        {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Container", "items": [title]}]}
+    )
 
 
 def test_teams_charts_are_allowed() -> None:
