@@ -15,6 +15,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationParameters
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.summaries import summary_of
 from cards.base import to_json
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,11 @@ ROSTER_PAGE = 100
 
 
 def card_activity(value: AdaptiveCard) -> Activity:
-    """A message activity carrying one Adaptive Card."""
-    return MessageFactory.attachment(CardFactory.adaptive_card(to_json(value)))
+    """A message activity carrying one Adaptive Card, with the card's title as its notification summary."""
+    content = to_json(value)
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(content))
+    activity.summary = summary_of({"attachments": [{"content": content}]}) or None
+    return activity
 
 
 def channel_data(activity: Activity) -> dict[str, Any]:

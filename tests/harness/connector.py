@@ -39,6 +39,21 @@ class Sent:
     def text(self) -> str:
         return self.body.get("text") or ""
 
+    @property
+    def message(self) -> dict[str, Any]:
+        """The message activity sent: the body, or for "create conversation" the activity it carries."""
+        if self.path == "/v3/conversations":
+            return self.body.get("activity") or {}
+        return self.body
+
+    @property
+    def proactive(self) -> bool:
+        """A new message the bot sent on its own (a channel post, or into a conversation), not a reply to
+        an incoming activity (POST .../activities/{id}) nor an update (PUT)."""
+        new_post = self.path == "/v3/conversations" and bool(self.body.get("activity"))
+        into_chat = self.path.endswith("/activities") and self.method == "POST"
+        return (new_post or into_chat) and self.message.get("type", "message") == "message"
+
 
 @dataclass
 class ConnectorDouble:
@@ -74,6 +89,15 @@ class ConnectorDouble:
     async def __aexit__(self, *_: object) -> None:
         if self._runner:
             await self._runner.cleanup()
+
+    def unsummarised(self) -> list[Sent]:
+        """Proactive messages without a one-line `summary`: Teams' notification would say only that the bot
+        sent a card."""
+
+        def one_line(summary: object) -> bool:
+            return isinstance(summary, str) and bool(summary.strip()) and "\n" not in summary
+
+        return [s for s in self.sent if s.proactive and not one_line(s.message.get("summary"))]
 
     def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
         self._failures.extend([(status, retry_after)] * count)

@@ -160,6 +160,9 @@ async def open_world(
                     )
                 try:
                     yield World(bot, connector, sandbox, channels["General"])
+                    # Every proactive message of every journey tells its notification what it is.
+                    missing = [(s.path, str(s.message)[:200]) for s in connector.unsummarised()]
+                    assert not missing, f"proactive messages without a summary: {missing}"
                 finally:
                     await services.workspace.close()
                     services.workspace = None

@@ -37,6 +37,9 @@ async def test_coordinator_starts_survey_for_channel_and_every_member(world: Wor
     assert "Organisaatiosi" in forms[LIISA.aad] and '"value": "vamia"' in forms[LIISA.aad]
     assert "Your organisation" in forms[MATTI.aad] and '"value": "tredu"' in forms[MATTI.aad]
     assert "HR-kehittäjäverkosto" in forms[LIISA.aad] and "HR developers' network" in forms[MATTI.aad]
+    # The notifications say what came, each in its reader's language (the General post in the team's).
+    summaries = {s.message.get("summary") for s in world.connector.sent if s.proactive}
+    assert {"Vertaisverkostojen tarvekartoitus", "Peer network needs survey"} <= summaries
     # A second start while one is open is refused.
     replies = await world.say("kartoitus aloita")
     assert replies[0]["text"] == "Kartoitus on jo auki. Sulje se ennen uuden aloittamista."
