@@ -35,6 +35,7 @@ START = "survey.start"
 RESULTS = "survey.results"
 EXPORT = "survey.export"
 CLOSE = "survey.close"
+WORKBOOK = "survey.workbook"
 
 PROPOSALS_SHOWN = 15
 TEXT_SHOWN = 200
@@ -294,11 +295,18 @@ def _texts(
     return Container(items=items, separator=True)
 
 
-def exported_card(t: Translator, name: str, url: str, count: int) -> AdaptiveCard:
+def exported_card(t: Translator, name: str, url: str, count: int, survey_id: str) -> AdaptiveCard:
+    """The CSV is in the General channel's files; the same answers can come as a workbook beside it."""
     body: list[CardElement] = [
         heading(t.plural("survey.export.done", count, name=name), size="Medium", color="Good")
     ]
-    return card(body, [OpenUrlAction(title=t("survey.action.open_file"), url=url)])
+    return card(
+        body,
+        [
+            OpenUrlAction(title=t("survey.action.open_file"), url=url),
+            ExecuteAction(title=t("survey.action.workbook"), verb=WORKBOOK, data={"survey": survey_id}),
+        ],
+    )
 
 
 def _short(text: str, limit: int) -> str:

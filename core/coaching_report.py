@@ -15,10 +15,10 @@ from core.coaching import Actor, Method, PoolStatus
 from core.coaching_rounds import CheckIn, Decision, Round, RoundStore
 from core.i18n import Translator
 from core.people import Organization, PeopleStore, Person
+from core.spreadsheets import safe
 
 LEARNED_SHOWN = 15
 ORGANIZATIONS_CHARTED = 10
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -189,4 +189,4 @@ def _decision(t: Translator, answer: CheckIn | None) -> str:
 
 def _safe(cells: Sequence[str]) -> list[str]:
     """Cells a spreadsheet would read as a formula get a leading apostrophe."""
-    return [f"'{c}" if c.startswith(FORMULA_START) else c for c in cells]
+    return [safe(c) for c in cells]

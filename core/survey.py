@@ -7,8 +7,6 @@ network, list the free-text proposals and the response rate per organisation.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,9 +14,11 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
+from core.i18n import Translator
 from core.networks import Network, NetworkStatus
 from core.outbox import OutgoingMessage
-from core.people import Person
+from core.people import Organization, Person
+from core.spreadsheets import Cell
 
 TEXT_MAX = 1000
 
@@ -220,35 +220,62 @@ def requesters(answers: Sequence[Answer], network_key: str) -> list[str]:
     return [a.person for a in answers if network_key in a.needs]
 
 
-CSV_COLUMNS = ("organization", "needs", "existing", "proposal", "join", "present", "answered_at")
+class ExportStore(SurveyStore, Protocol):
+    """What the export reads besides the answers: the names of networks and organisations."""
+
+    async def list_networks(self) -> Sequence[Network]: ...
+
+    async def list_organizations(self) -> Sequence[Organization]: ...
 
 
-def answers_csv(answers: Sequence[Answer]) -> bytes:
-    """The answers as UTF-8 CSV with a BOM (so Excel reads ä and ö), one row per answer, by organisation.
+async def export_table(
+    store: ExportStore, t: Translator, survey: Survey
+) -> tuple[list[str], list[list[Cell]], int]:
+    """The survey's answers as a table for the reader of `t` (see `answers_table`), and how many."""
+    answers = await store.list_answers(survey.id)
+    names = {o.key: o.short_name for o in await store.list_organizations()}
+    header, rows = answers_table(t, answers, await store.list_networks(), names)
+    return header, rows, len(answers)
+
+
+def export_name(survey: Survey, extension: str) -> str:
+    """The export's file name, the same for the CSV and the workbook of one survey."""
+    return f"kartoitus-{survey.started_at:%Y-%m-%d}-{survey.id[:8]}.{extension}"
+
+
+EXPORT_COLUMNS = ("organization", "needs", "existing", "proposal", "join", "present", "answered_at")
+
+
+def answers_table(
+    t: Translator,
+    answers: Sequence[Answer],
+    networks: Sequence[Network],
+    organization_names: Mapping[str, str],
+) -> tuple[list[str], list[list[Cell]]]:
+    """The answers as a table for the reader of `t`: headers in their language, organisations and networks
+    by name (a key stays where no name is known), yes/no in words; one row per answer, by organisation.
 
     The file lands in the General channel, which every member of the team can open: it names organisations,
     never people (who answered what stays with the coordinator, in the bot)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for a in sorted(answers, key=lambda answer: answer.organization):
-        writer.writerow(
+    names = {n.key: n.name(t.locale) for n in networks}
+    yes, no = t("survey.export.yes"), t("survey.export.no")
+    header = [t(f"survey.export.column.{column}") for column in EXPORT_COLUMNS]
+    rows: list[list[Cell]] = []
+    for a in sorted(
+        answers, key=lambda answer: organization_names.get(answer.organization, answer.organization)
+    ):
+        rows.append(
             [
-                a.organization,
-                " ".join(a.needs),
-                _cell(a.existing),
-                _cell(a.proposal),
-                "1" if a.join else "0",
-                "1" if a.present else "0",
-                a.answered_at.isoformat() if a.answered_at else "",
+                organization_names.get(a.organization, a.organization),
+                ", ".join(names.get(key, key) for key in a.needs),
+                a.existing,
+                a.proposal,
+                yes if a.join else no,
+                yes if a.present else no,
+                a.answered_at if a.answered_at else "",
             ]
         )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return header, rows
 
 
 async def find_survey(store: SurveyStore, survey_id: str | None = None) -> Survey:

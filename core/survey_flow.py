@@ -13,9 +13,11 @@ from typing import Protocol
 
 from core.audit import AuditLog
 from core.errors import Conflict
+from core.i18n import Translator
 from core.networks import Network, NetworkStore
 from core.outbox import OutgoingMessage
 from core.people import PeopleStore, Person
+from core.spreadsheets import csv_for_excel
 from core.survey import (
     Answer,
     Reply,
@@ -24,7 +26,8 @@ from core.survey import (
     SurveyStatus,
     SurveyStore,
     answer_of,
-    answers_csv,
+    export_name,
+    export_table,
     find_survey,
     require_coordinator,
     require_team,
@@ -164,30 +167,29 @@ class Exported:
     answers: int
 
 
-def export_name(survey: Survey) -> str:
-    return f"kartoitus-{survey.started_at:%Y-%m-%d}-{survey.id[:8]}.csv"
-
-
 async def export(
     store: SurveyRecords,
     workspace: Workspace | None,
     team: Team | None,
     survey: Survey,
+    t: Translator,
     *,
     actor: str | None,
     is_coordinator: bool,
 ) -> Exported:
-    """The answers as CSV (`core.survey.answers_csv`) in the General channel's Files folder, replacing the
-    previous export of the survey; `Conflict` before the bot knows the team."""
+    """The answers as CSV for Finnish Excel (`core.survey.export_table`, headers in the language of `t`)
+    in the General channel's Files folder, replacing the previous export of the survey; `Conflict` before
+    the bot knows the team."""
     require_coordinator(is_coordinator)
     if team is None or not team.thread_id or workspace is None:
         raise Conflict("networks.error.no_team")
-    answers = await store.list_answers(survey.id)
+    header, rows, count = await export_table(store, t, survey)
     folder = await workspace.channel_folder(team.team_id, team.thread_id)
-    data = answers_csv(answers)
-    stored = await workspace.upload(folder, export_name(survey), data, conflict=ConflictBehavior.REPLACE)
+    data = csv_for_excel(header, rows)
+    name = export_name(survey, "csv")
+    stored = await workspace.upload(folder, name, data, conflict=ConflictBehavior.REPLACE)
     await store.record(actor or "", "survey.export", f"survey:{survey.id}", {"file": stored.name})
-    return Exported(stored.name, stored.web_url, len(answers))
+    return Exported(stored.name, stored.web_url, count)
 
 
 async def current(store: SurveyStore) -> Survey | None:

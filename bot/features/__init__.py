@@ -17,6 +17,7 @@ from bot.features import (
     networks,
     polls,
     survey,
+    survey_export,
 )
 from bot.features import help as help_feature
 from bot.router import Router
@@ -29,6 +30,7 @@ def build_router() -> Router:
         polls,
         networks,
         survey,
+        survey_export,
         materials,
         materials_send,
         mydata,

@@ -90,17 +90,19 @@ async def _reply(turn: Turn, value: AdaptiveCard) -> AdaptiveCard | None:
 
 
 async def export(turn: Turn, survey: Survey) -> AdaptiveCard:
-    """The answers as CSV in the General channel's Files folder (replacing the previous export)."""
+    """The answers as CSV in the General channel's Files folder (replacing the previous export); the card
+    offers the same table as a workbook (`bot.features.survey_export`)."""
     survey_flow.require_coordinator(turn.is_coordinator)
     done = await survey_flow.export(
         turn.services.store,
         turn.services.workspace,
         await turn.project_team(),
         survey,
+        turn.t,
         actor=turn.user_aad_id,
         is_coordinator=turn.is_coordinator,
     )
-    return cards.exported_card(turn.t, done.name, done.web_url, done.answers)
+    return cards.exported_card(turn.t, done.name, done.web_url, done.answers, survey.id)
 
 
 async def _close(turn: Turn, survey: Survey) -> Survey:

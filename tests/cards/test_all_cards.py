@@ -154,7 +154,9 @@ def _networks_and_survey(t: Translator) -> dict[str, list[AdaptiveCard]]:
             s.results_card(t, summarize(survey, [], catalogue, {}), names),
             s.results_card(t, None, names, start_recipients=6),
         ],
-        "exported_card": [s.exported_card(t, "kartoitus.csv", "https://example.invalid/kartoitus.csv", 250)],
+        "exported_card": [
+            s.exported_card(t, "kartoitus.csv", "https://example.invalid/kartoitus.csv", 250, "s1")
+        ],
     }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -168,32 +166,6 @@ async def test_results_count_people_and_organisations_per_network(world: World) 
     # In English for an English-speaking coordinator view of the same results.
     replies = await world.say("kartoitus tulokset")
     assert "Vastaajia: 3," in card_text(replies[0]["attachments"][0]["content"])
-
-
-async def test_export_files_csv_into_general_channel_folder(world: World) -> None:
-    survey = await start_survey(world)
-    await world.act(
-        "survey.answer", answer(survey, "tredu", "hr-kehittajat", proposal="=HYPERLINK(x)"), MATTI
-    )
-    await world.act(
-        "survey.answer", answer(survey, "vamia", "johtamisosaaminen", existing="Esihenkilöverkosto"), LIISA
-    )
-    body = await world.act("survey.export", {"survey": survey})
-    text = card_text(body["value"])
-    assert "2 vastausta on tallennettu Yleinen-kanavan tiedostoihin" in text
-    folder = world.sandbox.disk_path("team-aad-vertaansa", "General")
-    files = list(folder.glob("kartoitus-*.csv"))
-    assert len(files) == 1
-    rows = list(csv.reader(io.StringIO(files[0].read_bytes().decode("utf-8-sig"))))
-    assert rows[0][:3] == ["organization", "needs", "existing"]
-    by_organization = {row[0]: row for row in rows[1:]}
-    assert by_organization["tredu"][1] == "hr-kehittajat" and by_organization["tredu"][3] == "'=HYPERLINK(x)"
-    assert by_organization["vamia"][2] == "Esihenkilöverkosto"
-    # The file is readable by the whole team: it names organisations, never people.
-    assert not [row for row in rows if MATTI.aad in row or LIISA.aad in row]
-    # Exporting again replaces the file instead of piling up copies.
-    await world.act("survey.export", {"survey": survey})
-    assert len(list(folder.glob("kartoitus-*.csv"))) == 1
 
 
 async def test_export_when_graph_fails_is_reported(world: World) -> None:

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.i18n import Catalogs
 from core import network_admin, survey_flow
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.network_admin import NetworkEdit
 from core.networks import LaunchStep, Network, NetworkStatus
 from core.outbox import OutgoingMessage, Target
 from core.people import Organization, Person
-from core.survey import Reply, Survey, SurveyStatus
+from core.survey import Reply, Survey, SurveyStatus, export_name
 from core.teams import Team, claim_greeting, project_team
 from store import SqlStore
 from tests.harness.workspace import RecordingWorkspace
@@ -146,12 +147,14 @@ async def test_the_survey_runs_from_start_to_export_through_its_use_cases(store:
     view = await survey_flow.results(store, survey, is_coordinator=True, offer_start=True)
     assert view.summary is not None and view.start_recipients == 2 and view.names["omnia"] == "Omnia"
     workspace = RecordingWorkspace()
-    done = await survey_flow.export(store, workspace, TEAM, survey, actor="aad-c", is_coordinator=True)
+    fi = Catalogs().for_locale("fi")
+    done = await survey_flow.export(store, workspace, TEAM, survey, fi, actor="aad-c", is_coordinator=True)
     assert done.answers == 1
     ((folder, name), data), *_ = workspace.files.items()
-    assert folder == TEAM.thread_id and name == survey_flow.export_name(survey) == done.name
+    assert folder == TEAM.thread_id and name == export_name(survey, "csv") == done.name
     assert "'=1+1" in data.decode("utf-8-sig")  # the formula guard
-    assert len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) >= 2
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))  # as Finnish Excel reads it
+    assert rows[0][0] == "Organisaatio" and rows[1][0] == "Omnia" and len(rows) >= 2
     closed = await survey_flow.close(store, survey, actor="aad-c", is_coordinator=True)
     assert closed.status is SurveyStatus.CLOSED and await survey_flow.may_start_after(store, closed)
     with pytest.raises(Conflict):
