@@ -328,6 +328,7 @@ def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
             ExecuteAction(title=t("assessment.action.export"), verb=EXPORT, associated_inputs="none"),
             ExecuteAction(title=t("assessment.action.delete"), verb=DELETE, associated_inputs="none"),
         ],
+        wide=True,  # the grouped bar chart
     )
 
 
@@ -418,7 +419,7 @@ def overview_card(t: Translator, questionnaire: Questionnaire, overview: Overvie
         )
     body.append(_comparison_note(t, overview.comparisons, overview.too_few, overview.networks))
     body.append(TextBlock(text=t("assessment.overview.privacy"), wrap=True, is_subtle=True, size="Small"))
-    return card(body, [ExecuteAction(title=t("assessment.action.refresh"), verb=OVERVIEW)])
+    return card(body, [ExecuteAction(title=t("assessment.action.refresh"), verb=OVERVIEW)], wide=True)
 
 
 # ---- what the cards send back ---------------------------------------------------------------------

@@ -9,8 +9,12 @@ from typing import Any
 from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
+    ColumnDefinition,
     HorizontalBarChart,
     HorizontalBarChartDataValue,
+    Table,
+    TableCell,
+    TableRow,
     TeamsCardProperties,
     TextBlock,
 )
@@ -18,14 +22,36 @@ from microsoft_teams.cards import (
 CARD_VERSION = "1.5"
 
 
-def card(body: list[CardElement], actions: list | None = None, **extra: Any) -> AdaptiveCard:
-    """An Adaptive Card of the version Teams renders, full width in Teams."""
+def card(
+    body: list[CardElement], actions: list | None = None, *, wide: bool = False, **extra: Any
+) -> AdaptiveCard:
+    """An Adaptive Card of the version Teams renders. `wide` (`msteams.width = "full"`) is for the cards
+    a table or a chart needs the room for; a card of text and buttons reads better at Teams' own width,
+    which keeps lines short on a desktop and changes nothing on a phone."""
     return AdaptiveCard(
         version=CARD_VERSION,
         body=body,
         actions=actions or None,
-        msteams=TeamsCardProperties(width="full"),
+        msteams=TeamsCardProperties(width="full") if wide else None,
         **extra,
+    )
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> Table:
+    """A table of text with a header row. Where names run long (organisations, networks), a FactSet keeps
+    its title column narrow and cuts them on a phone; a table's cells wrap in the share `widths` gives."""
+
+    def cell(text: str, *, bold: bool = False) -> TableCell:
+        return TableCell(items=[TextBlock(text=text, wrap=True, weight="Bolder" if bold else None)])
+
+    return Table(
+        columns=[ColumnDefinition(width=w) for w in widths],
+        rows=[
+            TableRow(cells=[cell(h, bold=True) for h in header]),
+            *(TableRow(cells=[cell(c) for c in row]) for row in rows),
+        ],
+        first_row_as_headers=True,
+        show_grid_lines=False,
     )
 
 

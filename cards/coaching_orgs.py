@@ -115,7 +115,7 @@ def organizations_card(
             ]
             actions.append(ExecuteAction(title=t("coaching.action.add_domains"), verb=DOMAINS))
     actions.append(ExecuteAction(title=t("coaching.action.overview"), verb=OVERVIEW))
-    return card(body, actions)
+    return card(body, actions, wide=True)  # a three-column table
 
 
 def parse_new_organizations(data: Mapping[str, Any]) -> str:

@@ -156,7 +156,7 @@ def coaching_overview_card(
             ExecuteAction(title=t("coaching.action.export"), verb=EXPORT),
             ExecuteAction(title=t("coaching.action.leads"), verb=LEADS),
         ]
-    return card(body, actions)
+    return card(body, actions, wide=True)  # charts
 
 
 def round_form_card(t: Translator, themes: Sequence[Theme], error: str | None = None) -> AdaptiveCard:

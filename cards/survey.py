@@ -15,15 +15,13 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Container,
     ExecuteAction,
-    Fact,
-    FactSet,
     OpenUrlAction,
     TextBlock,
     TextInput,
     ToggleInput,
 )
 
-from cards.base import card, count_chart, heading
+from cards.base import card, count_chart, heading, table
 from cards.networks import LAUNCH
 from core.i18n import Translator
 from core.networks import Network, NetworkStatus
@@ -196,40 +194,48 @@ def results_card(
     )
     if chart:
         body.append(chart)
-    body += [
-        FactSet(
-            facts=[
-                Fact(
-                    title=n.network.name(t.locale),
-                    value=t(
+    # Tables, not FactSets: network and organisation names run to 50 characters and a FactSet cuts its
+    # title column short on a phone.
+    body.append(
+        table(
+            [t("survey.results.network_column"), t("survey.results.need_column")],
+            [
+                [
+                    n.network.name(t.locale),
+                    t(
                         "survey.results.need",
                         people=n.people,
                         organizations=n.organizations,
                         joiners=n.joiners,
                     ),
-                )
+                ]
                 for n in results.needs
-            ]
-        ),
-    ]
+            ],
+            widths=[1, 1],
+        )
+    )
     launchable = [
         n for n in results.needs if n.network.status in (NetworkStatus.REQUESTED, NetworkStatus.PLANNED)
     ]
     if launchable:
         body += _launch(t, [n.network for n in launchable])
     body.append(TextBlock(text=t("survey.results.rates"), weight="Bolder", wrap=True, separator=True))
-    body.append(
-        FactSet(
-            facts=[
-                Fact(
-                    title=organization_names.get(r.organization, r.organization),
-                    value=t("survey.results.rate", answered=r.answered, known=r.known, percent=r.percent),
-                )
-                for r in results.rates
-            ]
-            or [Fact(title="-", value=t("survey.results.no_answers"))]
+    if results.rates:
+        body.append(
+            table(
+                [t("survey.export.column.organization"), t("survey.results.rate_column")],
+                [
+                    [
+                        organization_names.get(r.organization, r.organization),
+                        t("survey.results.rate", answered=r.answered, known=r.known, percent=r.percent),
+                    ]
+                    for r in results.rates
+                ],
+                widths=[3, 2],
+            )
         )
-    )
+    else:
+        body.append(TextBlock(text=t("survey.results.no_answers"), wrap=True, is_subtle=True))
     body.append(_texts(t, t("survey.results.proposals"), results.proposals, organization_names))
     body.append(_texts(t, t("survey.results.existing"), results.existing, organization_names))
     actions = [
@@ -240,7 +246,7 @@ def results_card(
         actions.append(ExecuteAction(title=t("survey.action.close"), verb=CLOSE, data={"survey": survey.id}))
     else:
         body += _start(t, start_recipients)
-    return card(body, actions)
+    return card(body, actions, wide=True)  # the chart and the tables
 
 
 def _launch(t: Translator, networks: Sequence[Network]) -> list[CardElement]:
