@@ -60,7 +60,7 @@ def confirm_erase_card(t: Translator) -> AdaptiveCard:
     """Are you sure: what goes, what stays, and that it cannot be undone."""
     return card(
         [
-            TextBlock(text=t("mydata.erase.title"), size="Large", weight="Bolder", wrap=True),
+            heading(t("mydata.erase.title")),
             TextBlock(text=t("mydata.erase.what_goes"), wrap=True),
             TextBlock(text=t("mydata.erase.what_stays"), wrap=True),
             TextBlock(text=t("mydata.erase.final"), wrap=True, weight="Bolder"),
@@ -79,7 +79,7 @@ def confirm_erase_card(t: Translator) -> AdaptiveCard:
 
 def erased_card(t: Translator, erasure: Erasure) -> AdaptiveCard:
     body = [
-        TextBlock(text=t("mydata.erased.title"), size="Large", weight="Bolder", wrap=True),
+        heading(t("mydata.erased.title")),
         TextBlock(text=t.plural("mydata.erased.done", erasure.total), wrap=True),
         TextBlock(text=t("mydata.erased.stays"), wrap=True),
     ]
