@@ -85,7 +85,7 @@ def test_forms_and_network_cards_stay_under_budget(t) -> None:  # type: ignore[n
         survey_cards.answer_card(t, survey, networks, orgs, answer=answer, saved=True),
         survey_cards.answer_card(t, survey, networks, orgs, organization="org-3"),
         survey_cards.announcement_card(t, survey),
-        survey_cards.exported_card(t, "kartoitus.csv", "https://example.invalid/f", 250),
+        survey_cards.exported_card(t, "kartoitus.csv", "https://example.invalid/f", 250, "s" * 32),
         network_cards.networks_card(t, networks, names, coordinator=True, mine={"n01"}),
         network_cards.edit_card(t, networks[0], "liisa@vamia.fi"),
         network_cards.edit_card(t, None),
