@@ -27,7 +27,7 @@ async def offer_workbook(turn: Turn, data: dict[str, Any]) -> str:
     header, rows, count = await export_table(turn.services.store, turn.t, survey)
     size = len(workbook(turn.t("survey.export.sheet"), header, rows))
     name = export_name(survey, "xlsx")
-    description = turn.t("survey.export.workbook_description", count=count)
+    description = turn.t.plural("survey.export.workbook_description", count)
     await file_offers.offer(turn, WORKBOOK_KIND, {"survey": survey.id}, name, size, description)
     return turn.t("survey.export.workbook_offered", name=name)
 

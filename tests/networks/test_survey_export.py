@@ -60,7 +60,7 @@ def as_finnish_excel(data: bytes) -> list[list[str]]:
 async def test_the_csv_opens_in_finnish_excel_with_names_and_finnish_headers(world: World) -> None:
     survey = await _answered(world)
     body = await world.act("survey.export", {"survey": survey})
-    assert "Vastauksia: 2. Ne on tallennettu Yleinen-kanavan tiedostoihin" in card_text(body["value"])
+    assert "2 vastausta on tallennettu Yleinen-kanavan tiedostoihin" in card_text(body["value"])
     folder = world.sandbox.disk_path("team-aad-vertaansa", "General")
     (file,) = folder.glob("kartoitus-*.csv")
     rows = as_finnish_excel(file.read_bytes())
