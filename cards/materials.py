@@ -28,6 +28,7 @@ from core.meetings import HELSINKI, Meeting
 
 FILE = "materials.file"
 CANCEL = "materials.cancel"
+EXPANDED_MAX = 5
 SEND = "materials.send"  # "Send to me": the bot offers the file in personal chat (FileConsentCard)
 BUDGET_BYTES = 60 * 1024  # the whole activity must stay under 80 KB; leave room for the envelope
 MAX_MEETINGS = 12
@@ -189,6 +190,8 @@ def choose_meeting_card(
         ChoiceSetInput(
             id="meeting",
             label=t("materials.choose.label"),
+            # A few meetings as radio buttons: "theme (date, network)" wraps there, a drop-down cuts it off.
+            style="expanded" if len(choices) <= EXPANDED_MAX else "compact",
             choices=choices,
             value=choices[0].value if choices else None,
             is_required=True,

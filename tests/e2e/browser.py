@@ -8,16 +8,22 @@ and check that nothing on a card is cut off. Selectors are the ones that work wi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -120,10 +126,11 @@ card => {
     if (r.width <= 1 || r.height <= 1 || el.hasAttribute('data-tabster-dummy')) continue;
     const style = getComputedStyle(el);
     if (style.position === 'fixed') continue;  // focus-trap sentinels and pop-ups are not the card's content
-    const text = (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 80) || el.tagName;
+    const shown = el.value !== undefined && typeof el.value === 'string' ? el.value : el.innerText;
+    const text = (shown || el.getAttribute('aria-label') || '').trim().slice(0, 80);
     const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
     if (hides && el.scrollWidth > el.clientWidth + 1 && text) found.push('cut off: ' + text);
-    else if (r.right > box.right + 1 || r.left < box.left - 1) found.push('outside the card: ' + text);
+    else if (r.right > box.right + 1 || r.left < box.left - 1) found.push('outside: ' + (text || el.tagName));
   }
   return found;
 }
@@ -229,6 +236,22 @@ class Chat:
             calendar.locator('button[title^="Next month"]').click()
         calendar.locator(f'[aria-label="{label}"]').click()
 
+    def send_activity(self, activity: dict[str, object]) -> None:
+        """Send the bot an activity from the Playground's "Mock an Activity" > "Custom activity" editor (how a
+        message with a file attachment can be sent there: its send box takes no files)."""
+        self._since = self.page.locator(".ac-adaptiveCard").count()
+        self.page.get_by_role("button", name="Mock an Activity").click()
+        self.page.get_by_role("menuitem", name="Custom activity").click()
+        dialog = self.page.get_by_role("dialog", name="Custom activity")
+        dialog.locator(".monaco-editor .view-lines").first.click()  # the editor's text, as a person clicks it
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.insert_text(json.dumps(activity, ensure_ascii=False))
+        dialog.get_by_role("button", name="Send activity").click()
+        from playwright.sync_api import expect
+
+        expect(dialog).to_be_hidden()
+
     def assert_whole(self, card: object) -> None:
         """Nothing on the card is cut off or sticks out of it."""
         problems = card.evaluate(_CLIPPED_JS)  # type: ignore[attr-defined]
@@ -237,6 +260,35 @@ class Chat:
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(path), full_page=True)
+
+
+@contextmanager
+def served_file(name: str, content: bytes) -> Iterator[str]:
+    """Serve `content` at http://127.0.0.1:<port>/<name> while in the block and yield that URL: the
+    pre-authorised download link Teams would put in a file's attachment (the bot fetches http only on
+    this machine)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path != f"/{quote(name)}":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{quote(name)}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def node_available() -> bool:
