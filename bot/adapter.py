@@ -1,7 +1,7 @@
 """CloudAdapter, mended where botbuilder 4.17.1 falls short (shared/facts.md, traps 1 and 5).
 
-- The request is parsed and checked here: malformed JSON is 400, a wrong content type 415, an activity
-  without type, conversation or serviceUrl 400.
+- The request is parsed and checked here: malformed or too deeply nested JSON is 400, a wrong content type
+  415, an activity whose parts are not what Teams sends 400 (bot/shape.py), all before authentication.
 - Every authentication failure is 401 and the bot sends nothing (stock answers 500 for several).
 - Invoke responses are serialised once (stock serialises twice, so every card action reply was a 500).
 - Connector clients are cached per (app id, serviceUrl, audience) and write through aiohttp; the user token
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from bot.connector import ConnectorPool
 from bot.credentials import credentials_factory
 from bot.logs import current_turn
 from bot.settings import Settings
+from bot.shape import MAX_DEPTH, Malformed, check_activity, depth_exceeds
 from bot.teams import tenant_of
 from bot.turn_log import describe
 
@@ -123,27 +125,61 @@ class Outcome:
     status: int
 
 
+_LONE_SURROGATE = re.compile(rb"\\u[dD][89abAB]")
+
+
 def parse_activity(content_type: str, raw: bytes) -> Activity:
-    """The activity in a request body, or RequestRejected with the HTTP status to answer."""
+    """The activity in a request body, or RequestRejected with the HTTP status to answer.
+
+    Runs before authentication, so nothing here may fail on what an anonymous client sends: JSON nested
+    past Python's recursion limit is a 400 like any other malformed body, and so is an activity whose parts
+    are not what Teams sends (bot/shape.py)."""
     if "application/json" not in content_type:
         raise RequestRejected(415, "expected application/json")
     try:
         body = json.loads(raw)
+    except RecursionError:
+        raise RequestRejected(400, "body is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise RequestRejected(400, "body is not JSON") from error
     if not isinstance(body, dict):
         raise RequestRejected(400, "body is not a JSON object")
+    if depth_exceeds(body):
+        raise RequestRejected(400, f"body is nested deeper than {MAX_DEPTH} levels")
+    if (b"\\u0000" in raw and _has_nul(body)) or (_LONE_SURROGATE.search(raw) and not _encodable(body)):
+        raise RequestRejected(400, "body has characters that are not text (NUL or a lone surrogate)")
+    try:
+        check_activity(body)
+    except Malformed as error:
+        raise RequestRejected(400, str(error)) from None
     try:
         activity = Activity().deserialize(body)
     except Exception as error:  # msrest raises its own DeserializationError family
         raise RequestRejected(400, "body is not an activity") from error
-    if (
-        not activity.type
-        or not activity.service_url
-        or not (activity.conversation and activity.conversation.id)
-    ):
-        raise RequestRejected(400, "activity needs type, serviceUrl and conversation.id")
     return activity
+
+
+def _has_nul(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _encodable(body: dict[str, Any]) -> bool:
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _looks_like_bearer_jwt(header: str) -> bool:

@@ -14,6 +14,7 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo
 
 from bot.features.help import show_unknown
 from bot.files import incoming_files
+from bot.invokes import unsupported_invoke
 from bot.router import Router
 from bot.services import Services
 from bot.turn import Turn
@@ -23,6 +24,7 @@ from core.errors import DomainError
 log = logging.getLogger(__name__)
 
 CARD_ACTION = "adaptiveCard/action"
+FILE_CONSENT = "fileConsent/invoke"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 ERROR_TYPE = "application/vnd.microsoft.error"
@@ -91,8 +93,15 @@ class VertaisBot(TeamsActivityHandler):
             await turn.send_card(card)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        if turn_context.activity.name != CARD_ACTION:
+        """Card actions and file consent are features; every other invoke Teams sends gets its documented
+        "nothing here" answer (bot/invokes.py). The edge refused names Teams never sends (bot/shape.py)."""
+        name = turn_context.activity.name
+        if name == FILE_CONSENT:
             return await super().on_invoke_activity(turn_context)
+        if name != CARD_ACTION:
+            value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+            log.info("invoke %s is not a feature of this bot: answered as not supported", name)
+            return unsupported_invoke(str(name), value, self.turn(turn_context).t)
         turn = self.turn(turn_context)
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
@@ -118,8 +127,8 @@ class VertaisBot(TeamsActivityHandler):
         (an outcome the person must hear is sent as a message); 400 for an action Teams does not send."""
         response = file_consent_card_response
         handler = self._router.consent_handler(response.context)
-        if handler is None:
-            return InvokeResponse(status=HTTPStatus.NOT_IMPLEMENTED)
+        if handler is None:  # no feature offers files: a consent the bot cannot have asked for
+            return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
         if response.action not in ("accept", "decline"):
             return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
         turn = self.turn(turn_context)

@@ -25,6 +25,64 @@ GRAPH_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 GRAPH_STATUSES = frozenset(
     {200, 201, 202, 204, 206, 302, 304, 400, 401, 403, 404, 409, 412, 413, 416, 423, 429, 500, 502, 503, 504}
 )
+# Activity types (the Bot Framework schema's ActivityTypes) and "-" for a request refused before it was read;
+# any other type a client makes up is counted as "other", so /metrics cannot be grown from outside.
+ACTIVITY_TYPES = frozenset(
+    {
+        "message",
+        "conversationUpdate",
+        "invoke",
+        "messageReaction",
+        "messageUpdate",
+        "messageDelete",
+        "installationUpdate",
+        "event",
+        "typing",
+        "endOfConversation",
+        "contactRelationUpdate",
+        "deleteUserData",
+        "suggestion",
+        "trace",
+        "handoff",
+        "command",
+        "commandResult",
+        "-",
+    }
+)
+# Turn errors by the first of these (most specific first) among the exception's classes, else "other".
+ERROR_KINDS = (
+    "ConnectorError",
+    "ErrorResponseException",
+    "ClientConnectorError",
+    "ClientResponseError",
+    "ClientError",
+    "OperationalError",
+    "InterfaceError",
+    "IntegrityError",
+    "DBAPIError",
+    "SQLAlchemyError",
+    "DeserializationError",
+    "HttpResponseError",
+    "TimeoutError",
+    "ConnectionError",
+    "OSError",
+    "DomainError",
+    "KeyError",
+    "IndexError",
+    "ValueError",
+    "TypeError",
+    "AttributeError",
+    "RuntimeError",
+)
+
+
+def activity_type_label(activity_type: str) -> str:
+    return activity_type if activity_type in ACTIVITY_TYPES else "other"
+
+
+def error_kind(error: BaseException) -> str:
+    names = {cls.__name__ for cls in type(error).__mro__}
+    return next((kind for kind in ERROR_KINDS if kind in names), "other")
 
 
 class Metrics:
@@ -122,8 +180,12 @@ class Metrics:
             if status < 400
             else ("unauthorized" if status == 401 else "rejected" if status < 500 else "error")
         )
-        self.turns.labels(activity_type, outcome).inc()
-        self.turn_seconds.labels(activity_type).observe(seconds)
+        label = activity_type_label(activity_type)
+        self.turns.labels(label, outcome).inc()
+        self.turn_seconds.labels(label).observe(seconds)
+
+    def observe_turn_error(self, error: BaseException) -> None:
+        self.errors.labels(error_kind(error)).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -26,7 +26,7 @@ def turn_error_handler(services: Services):
             error,
             exc_info=error,
         )
-        services.metrics.errors.labels(type(error).__name__).inc()
+        services.metrics.observe_turn_error(error)
         if (turn := current_turn()) is not None:
             turn.outcome = "failed"
         t = services.catalogs.for_locale(activity.locale)

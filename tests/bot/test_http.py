@@ -55,9 +55,9 @@ async def test_oversize_body_is_413(bot: RunningBot, connector: ConnectorDouble)
     assert await connector.settle(0.1) == []
 
 
-async def test_unknown_invoke_is_501_not_a_crash(bot: RunningBot, connector: ConnectorDouble) -> None:
+async def test_unknown_invoke_is_400_not_a_crash(bot: RunningBot, connector: ConnectorDouble) -> None:
     status, _ = await bot.post_json(a.invoke(connector.url, "application/unknownThing", {"x": 1}))
-    assert status == 501
+    assert status == 400
     assert await connector.settle(0.1) == []
 
 

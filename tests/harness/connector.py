@@ -2,7 +2,9 @@
 
 It answers like the real service (ids, `<channel>;messageid=` for channel posts) and, as the real service
 would not, refuses an `Authorization` header when told the bot runs anonymously (shared/facts.md, trap 3).
-Behaviour can be scripted per test with `fail_next(status, count, retry_after)`.
+Behaviour can be scripted per test with `fail_next(status, count, retry_after)`. Path parts are decoded
+once, by aiohttp's router, as the real service decodes them (decoding again would turn a conversation id
+`%2e%2e` into `..`).
 """
 
 from __future__ import annotations
@@ -150,11 +152,11 @@ class ConnectorDouble:
         return web.json_response({"id": conversation, "activityId": activity_id}, status=201)
 
     async def _activities(self, request: web.Request) -> web.Response:
-        refused = await self._record(request, unquote(request.match_info["conversation"]))
+        refused = await self._record(request, request.match_info["conversation"])
         return refused or web.json_response({"id": str(next(self._ids))}, status=201)
 
     async def _activity(self, request: web.Request) -> web.Response:
-        refused = await self._record(request, unquote(request.match_info["conversation"]))
+        refused = await self._record(request, request.match_info["conversation"])
         if refused:
             return refused
         if request.method == "DELETE":
