@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
@@ -27,6 +27,8 @@ from core.workspace import FileTooLarge
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 CHUNK = 1024 * 1024
 GONE = frozenset({401, 403, 404, 410})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=60)
 
 
@@ -63,18 +65,29 @@ def incoming_files(attachments: list[Any] | None) -> list[IncomingFile]:
 
 
 def check_download_url(url: str) -> str:
-    """`url` when it may be fetched: https, or http to this machine (local development and tests)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    """`url` when it may be fetched: https to a named host or a public address, or http(s) to this machine
+    (local development and tests). Every redirect hop is checked with this too (`open_download`)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise Invalid("materials.error.bad_download") from None
+    if not host or parts.username or parts.password or parts.scheme not in ("http", "https"):
+        raise Invalid("materials.error.bad_download")
+    if host == "localhost":
         return url
-    if parts.scheme == "http" and parts.hostname:
-        try:
-            if ipaddress.ip_address(parts.hostname).is_loopback:
-                return url
-        except ValueError:
-            if parts.hostname == "localhost":
-                return url
-    raise Invalid("materials.error.bad_download")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a host name
+        if parts.scheme == "https":
+            return url
+        raise Invalid("materials.error.bad_download") from None
+    mapped = getattr(address, "ipv4_mapped", None) or address
+    if mapped.is_loopback:
+        return url
+    if parts.scheme == "https" and mapped.is_global:
+        return url
+    raise Invalid("materials.error.bad_download")  # private, link-local (cloud metadata), reserved
 
 
 @dataclass
@@ -91,10 +104,7 @@ async def open_download(url: str, limit: int) -> AsyncIterator[Download]:
     does not answer with the file, `Invalid` for a link the bot does not fetch."""
     check_download_url(url)
     try:
-        async with (
-            aiohttp.ClientSession(timeout=TIMEOUT) as session,
-            session.get(url, allow_redirects=True) as response,
-        ):
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session, _get(session, url) as response:
             if response.status in GONE:
                 raise Invalid("materials.error.bad_download")  # an expired or revoked link: send again
             if response.status != 200:
@@ -110,6 +120,26 @@ async def open_download(url: str, limit: int) -> AsyncIterator[Download]:
                 yield Download(size, _from_file(spool))
     except aiohttp.ClientError as error:
         raise Unavailable("materials.error.download_failed", status=0) from error
+
+
+@asynccontextmanager
+async def _get(session: aiohttp.ClientSession, url: str) -> AsyncIterator[aiohttp.ClientResponse]:
+    """GET `url`, following at most MAX_REDIRECTS redirects by hand: aiohttp's own following would fetch
+    any Location, so each one is checked against the allow-list before it is requested."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = await session.get(url, allow_redirects=False)
+        if response.status not in REDIRECTS:
+            try:
+                yield response
+            finally:
+                response.release()
+            return
+        location = response.headers.get("Location", "")
+        response.release()
+        if not location:
+            raise Unavailable("materials.error.download_failed", status=response.status)
+        url = check_download_url(urljoin(url, location))
+    raise Unavailable("materials.error.download_failed", status=response.status)  # a redirect loop
 
 
 async def _exactly(response: aiohttp.ClientResponse, length: int) -> AsyncIterator[bytes]:
@@ -174,7 +204,8 @@ async def put_to_upload_url(url: str, spool: IO[bytes], size: int) -> None:
         try:
             async with (
                 aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session,
-                session.put(url, data=_from_file(spool), headers=headers) as response,
+                # an upload URL that redirects is refused, not followed (the bytes go only where Teams said)
+                session.put(url, data=_from_file(spool), headers=headers, allow_redirects=False) as response,
             ):
                 status = response.status
                 if status not in (200, 201):
