@@ -18,6 +18,7 @@ from bot.badges.web import BadgeService
 from bot.badges.web import add_routes as add_badge_routes
 from bot.build import build_info, version
 from bot.connector import ConnectorPool
+from bot.failures import FailureLog
 from bot.features import build_router
 from bot.features.badges import after_assessment
 from bot.features.install import on_install, on_members_added
@@ -138,7 +139,10 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             coaching=await _coaching(settings),
         )
         app[SERVICES] = services
-        adapter.on_turn_error = turn_error_handler(services)
+        failures = FailureLog(logging.getLogger("bot.turn"), settings.log_summary_seconds)
+        adapter.on_turn_error = turn_error_handler(services, failures)
+        summaries = asyncio.create_task(_summarise(failures), name="failure summaries")
+        stack.callback(summaries.cancel)
         adapter.teams_only_text = lambda locale: services.catalogs.for_locale(locale)("channel.teams_only")
         adapter.use(SeenMiddleware(store))
         app[ADAPTER] = adapter
@@ -159,6 +163,13 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(app[RETENTION].stop)  # forgets what the retention settings keep no longer
         log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", settings.anonymous, settings.graph_base_url)
         yield
+
+
+async def _summarise(failures: FailureLog) -> None:
+    """Every interval, the count of each repeating failure (bot/failures.py), also once failures stop."""
+    while True:
+        await asyncio.sleep(failures.interval)
+        failures.summarise()
 
 
 async def _coaching(settings: Settings) -> CoachingConfig:

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias="LOG_LEVEL")
     log_format: Literal["text", "json"] = Field("text", validation_alias="LOG_FORMAT")
+    # A failure that repeats (e.g. the database away) logs its traceback once, then one line per failure
+    # and a count per this many seconds.
+    log_summary_seconds: float = Field(60.0, gt=0, validation_alias="LOG_SUMMARY_SECONDS")
 
     var_dir: Path = Field(Path("var"), validation_alias="VAR_DIR")
 

@@ -1,4 +1,5 @@
-"""What happens when a turn fails: log the activity id and cause, tell the user briefly, never a trace."""
+"""What happens when a turn fails: log the activity id and cause (bot/failures.py keeps a repeating failure
+to one line per turn), tell the user briefly, never a trace."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from http import HTTPStatus
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.failures import FailureLog
 from bot.handler import CARD_ACTION, card_action_error
 from bot.logs import current_turn
 from bot.services import Services
@@ -15,16 +17,19 @@ from bot.services import Services
 log = logging.getLogger("bot.turn")
 
 
-def turn_error_handler(services: Services):
+def turn_error_handler(services: Services, failures: FailureLog | None = None):
+    """The adapter's on_turn_error. A failure that repeats (the database away) is logged through `failures`:
+    its traceback once, then one line per turn and a summary per interval."""
+    failures = failures or FailureLog(log)
+
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         activity = context.activity
-        log.error(
-            "turn failed: activity %s (%s) in %s: %s",
+        failures.failed(
+            "turn failed: activity %s (%s) in %s",
             activity.id,
             activity.type,
             activity.conversation.id if activity.conversation else "-",
-            error,
-            exc_info=error,
+            error=error,
         )
         services.metrics.observe_turn_error(error)
         if (turn := current_turn()) is not None:

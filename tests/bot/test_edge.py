@@ -3,16 +3,19 @@ sent; invokes Teams does send but the bot has no feature for get their documente
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
+from bot.failures import FailureLog
 from bot.metrics import Metrics, error_kind
 from tests.harness import activities as a
 from tests.harness.connector import ConnectorDouble
 from tests.harness.fuzz import TEAMS_INVOKES
-from tests.harness.running import RunningBot
+from tests.harness.running import RunningBot, make_settings, running_bot
 
 
 async def raw_post(bot: RunningBot, data: bytes) -> tuple[int, dict]:
@@ -282,3 +285,58 @@ def test_turn_error_kinds_come_from_a_closed_set() -> None:
     metrics.observe_turn_error(Weird())
     text = metrics.render().decode()
     assert 'type="other"' in text and 'kind="other"' in text
+
+
+async def test_a_database_outage_logs_the_traceback_once_a_line_per_turn_and_a_summary(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the database directory should be", encoding="utf-8")
+    settings = make_settings(
+        tmp_path, DATABASE_URL=f"sqlite:///{blocker / 'var' / 'bot.db'}", LOG_SUMMARY_SECONDS="0.5"
+    )
+    turns = 40
+    async with running_bot(settings) as bot, ConnectorDouble() as connector:
+        caplog.clear()
+        caplog.set_level(logging.INFO)
+        for _ in range(turns):
+            assert (await bot.post(a.personal_message(connector.url, "apua"))).status == 200
+        await connector.wait_for(turns)  # every turn got the apology
+        await asyncio.sleep(1.2)  # at least one summary interval after the last failure
+        records = [r for r in caplog.records if r.name == "bot.turn"]
+    failed = [r for r in records if r.getMessage().startswith("turn failed")]
+    assert len(failed) == turns
+    assert sum(1 for r in records if r.exc_info) == 1
+    assert all("\n" not in r.getMessage() and len(r.getMessage()) < 600 for r in failed)
+    summaries = [r.getMessage() for r in records if " failures of " in r.getMessage()]
+    assert sum(int(line.split()[0]) for line in summaries) == turns
+    text = "".join(caplog.text)
+    assert len(text) < turns * 800 + 20_000, f"{len(text)} characters of log for {turns} failed turns"
+
+
+def test_each_kind_of_failure_shows_its_traceback_once_per_episode(caplog: pytest.LogCaptureFixture) -> None:
+    now = [0.0]
+    failures = FailureLog(logging.getLogger("test.failures"), interval=10.0, clock=lambda: now[0])
+
+    def fail(error: Exception) -> None:
+        try:
+            raise error
+        except Exception as raised:
+            failures.failed("turn %s failed", "x", error=raised)
+
+    caplog.set_level(logging.INFO, logger="test.failures")
+    for _ in range(3):
+        fail(TimeoutError("db"))  # one kind: one traceback
+    fail(KeyError("other"))  # another kind (type and line): its own traceback
+    now[0] = 5.0
+    fail(TimeoutError("db"))
+    now[0] = 11.0
+    fail(TimeoutError("db"))  # the summary of the first interval comes out with it
+    now[0] = 30.0
+    fail(TimeoutError("db"))  # quiet for a whole interval: a new episode shows the traceback again
+    with_trace = [r.getMessage() for r in caplog.records if r.exc_info]
+    assert len(with_trace) == 3
+    lines = [r.getMessage() for r in caplog.records]
+    assert "5 failures of TimeoutError in the last 11 s" in lines
+    assert "1 failures of KeyError in the last 11 s" in lines
+    assert "turn x failed: TimeoutError: db" in lines
