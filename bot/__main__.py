@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             "Chat with it: `make playground` opens the Microsoft 365 Agents Playground on this bot.",
             flush=True,
         )
-        print("Health: /healthz, readiness: /readyz, metrics: /metrics. Stop with Ctrl+C.", flush=True)
+        if settings.management_port is not None:
+            where = f"http://{settings.management_host}:{settings.management_port}"
+            print(f"Health: /healthz; readiness and metrics: {where}/readyz, /metrics.", flush=True)
+        print("Stop with Ctrl+C.", flush=True)
 
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=banner, access_log=None)
     return 0

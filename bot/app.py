@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 
 import aiohttp
@@ -65,6 +66,8 @@ TELEMETRY = web.AppKey("telemetry", Telemetry)
 BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
 RETENTION = web.AppKey("retention", RetentionScheduler)
+MAIN = web.AppKey("main", web.Application)  # on the management app: the service's app, whose state it shows
+MANAGEMENT_URL = web.AppKey("management_url", str)  # where the management listener answers, once started
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -79,11 +82,69 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_lifespan)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/readyz", _token_only(readyz))
+    app.router.add_get("/metrics", _token_only(metrics))
     add_badge_routes(app, SERVICES)
     add_page_routes(app, SERVICES)
     return app
+
+
+def _management_app(main: web.Application) -> web.Application:
+    """What the management listener serves: readiness and metrics of `main`, to whoever reaches it."""
+    management = web.Application()
+    management[MAIN] = main
+    management.router.add_get("/healthz", healthz)
+    management.router.add_get("/readyz", readyz)
+    management.router.add_get("/metrics", metrics)
+    return management
+
+
+async def _start_management(app: web.Application, stack: AsyncExitStack) -> None:
+    settings = app[SETTINGS]
+    if settings.management_port is None:
+        if not settings.metrics_token.get_secret_value():
+            log.warning(
+                "MANAGEMENT_PORT is empty and METRICS_TOKEN unset: /readyz and /metrics are served nowhere"
+            )
+        return
+    runner = web.AppRunner(_management_app(app), access_log=None, handle_signals=False)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    site = web.TCPSite(runner, settings.management_host, settings.management_port)
+    try:
+        await site.start()
+    except OSError as error:  # auxiliary: the bot still answers Teams, and /healthz says it is alive
+        where = f"{settings.management_host}:{settings.management_port}"
+        log.error("management listener not started on %s: %s", where, error)
+        return
+    host, port = runner.addresses[0][:2]
+    app[MANAGEMENT_URL] = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    log.info("management listener (/readyz, /metrics) at %s", app[MANAGEMENT_URL])
+
+
+def _token_only(
+    handler: Callable[[web.Request], Awaitable[web.Response]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """`handler` on the service port: only with `Authorization: Bearer <METRICS_TOKEN>`, else 401; 404 when
+    no token is set (then it is on the management listener only)."""
+
+    async def guarded(request: web.Request) -> web.Response:
+        token = request.app[SETTINGS].metrics_token.get_secret_value()
+        if not token:
+            return web.json_response({"error": "served on the management port"}, status=404)
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            return web.json_response(
+                {"error": "bearer token required"}, status=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        return await handler(request)
+
+    return guarded
+
+
+def _main(request: web.Request) -> web.Application:
+    main = request.app.get(MAIN)
+    return main if main is not None else request.app
 
 
 async def _lifespan(app: web.Application) -> AsyncIterator[None]:
@@ -161,6 +222,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
         app[RETENTION] = start_retention(store, settings)
         stack.push_async_callback(app[RETENTION].stop)  # forgets what the retention settings keep no longer
+        await _start_management(app, stack)  # stopped first on shutdown
         log.info("Vertaisbotti ready (anonymous=%s, graph=%s)", settings.anonymous, settings.graph_base_url)
         yield
 
@@ -207,7 +269,7 @@ async def healthz(_request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    services = request.app.get(SERVICES)
+    services = _main(request).get(SERVICES)
     if services is not None:
         try:
             await services.store.ping()
@@ -218,8 +280,8 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    registry = request.app[METRICS]
-    services = request.app.get(SERVICES)
+    registry = _main(request)[METRICS]
+    services = _main(request).get(SERVICES)
     if services is not None:
         try:  # the outbox gauges are read from the database at each scrape, bounded in time
             registry.set_backlog(await asyncio.wait_for(services.store.backlog(), timeout=BACKLOG_TIMEOUT_S))

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", validation_alias="HOST")
     port: int = Field(3978, ge=0, le=65535, validation_alias="PORT")
+    # /readyz and /metrics are served on a management listener of their own (loopback by default; empty port:
+    # none), and on PORT only to a request carrying `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+    # /healthz stays public on PORT.
+    management_host: str = Field("127.0.0.1", validation_alias="MANAGEMENT_HOST")
+    management_port: int | None = Field(3979, ge=0, le=65535, validation_alias="MANAGEMENT_PORT")
+    metrics_token: SecretStr = Field(SecretStr(""), validation_alias="METRICS_TOKEN")
 
     app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "APP_ID", "BOT_ID"))
     app_password: SecretStr = Field(
@@ -143,6 +149,18 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("management_port", mode="before")
+    @classmethod
+    def _no_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _token_long_enough(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < 24:
+            raise ValueError("METRICS_TOKEN must be at least 24 characters (or empty: management port only)")
+        return value
+
     @field_validator("poll_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
@@ -192,6 +210,12 @@ class Settings(BaseSettings):
                     "MicrosoftAppType=UserAssignedMSI takes no MicrosoftAppPassword or certificate: the "
                     "managed identity is the credential"
                 )
+        if (
+            self.management_port
+            and self.management_port == self.port
+            and self.management_host in (self.host, "0.0.0.0", "::")
+        ):
+            raise ValueError(f"MANAGEMENT_PORT must differ from PORT ({self.port})")
         if not self.graph_base_url:
             has_credentials = bool(self.graph_client_id or self.app_id)
             self.graph_base_url = MICROSOFT_GRAPH if has_credentials else SANDBOX

@@ -458,7 +458,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             }
             {
               type: 'Readiness'
-              httpGet: { path: '/readyz', port: 3978 }
+              httpGet: { path: '/healthz', port: 3978 }  // /readyz is on the management listener (loopback)
               periodSeconds: 10
               failureThreshold: 3
             }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,63 @@ def test_each_kind_of_failure_shows_its_traceback_once_per_episode(caplog: pytes
     assert "5 failures of TimeoutError in the last 11 s" in lines
     assert "1 failures of KeyError in the last 11 s" in lines
     assert "turn x failed: TimeoutError: db" in lines
+
+
+async def test_readiness_and_metrics_are_on_the_management_port_not_the_public_one(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    assert bot.management_url and bot.management_url != bot.url
+    for path in ("/readyz", "/metrics"):
+        async with bot.session.get(bot.url + path) as response:
+            assert response.status == 404
+        async with bot.session.get(bot.management_url + path) as response:
+            assert response.status == 200
+    async with bot.session.get(bot.url + "/healthz") as response:
+        assert response.status == 200  # the container HEALTHCHECK and liveness probe stay public
+    host = bot.management_url.split("//", 1)[1].rsplit(":", 1)[0]
+    assert host == "127.0.0.1"
+
+
+async def test_a_metrics_token_opens_them_on_the_service_port_to_its_bearer(tmp_path: Path) -> None:
+    token = "t" * 32
+    settings = make_settings(tmp_path, METRICS_TOKEN=token, MANAGEMENT_PORT="")
+    async with running_bot(settings) as bot:
+        assert bot.management_url == ""
+        for path in ("/readyz", "/metrics"):
+            async with bot.session.get(bot.url + path) as response:
+                assert response.status == 401
+                assert response.headers["WWW-Authenticate"] == "Bearer"
+            wrong = {"Authorization": "Bearer " + "u" * 32}
+            async with bot.session.get(bot.url + path, headers=wrong) as response:
+                assert response.status == 401
+            right = {"Authorization": f"Bearer {token}"}
+            async with bot.session.get(bot.url + path, headers=right) as response:
+                assert response.status == 200
+                assert path != "/metrics" or "vertaisbotti_turns_total" in await response.text()
+
+
+def test_management_settings_are_checked() -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    with pytest.raises(ValidationError, match="METRICS_TOKEN"):
+        Settings(_env_file=None, METRICS_TOKEN="short")
+    with pytest.raises(ValidationError, match="MANAGEMENT_PORT"):
+        Settings(_env_file=None, PORT=4000, MANAGEMENT_PORT=4000)
+    assert Settings(_env_file=None).management_port == 3979
+    assert Settings(_env_file=None, MANAGEMENT_PORT="").management_port is None
+
+
+async def test_a_busy_management_port_leaves_the_bot_answering(
+    tmp_path: Path, connector: ConnectorDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        settings = make_settings(tmp_path, MANAGEMENT_PORT=str(taken.getsockname()[1]))
+        async with running_bot(settings) as bot:
+            assert bot.management_url == ""
+            assert (await bot.post(a.personal_message(connector.url, "apua"))).status == 200
+            await connector.wait_for(1)
+    assert any("management listener not started" in r.getMessage() for r in caplog.records)

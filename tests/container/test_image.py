@@ -85,10 +85,11 @@ def test_the_image_runs_unprivileged_with_a_healthcheck_and_var_as_a_volume() ->
 async def test_the_container_answers_help_on_postgres_and_stops_on_sigterm(
     database: str, connector: ConnectorDouble
 ) -> None:
-    port = free_port()
+    port, management = free_port(), free_port()
     env = {
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        "MANAGEMENT_PORT": str(management),
         "DATABASE_URL": database,
         "POLL_SECRET": "c" * 40,
         "GRAPH_BASE_URL": "sandbox",
@@ -99,14 +100,14 @@ async def test_the_container_answers_help_on_postgres_and_stops_on_sigterm(
         async with aiohttp.ClientSession() as session:
             await until_healthy(session, url, name)
             assert engine("healthcheck", "run", name, check=False).returncode == 0
-            async with session.get(url + "/readyz") as response:
+            async with session.get(f"http://127.0.0.1:{management}/readyz") as response:
                 assert response.status == 200  # PostgreSQL answers the container
             activity = a.personal_message(connector.url, "help", user=a.MATTI)
             async with session.post(url + "/api/messages", json=activity) as response:
                 assert response.status == 200
             [reply] = await connector.wait_for(1, timeout=30)
             assert reply.card is not None and reply.card["body"][0]["text"] == "Hi, I'm Vertaisbotti"
-            async with session.get(url + "/metrics") as response:
+            async with session.get(f"http://127.0.0.1:{management}/metrics") as response:
                 metrics = await response.text()
             assert 'vertaisbotti_turns_total{outcome="ok",type="message"} 1.0' in metrics
             assert "vertaisbotti_build_info{" in metrics

@@ -16,10 +16,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import MANAGEMENT_URL, create_app
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+MANAGED = ("/readyz", "/metrics")
 
 
 @dataclass
@@ -27,6 +28,7 @@ class RunningBot:
     url: str
     app: web.Application | None
     session: aiohttp.ClientSession
+    management_url: str = ""  # the management listener (/readyz, /metrics), when it runs
 
     @property
     def messages_url(self) -> str:
@@ -47,7 +49,9 @@ class RunningBot:
             return response.status, body
 
     async def get(self, path: str) -> tuple[int, str]:
-        async with self.session.get(self.url + path) as response:
+        """GET `path`; /readyz and /metrics from the management listener, where the service serves them."""
+        base = self.management_url if self.management_url and path.startswith(MANAGED) else self.url
+        async with self.session.get(base + path) as response:
             return response.status, await response.text()
 
 
@@ -57,6 +61,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "GRAPH_BASE_URL": "https://graph.invalid/v1.0",
         "VAR_DIR": str(tmp_path / "var"),
         "COORDINATORS": "aad-maija",
+        "MANAGEMENT_PORT": "0",  # an ephemeral port: tests run side by side
         **overrides,
     }
     return Settings(_env_file=None, **values)
@@ -71,7 +76,9 @@ async def running_bot(settings: Settings, port: int = 0) -> AsyncIterator[Runnin
     port = runner.addresses[0][1]
     try:
         async with aiohttp.ClientSession() as session:
-            yield RunningBot(f"http://127.0.0.1:{port}", runner.app, session)
+            yield RunningBot(
+                f"http://127.0.0.1:{port}", runner.app, session, runner.app.get(MANAGEMENT_URL, "")
+            )
     finally:
         await runner.cleanup()
 
@@ -88,8 +95,15 @@ async def bot_process(
     timeout: float = 30.0,  # noqa: ASYNC109 (start-up deadline)
 ) -> AsyncIterator[tuple[RunningBot, subprocess.Popen]]:
     """`python -m bot` in a subprocess with `env` added; yields once /healthz answers."""
-    port = free_port()
-    full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
+    port, management = free_port(), free_port()
+    full_env = {
+        **os.environ,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "MANAGEMENT_HOST": "127.0.0.1",
+        "MANAGEMENT_PORT": str(management),
+        **env,
+    }
     # Popen only spawns (no wait); tests want its synchronous kill/signal/wait API.
     process = subprocess.Popen(  # noqa: ASYNC220
         [sys.executable, "-m", "bot"],
@@ -115,7 +129,10 @@ async def bot_process(
                 if asyncio.get_running_loop().time() > deadline:
                     raise AssertionError("python -m bot did not answer /healthz in time")
                 await asyncio.sleep(0.1)
-            yield RunningBot(url, None, session), process
+            management_url = (
+                f"http://127.0.0.1:{full_env['MANAGEMENT_PORT']}" if full_env["MANAGEMENT_PORT"] else ""
+            )
+            yield RunningBot(url, None, session, management_url), process
     finally:
         if process.poll() is None:
             process.terminate()
