@@ -9,7 +9,7 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import ChannelAccount
+from botbuilder.schema import ChannelAccount, ErrorResponseException
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo
 
 from bot.features.help import show_unknown
@@ -139,11 +139,25 @@ class VertaisBot(TeamsActivityHandler):
             await turn.context.send_activity(turn.t(error.key, **error.params))
         return InvokeResponse(status=HTTPStatus.OK)
 
+    async def on_teams_members_added_dispatch(
+        self, members_added: list[ChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        """botbuilder looks up each added member; one who already left is no longer in the conversation
+        (404 MemberNotFoundInConversation, which botbuilder does not handle): there is no one to welcome."""
+        try:
+            await super().on_teams_members_added_dispatch(members_added, team_info, turn_context)
+        except ErrorResponseException as error:
+            body = getattr(error, "error", None)
+            code = getattr(getattr(body, "error", None), "code", None)
+            if code != "MemberNotFoundInConversation":
+                raise
+            log.info("members added: a member is no longer in the conversation, nothing to do")
+
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info: TeamInfo, turn_context: TurnContext
     ) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        if not team_info or self._on_install is None:
+        if not team_info or not team_info.id or self._on_install is None:
             return
         if any(m.id == bot_id for m in members_added):
             await self._on_install(self.turn(turn_context), team_info)

@@ -56,6 +56,7 @@ ERROR_KINDS = (
     "ClientConnectorError",
     "ClientResponseError",
     "ClientError",
+    "ClientRequestError",
     "OperationalError",
     "InterfaceError",
     "IntegrityError",

@@ -132,7 +132,8 @@ def _invoke(body: dict[str, Any]) -> None:
 
 
 def _channel_data(body: dict[str, Any]) -> None:
-    data = _object(body, "channelData")
+    # botbuilder reads a conversationUpdate's channelData unconditionally; Teams always sends it
+    data = _object(body, "channelData", required=body.get("type") == "conversationUpdate")
     if data is None:
         return
     _text(data, "eventType", where="channelData.")

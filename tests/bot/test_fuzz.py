@@ -1,7 +1,9 @@
 """Fuzzed requests to /api/messages (issue 14): no input gives a 5xx, the bot stays healthy, /metrics stays
 small, and the bot never writes to a conversation no request named.
 
-Bounded and seeded: FUZZ_REQUESTS (default 2000) cases from FUZZ_SEED (default 14), sent 8 at a time.
+Bounded and seeded: FUZZ_REQUESTS (default 2000) cases from FUZZ_SEED (default 14), sent 8 at a time. On
+the commit that added it, 544 of the 2,000 default cases got a 5xx and /metrics grew to 235 KB; now none
+does, and /metrics stays near 9 KB.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ async def test_fuzzed_requests_never_get_a_5xx(bot: RunningBot, connector: Conne
     status, text = await bot.get("/metrics")
     assert status == 200
     assert len(text.encode()) < METRICS_BOUND, f"/metrics is {len(text.encode())} bytes"
+    # What passed the edge ran without failing inside, but for serviceUrls nothing listens on (aiohttp's
+    # and msrest's connection errors).
+    errors = [line for line in text.splitlines() if line.startswith("vertaisbotti_turn_errors_total{")]
+    unreachable = ('kind="ClientConnectorError"', 'kind="ClientRequestError"')
+    assert all(any(kind in line for kind in unreachable) for line in errors), errors
 
     strangers = {s.conversation_id for s in sent if s.conversation_id and s.conversation_id not in named}
     assert not strangers, f"replies to conversations no request named: {sorted(strangers)[:5]}"
