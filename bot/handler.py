@@ -100,7 +100,6 @@ class VertaisBot(TeamsActivityHandler):
             return await super().on_invoke_activity(turn_context)
         if name != CARD_ACTION:
             value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
-            log.info("invoke %s is not a feature of this bot: answered as not supported", name)
             return unsupported_invoke(str(name), value, self.turn(turn_context).t)
         turn = self.turn(turn_context)
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
