@@ -165,16 +165,7 @@ def finish_card(
     ]
     if error:
         body.append(TextBlock(text=error, color="Attention", weight="Bolder", wrap=True))
-    body.append(
-        TextInput(
-            id="goal",
-            label=t("assessment.field.goal"),
-            placeholder=t("assessment.field.goal_hint"),
-            is_multiline=True,
-            max_length=GOAL_MAX,
-            value=assessment.goal or None,
-        )
-    )
+    body.append(_goal_input(t, assessment))
     return card(
         body,
         [
@@ -308,17 +299,7 @@ def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
             )
         )
         body.append(Container(items=items, separator=True))
-    body.append(
-        TextInput(
-            id="goal",
-            label=t("assessment.field.goal"),
-            placeholder=t("assessment.field.goal_hint"),
-            is_multiline=True,
-            max_length=GOAL_MAX,
-            value=assessment.goal or None,
-            separator=True,
-        )
-    )
+    body.append(_goal_input(t, assessment, separator=True))
     ref = {"assessment": assessment.id}
     body.append(ActionSet(actions=[ExecuteAction(title=t("assessment.action.goal"), verb=GOAL, data=ref)]))
     return card(
@@ -477,3 +458,16 @@ def parse_goal(data: Mapping[str, Any]) -> str:
     if not isinstance(goal, str):
         raise Invalid("assessment.error.bad_answer")
     return goal
+
+
+def _goal_input(t: Translator, assessment: Assessment, *, separator: bool = False) -> TextInput:
+    """The free-text development goal: asked on the last card and editable on the results."""
+    return TextInput(
+        id="goal",
+        label=t("assessment.field.goal"),
+        placeholder=t("assessment.field.goal_hint"),
+        is_multiline=True,
+        max_length=GOAL_MAX,
+        value=assessment.goal or None,
+        separator=separator or None,  # unset on the last card, as before
+    )
