@@ -18,6 +18,7 @@ from core.networks import NetworkStore
 from core.outbox import OutboxStore
 from core.people import PeopleStore
 from core.polls import PollStore
+from core.report import ActivityStore
 from core.retention import RetentionStore
 from core.survey import SurveyStore
 from core.teams import TeamStore
@@ -41,6 +42,7 @@ class Store(
     AssessmentStore,
     BadgeStore,
     RoundStore,
+    ActivityStore,
     Protocol,
 ):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""

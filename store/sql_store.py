@@ -30,6 +30,7 @@ from store.outbox import OutboxQueries
 from store.people import PeopleQueries, save_organizations
 from store.personal import PersonalDataQueries
 from store.polls import PollQueries
+from store.report import ReportQueries
 from store.retention import RetentionQueries
 from store.survey import SurveyQueries
 from store.teams import TeamQueries
@@ -53,6 +54,7 @@ class SqlStore(
     AssessmentQueries,
     BadgeQueries,
     CoachingQueries,
+    ReportQueries,
     PersonalDataQueries,
     RetentionQueries,
     Database,
