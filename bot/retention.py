@@ -3,24 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from bot.schedules import Clock, Periodic, utcnow
 from bot.settings import Settings
-from core.errors import DomainError
 from core.retention import Purged, RetentionPolicy, RetentionStore, apply_retention
 
 log = logging.getLogger(__name__)
 
 INTERVAL_S = 3600.0
-Clock = Callable[[], datetime]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def policy_of(settings: Settings) -> RetentionPolicy:
@@ -34,42 +26,21 @@ def policy_of(settings: Settings) -> RetentionPolicy:
     )
 
 
-class RetentionScheduler:
+class RetentionScheduler(Periodic):
+    name = "retention"
+
     def __init__(
         self,
         store: RetentionStore,
         policy: RetentionPolicy,
         *,
         interval: float = INTERVAL_S,
-        clock: Clock = _utcnow,
+        clock: Clock = utcnow,
     ) -> None:
+        super().__init__(interval)
         self._store = store
         self._policy = policy
-        self._interval = interval
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="retention")
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.tick()
-            except DomainError as error:  # the database is away: next round
-                log.warning("retention skipped this round: %s", error.key)
-            except Exception:
-                log.exception("retention failed this round")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._interval)
 
     async def tick(self) -> Purged:
         purged = await apply_retention(self._store, self._policy, self._clock())
