@@ -121,8 +121,15 @@ class SurveyQueries(Database):
 
     async def save_answer(self, answer: Answer) -> Answer:
         async with self._tx() as conn:
+            # FOR SHARE (PostgreSQL) waits for a close being committed and then reads the closed status; a
+            # close waits for this answer to commit. An answer never lands after the close committed.
+            # SQLite's BEGIN IMMEDIATE (store/engine.py) serialises the two already.
             status = (
-                await conn.execute(select(SurveyRow.status).where(SurveyRow.id == answer.survey_id))
+                await conn.execute(
+                    select(SurveyRow.status)
+                    .where(SurveyRow.id == answer.survey_id)
+                    .with_for_update(read=True)
+                )
             ).scalar_one_or_none()
             if status is None:
                 raise NotFound("survey.error.unknown")
