@@ -18,7 +18,7 @@ from bot.badges.signing import JoseSigner
 from bot.badges.web import BadgeService
 from bot.badges.web import add_routes as add_badge_routes
 from bot.build import build_info, version
-from bot.connector import ConnectorPool
+from bot.connector import ConnectorPool, reuse_trace
 from bot.failures import FailureLog
 from bot.features import build_router
 from bot.features.badges import after_assessment
@@ -171,10 +171,10 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         if telemetry is not None:
             telemetry.instrument_engine(store.engine)
         graph = await stack.enter_async_context(open_graph(settings, observer=app[METRICS].observe_graph))
-        session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=30),
-            trace_configs=[telemetry.client_trace_config()] if telemetry is not None else None,
-        )
+        traces = [reuse_trace()]  # tells the connector a dead pooled connection (bot/connector.py)
+        if telemetry is not None:
+            traces.append(telemetry.client_trace_config())
+        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30), trace_configs=traces)
         stack.push_async_callback(session.close)
         adapter = TeamsAdapter(settings, ConnectorPool(lambda: session))
         stack.callback(adapter.close)

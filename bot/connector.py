@@ -3,6 +3,10 @@
 botbuilder's msrest `ConnectorClient` builds retry policies per client and sends every request with blocking
 `requests` in a thread pool. The hot operations (send, reply, update, delete, create conversation) go through
 `aiohttp` here; everything else (members, team details) falls through to the cached msrest client.
+
+A pooled keep-alive connection can be dead when it is reused: the server (or a load balancer) dropped it
+while it was idle and the request meets a reset or a close before any answer (seen with the Agents
+Playground). Such a send is tried once more on a fresh connection (`_may_resend`).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -90,6 +94,46 @@ class _Token:
         return {"Authorization": f"Bearer {self._value}"}
 
 
+@dataclass
+class _Attempt:
+    """What the session's trace (`reuse_trace`) tells about one request: whether it went out on a pooled
+    connection."""
+
+    reused: bool = False
+
+
+def reuse_trace() -> aiohttp.TraceConfig:
+    """Pass to the connector session's `trace_configs`: marks a request sent on a reused connection, which
+    `_may_resend` needs to tell a dead pooled connection from a server that failed mid-request."""
+    trace = aiohttp.TraceConfig()
+
+    async def reused(_session: aiohttp.ClientSession, context: Any, _params: Any) -> None:
+        attempt = getattr(context, "trace_request_ctx", None)
+        if isinstance(attempt, _Attempt):
+            attempt.reused = True
+
+    trace.on_connection_reuseconn.append(reused)
+    return trace
+
+
+IDEMPOTENT = frozenset({"PUT", "DELETE"})  # an update or delete sent twice leaves what one leaves
+
+
+def _may_resend(method: str, error: aiohttp.ClientError, attempt: _Attempt) -> bool:
+    """Whether a request that failed before any answer may go again on a fresh connection: when it cannot
+    have been processed (no connection was made; a reused keep-alive connection the server had dropped
+    while idle, which is reset or closed when the next request arrives, before the server reads it) or
+    when sending it twice does no harm (update, delete). A timeout, a TLS failure, or a disconnect on a
+    fresh connection during a POST may mean the message was posted: not resent."""
+    if isinstance(error, TimeoutError | aiohttp.ClientSSLError | aiohttp.ClientConnectorCertificateError):
+        return False
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return True
+    if not isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError | ConnectionResetError):
+        return False
+    return method in IDEMPOTENT or attempt.reused
+
+
 class _Conversations:
     def __init__(self, inner: Any, session: aiohttp.ClientSession, base_url: str, token: _Token) -> None:
         self._inner = inner
@@ -105,7 +149,8 @@ class _Conversations:
 
         async def once() -> dict:
             headers = await self._token.header()
-            async with self._session.request(method, url, json=body, headers=headers) as response:
+            response = await self._open(method, url, body, headers)
+            async with response:
                 if response.status < 300:
                     if response.content_length == 0 or response.status == 204:
                         return {}
@@ -115,6 +160,35 @@ class _Conversations:
 
         policy = replace(REPLY_BACKOFF, retries=attempts - 1)
         return await with_retries(once, policy=policy, retry_on=_retryable, what=f"Bot Connector {method}")
+
+    async def _open(
+        self, method: str, url: str, body: Any | None, headers: dict[str, str]
+    ) -> aiohttp.ClientResponse:
+        """The response (status and headers read), sent again once on a fresh connection when the first
+        try failed in a way `_may_resend` allows."""
+        attempt = _Attempt()
+        try:
+            return await self._session.request(
+                method, url, json=body, headers=headers, trace_request_ctx=attempt
+            )
+        except aiohttp.ClientError as error:
+            if not _may_resend(method, error, attempt):
+                raise
+            log.info(
+                "Bot Connector %s: %r on a %s connection, sent again on a fresh one",
+                method,
+                error,
+                "reused" if attempt.reused else "new",
+            )
+        fresh = aiohttp.ClientSession(
+            timeout=self._session.timeout, connector=aiohttp.TCPConnector(force_close=True)
+        )
+        try:
+            response = await fresh.request(method, url, json=body, headers=headers)
+            await response.read()  # the fresh session closes below; the answer is small
+        finally:
+            await fresh.close()
+        return response
 
     async def send_to_conversation(
         self, conversation_id: str, activity: Activity, attempts: int = 3, **_: Any

@@ -2,7 +2,9 @@
 
 It answers like the real service (ids, `<channel>;messageid=` for channel posts) and, as the real service
 would not, refuses an `Authorization` header when told the bot runs anonymously (shared/facts.md, trap 3).
-Behaviour can be scripted per test with `fail_next(status, count, retry_after)`. Path parts are decoded
+Behaviour can be scripted per test with `fail_next(status, count, retry_after)`; `drop_idle()` makes it
+forget the keep-alive connections it has (as a server or load balancer does with idle ones, without telling
+the client): the next request on one is reset unread. Path parts are decoded
 once, by aiohttp's router, as the real service decodes them (decoding again would turn a conversation id
 `%2e%2e` into `..`).
 """
@@ -64,6 +66,10 @@ class ConnectorDouble:
     page_size: int = 2
     sent: list[Sent] = field(default_factory=list)
     _failures: list[tuple[int, float | None]] = field(default_factory=list)
+    dropped: int = 0  # requests that met a dropped connection (reset, never recorded)
+    _resets: int = 0
+    _connections: set[Any] = field(default_factory=set)
+    _dead: set[Any] = field(default_factory=set)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -101,6 +107,14 @@ class ConnectorDouble:
 
         return [s for s in self.sent if s.proactive and not one_line(s.message.get("summary"))]
 
+    def drop_idle(self) -> None:
+        """Forget every connection open now: the next request on each is reset before it is read."""
+        self._dead |= self._connections
+
+    def reset_next(self, count: int = 1) -> None:
+        """Reset the next `count` requests unread, on whatever connection they come."""
+        self._resets += count
+
     def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
         self._failures.extend([(status, retry_after)] * count)
 
@@ -124,6 +138,14 @@ class ConnectorDouble:
         return self.sent
 
     async def _record(self, request: web.Request, conversation: str) -> web.Response | None:
+        transport = request.transport
+        if transport in self._dead or self._resets:
+            self.dropped += 1
+            self._resets = max(0, self._resets - (transport not in self._dead))
+            self._dead.discard(transport)
+            transport.abort()  # a reset: the request is not processed
+            raise ConnectionResetError("dropped idle connection")
+        self._connections.add(transport)
         if self.expect_anonymous and "Authorization" in request.headers:
             return web.json_response(
                 {"error": {"code": "BadAuth", "message": "unexpected token"}}, status=401
