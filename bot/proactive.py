@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.outbox import send_later
 from bot.turn import Turn
 from cards.base import to_json
-from core.outbox import OutgoingMessage, Target
+from core.outbox import OutgoingMessage, Priority, Target
 
 CARD_CONTENT = "application/vnd.microsoft.card.adaptive"
 
@@ -56,11 +56,17 @@ def to_person(
     key: str,
     broadcast: str,
     service_url: str | None = None,
+    priority: Priority = Priority.NORMAL,
 ) -> OutgoingMessage:
     """An outbox message with a card for one person's personal chat (the outbox opens it when needed)."""
     where = target(turn, "person", service_url, user_id=person_id)
     return OutgoingMessage(
-        key=key, broadcast=broadcast, recipient=person_id, target=where, activity=card_message(value)
+        key=key,
+        broadcast=broadcast,
+        recipient=person_id,
+        target=where,
+        activity=card_message(value),
+        priority=priority,
     )
 
 
@@ -72,6 +78,7 @@ async def cards_to_people(
     broadcast: str,
     build: Callable[[Translator], AdaptiveCard],
     service_url: str | None = None,
+    priority: Priority = Priority.NORMAL,
 ) -> int:
     """Queue `build(translator)` for each person's personal chat, in their own language; each message is
     keyed `<key>:<person>` so queuing again sends nothing twice. Returns how many were queued."""
@@ -87,6 +94,7 @@ async def cards_to_people(
                 recipient=person_id,
                 target=target(turn, "person", service_url, user_id=person_id),
                 activity=card_message(build(t)),
+                priority=priority,
             )
         )
     if messages:

@@ -10,7 +10,7 @@ from bot.proactive import to_channel, to_person
 from bot.turn import Turn
 from cards import survey as cards
 from core.networks import Network
-from core.outbox import OutgoingMessage
+from core.outbox import OutgoingMessage, Priority
 from core.people import Person
 from core.survey import Survey
 from core.survey_flow import Organizations
@@ -45,5 +45,11 @@ class SurveyMessages:
         value = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
         key, who = f"survey:{survey.id}", person.aad_object_id
         return to_person(
-            self._turn, who, value, key=f"{key}:person:{who}", broadcast=key, service_url=self._service_url
+            self._turn,
+            who,
+            value,
+            key=f"{key}:person:{who}",
+            broadcast=key,
+            service_url=self._service_url,
+            priority=Priority.BULK,
         )

@@ -19,7 +19,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any, Literal, Protocol
 
 from core.errors import Invalid, NotFound
@@ -78,6 +78,15 @@ class Target:
         return (self.conversation_id or "").split(";messageid=", 1)[0]
 
 
+class Priority(IntEnum):
+    """Which due messages go first (lower first, then in the order they became due): a reminder or a card
+    update does not wait behind a broadcast to hundreds."""
+
+    URGENT = 0  # time-bound: a meeting's reminder, a poll's card closed at its deadline
+    NORMAL = 1  # one person's or one channel's message
+    BULK = 2  # broadcasts to many (survey forms, network invitations)
+
+
 MAX_ACTIVITY_BYTES = 80_000  # Teams refuses messages over 100 KB (413); keep a margin for what it adds
 
 
@@ -88,7 +97,8 @@ class OutgoingMessage:
     `key` makes enqueueing idempotent (a second message with the same key is ignored), e.g.
     `"survey-7:aad-123"`. `broadcast` groups the messages a delivery report is asked for; `recipient`
     names who did not get it (an Entra object id or a channel name). `activity` is the Bot Framework
-    activity as JSON (`{"type": "message", "text": ..., "attachments": [...]}`).
+    activity as JSON (`{"type": "message", "text": ..., "attachments": [...]}`). `priority` orders due
+    messages (the pacing and the retry schedule stay as they are).
     """
 
     key: str
@@ -96,6 +106,7 @@ class OutgoingMessage:
     recipient: str
     target: Target
     activity: Mapping[str, Any]
+    priority: Priority = Priority.NORMAL
 
     def __post_init__(self) -> None:
         if not self.key or not self.broadcast or not self.recipient:
@@ -243,9 +254,12 @@ class OutboxStore(Protocol):
         and its notices commit or roll back together. Raises `core.errors.Unavailable` without a database."""
         ...
 
-    async def claim_due(self, worker: str, limit: int, lease_seconds: float) -> Sequence[ClaimedMessage]:
-        """Take up to `limit` due rows for `worker`, counting an attempt on each; no row is handed to two
-        workers at once. A claimed row comes back due when its lease ends without an outcome."""
+    async def claim_due(
+        self, worker: str, limit: int, lease_seconds: float, *, up_to: Priority | None = None
+    ) -> Sequence[ClaimedMessage]:
+        """Take up to `limit` due rows for `worker` (only those of priority `up_to` or more urgent, when
+        given), most urgent first (`Priority`, then due time), counting an attempt on each; no row is
+        handed to two workers at once. A claimed row comes back due when its lease ends without an outcome."""
         ...
 
     async def renew_leases(self, worker: str, ids: Sequence[int], lease_seconds: float) -> None: ...

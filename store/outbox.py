@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, func, select, update
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,6 +23,7 @@ from core.outbox import (
     NotReached,
     Outcome,
     OutgoingMessage,
+    Priority,
     Reason,
     State,
     Target,
@@ -44,6 +45,7 @@ class OutboxRow(Base):
     target: Mapped[dict[str, Any]] = mapped_column(JSON)
     activity: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String)
+    priority: Mapped[int] = mapped_column(Integer, server_default=text(str(int(Priority.NORMAL))))
     attempts: Mapped[int] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String)
@@ -73,6 +75,7 @@ def _claimed(row: Any) -> ClaimedMessage:
         recipient=row.recipient,
         target=Target(**row.target),
         activity=row.activity,
+        priority=Priority(row.priority),
     )
     return ClaimedMessage(row.id, message, attempts=row.attempts, conversation_id=row.conversation_id)
 
@@ -90,6 +93,7 @@ async def write_outbox(conn: AsyncConnection, messages: Sequence[OutgoingMessage
             "target": _target_json(m.target),
             "activity": dict(m.activity),
             "state": State.PENDING.value,
+            "priority": int(m.priority),
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
@@ -138,12 +142,15 @@ class OutboxQueries(Database):
                 await together_with(conn)
             return await write_outbox(conn, messages)
 
-    async def claim_due(self, worker: str, limit: int, lease_seconds: float) -> Sequence[ClaimedMessage]:
+    async def claim_due(
+        self, worker: str, limit: int, lease_seconds: float, *, up_to: Priority | None = None
+    ) -> Sequence[ClaimedMessage]:
         now = utcnow()
+        due = select(OutboxRow.id).where(OutboxRow.state.in_(ACTIVE), OutboxRow.next_attempt_at <= now)
+        if up_to is not None:
+            due = due.where(OutboxRow.priority <= int(up_to))
         due = (
-            select(OutboxRow.id)
-            .where(OutboxRow.state.in_(ACTIVE), OutboxRow.next_attempt_at <= now)
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            due.order_by(OutboxRow.priority, OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -160,7 +167,8 @@ class OutboxQueries(Database):
         )
         async with self._tx() as conn:
             rows = (await conn.execute(stmt)).all()
-        return sorted((_claimed(row) for row in rows), key=lambda claimed: claimed.id)
+        claimed = (_claimed(row) for row in rows)
+        return sorted(claimed, key=lambda row: (row.message.priority, row.id))
 
     async def renew_leases(self, worker: str, ids: Sequence[int], lease_seconds: float) -> None:
         if not ids:

@@ -17,7 +17,7 @@ from bot.turn import Turn
 from cards import networks as cards
 from core import network_admin
 from core.networks import LaunchFailed, Network
-from core.outbox import OutgoingMessage
+from core.outbox import OutgoingMessage, Priority
 from core.teams import Team
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class OutboxAnnouncer:
             broadcast=f"network:{network.key}:invite",
             build=lambda t: cards.invite_card(t, network),
             service_url=self._team.service_url if self._team else None,
+            priority=Priority.BULK,
         )
 
 

@@ -6,20 +6,58 @@ after the message before it, measured when the gate actually opens, so a stalled
 release a burst afterwards. A conversation that is full for longer than `defer_after` is not waited for:
 `acquire` returns the seconds to come back after, and the worker puts the message back in the outbox rather
 than hold a slot (and the messages behind it). `pause(seconds)` stops everything after a 429; `share(n)`
-splits the app-wide rate between the `n` service instances sending at the moment.
+splits the app-wide rate between the `n` service instances sending at the moment. Messages waiting for the
+app-wide slot get it by priority (`core.outbox.Priority`), so an urgent one claimed while a broadcast's rows
+are in hand goes next, not after them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 
-from core.outbox import TEAMS_APP_RATE, TEAMS_THREAD_WINDOWS, Window, window_delay
+from core.outbox import TEAMS_APP_RATE, TEAMS_THREAD_WINDOWS, Priority, Window, window_delay
 
 PRUNE_EVERY = 1000
+
+
+class PriorityGate:
+    """A lock whose waiters get in by priority (lower first), then in the order they came."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    @asynccontextmanager
+    async def hold(self, priority: int) -> AsyncIterator[None]:
+        if self._held:
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiters, (priority, next(self._order), turn))
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._release()  # handed the gate just as we were cancelled: pass it on
+                raise
+        self._held = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        while self._waiters:
+            _, _, turn = heapq.heappop(self._waiters)
+            if not turn.done():  # a cancelled waiter's future is done: skip it
+                turn.set_result(None)  # the gate stays held, by the next in line
+                return
+        self._held = False
 
 
 class Pacer:
@@ -45,7 +83,7 @@ class Pacer:
         self._paused_until = 0.0
         self._history: dict[str, deque[float]] = {}
         self._taken = 0
-        self._gate = asyncio.Lock()
+        self._gate = PriorityGate()
 
     @property
     def rate(self) -> float:
@@ -86,9 +124,12 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
 
-    async def acquire(self, key: str, stopping: asyncio.Event) -> float | None:
+    async def acquire(
+        self, key: str, stopping: asyncio.Event, priority: int = Priority.NORMAL
+    ) -> float | None:
         """Wait for the gate of `key`: None when the message may go now, else the seconds after which to
-        try again (the conversation is full for a while, or `stopping` was set: then 0)."""
+        try again (the conversation is full for a while, or `stopping` was set: then 0). Of the messages
+        waiting for the app-wide slot, the lowest `priority` goes first."""
         while True:
             wait = self.thread_wait(key)
             if wait > self._defer_after:
@@ -97,7 +138,7 @@ class Pacer:
                 if await _sleep(wait, stopping):
                     return 0.0
                 continue
-            async with self._gate:
+            async with self._gate.hold(priority):
                 if self.thread_wait(key) > 0:
                     continue  # another message to the same conversation went first
                 while (gap := self.app_wait()) > 0:

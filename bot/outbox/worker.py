@@ -22,11 +22,22 @@ from typing import Protocol
 from bot.outbox.pacing import Pacer
 from bot.outbox.sender import Delivery
 from core.errors import Unavailable
-from core.outbox import ClaimedMessage, OutboxStore, Outcome, Reason, RetryPolicy, State, Verdict, verdict_for
+from core.outbox import (
+    ClaimedMessage,
+    OutboxStore,
+    Outcome,
+    Priority,
+    Reason,
+    RetryPolicy,
+    State,
+    Verdict,
+    verdict_for,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_PAUSE_S = 5.0
+URGENT_HAND = 8  # urgent rows claimed at a time while the hand is full
 
 
 class Sender(Protocol):
@@ -109,20 +120,27 @@ class OutboxWorker:
         while not self._stopping.is_set():
             room = self._hand - len(self._held)
             claimed: Sequence[ClaimedMessage] = ()
-            if room >= self._hand // 2:
-                try:
+            # With the hand full of a broadcast's rows, urgent ones are still taken (a few at a time): the
+            # pacer lets them go before the rows in hand.
+            full = room < self._hand // 2
+            try:
+                if full:
+                    claimed = await self._store.claim_due(
+                        self.name, URGENT_HAND, self._lease, up_to=Priority.URGENT
+                    )
+                else:
                     claimed = await self._store.claim_due(self.name, room, self._lease)
-                except Exception as error:  # the loop must survive anything a database driver raises
-                    cause = error.__cause__ if isinstance(error, Unavailable) else error
-                    log.warning("outbox: claiming failed, trying again in %.1f s: %s", self._db_retry, cause)
-                    with suppress(TimeoutError):
-                        await asyncio.wait_for(self._stopping.wait(), self._db_retry)
-                    continue
+            except Exception as error:  # the loop must survive anything a database driver raises
+                cause = error.__cause__ if isinstance(error, Unavailable) else error
+                log.warning("outbox: claiming failed, trying again in %.1f s: %s", self._db_retry, cause)
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self._db_retry)
+                continue
             for row in claimed:
                 self._held[row.id] = asyncio.create_task(self._deliver(row), name=f"outbox-{row.id}")
             if claimed:
                 await self._share_rate()
-            if claimed and len(claimed) == room:
+            if claimed and not full and len(claimed) == room:
                 await asyncio.sleep(0.05)  # more are due: come back once some of these are under way
                 continue
             self._wake.clear()
@@ -142,7 +160,8 @@ class OutboxWorker:
     async def _attempt(self, row: ClaimedMessage) -> Outcome:
         if row.attempts > self._policy.max_attempts:  # leases ran out too often (the worker kept dying)
             return self._outcome(row, State.DEAD, reason=Reason.EXHAUSTED, error="lease expired repeatedly")
-        later = await self._pacer.acquire(row.message.target.pace_key, self._stopping)
+        message = row.message
+        later = await self._pacer.acquire(message.target.pace_key, self._stopping, message.priority)
         if later is not None:  # the conversation is full for a while, or the worker is stopping
             return self._release(row, later)
         delivery = await self._sender.send(row)

@@ -23,7 +23,7 @@ from cards.base import to_json
 from core import meeting_flow
 from core.meeting_flow import Reminded
 from core.meetings import reminder_key
-from core.outbox import OutgoingMessage, Target
+from core.outbox import OutgoingMessage, Priority, Target
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class ReminderCards:
                     recipient=aad,
                     target=where,
                     activity=activity,
+                    priority=Priority.URGENT,
                 )
             )
         return messages
