@@ -23,6 +23,9 @@ class Command:
     scopes: tuple[str, ...] = SCOPES
     synonyms: tuple[str, ...] = ()
     """Other single words for the command, in either language; lower case."""
+    coordinator_only: bool = False
+    """A coordinator's tool: left out of the manifest's command menu, which every member sees (and Teams
+    caps at 12 commands a scope), and shown on the help card to the coordinator only."""
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -61,6 +64,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("badges", "merkit", "badges", ("personal",), synonyms=("merkki", "osaamismerkit", "badge")),
     Command("coaching", "valmennus", "coaching", ("personal",), synonyms=("vertaisvalmennus", "coach")),
+    Command(
+        "report",
+        "raportti",
+        "report",
+        synonyms=("toimintaraportti", "raportointi", "reports"),
+        coordinator_only=True,
+    ),
 )
 
 

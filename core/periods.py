@@ -66,6 +66,11 @@ class Period:
         """The first moment after the period."""
         return datetime.combine(self.end + timedelta(days=1), time(), HELSINKI)
 
+    @property
+    def ends_at_last_day(self) -> datetime:
+        """Noon of the last day: what a date format shows as that day in any timezone nearby."""
+        return datetime.combine(self.end, time(12), HELSINKI)
+
     def contains(self, moment: datetime) -> bool:
         return self.starts_at <= moment < self.ends_at
 

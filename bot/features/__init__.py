@@ -16,6 +16,7 @@ from bot.features import (
     mydata,
     networks,
     polls,
+    report,
     survey,
     survey_export,
 )
@@ -38,6 +39,7 @@ def build_router() -> Router:
         meeting_groups,
         assessment,
         badges,
+        report,
     ):
         feature.register(router)
     for feature in (coaching, coaching_rounds, coaching_export, coaching_orgs):

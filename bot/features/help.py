@@ -16,23 +16,30 @@ from core.errors import Invalid
 MANIFEST_SCOPE = {"personal": "personal", "channel": "team", "groupChat": "groupChat"}
 
 
-def _command_help(t: Translator, conversation_type: str) -> list[CommandHelp]:
-    """The commands that work where the user is writing, in their language."""
+def _command_help(t: Translator, conversation_type: str, coordinator: bool = False) -> list[CommandHelp]:
+    """The commands that work where the user is writing, in their language (the coordinator's tools for
+    the coordinator only)."""
     scope = MANIFEST_SCOPE.get(conversation_type, "personal")
     return [
         CommandHelp(word=(c.fi if t.locale == "fi" else c.en), description=t(c.description_key))
         for c in commands.COMMANDS
-        if scope in c.scopes
+        if scope in c.scopes and (coordinator or not c.coordinator_only)
     ]
 
 
 async def show_help(turn: Turn, _argument: str = "") -> None:
-    await turn.send_card(help_card(turn.t, _command_help(turn.t, turn.conversation_type)))
+    await turn.send_card(
+        help_card(turn.t, _command_help(turn.t, turn.conversation_type, turn.is_coordinator))
+    )
 
 
 async def show_unknown(turn: Turn, text: str) -> None:
     await turn.send_card(
-        help_card(turn.t, _command_help(turn.t, turn.conversation_type), unknown_text=text or None)
+        help_card(
+            turn.t,
+            _command_help(turn.t, turn.conversation_type, turn.is_coordinator),
+            unknown_text=text or None,
+        )
     )
 
 
@@ -42,7 +49,7 @@ async def switch_language(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     if lang not in LANGUAGES:
         raise Invalid("error.bad_card_data")
     t = turn.services.catalogs.for_locale(lang)
-    return help_card(t, _command_help(t, turn.conversation_type))
+    return help_card(t, _command_help(t, turn.conversation_type, turn.is_coordinator))
 
 
 def register(router: Router) -> None:

@@ -216,6 +216,10 @@ def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         from tests.coaching.card_samples import samples as coaching_samples
 
         samples.update(coaching_samples(t))
+    if importlib.util.find_spec("cards.report"):
+        from tests.report.card_samples import samples as report_samples
+
+        samples.update(report_samples(t))
     if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
         samples.update(_networks_and_survey(t))
     return samples

@@ -48,6 +48,9 @@ def test_every_command_of_the_bot_is_listed_once_in_each_of_its_scopes(package: 
     for scope, _, _, command, _, _ in _listed(package):
         listed[scope].append(_by_finnish_word(command["title"]).name)
     for command in COMMANDS:
+        if command.coordinator_only:  # not in the menu every member sees
+            assert all(command.name not in names for names in listed.values()), command.name
+            continue
         for scope in command.scopes:
             assert listed[scope].count(command.name) == 1, (
                 f"{command.name} ({command.fi}) missing from {scope}"
