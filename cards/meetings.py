@@ -111,9 +111,12 @@ def plan_form_card(
     members: Names,
     themes: Sequence[str],
     error: str | None = None,
+    *,
+    nonce: str | None = None,
 ) -> AdaptiveCard:
     """The form a facilitator fills in to plan a meeting of the network; `members` maps the network's
-    members' Entra ids to names (presenters are chosen from them); `themes` are the theme vote's winners."""
+    members' Entra ids to names (presenters are chosen from them); `themes` are the theme vote's winners.
+    `nonce` (`core.nonces`) becomes the meeting's id, so submitting the form twice plans one meeting."""
     body: list[CardElement] = [_title(t("meetings.form.title", network=network_name))]
     if error:
         body.append(TextBlock(text=error, color="Attention", wrap=True))
@@ -164,9 +167,8 @@ def plan_form_card(
             max_length=MAX_DESCRIPTION,
         )
     )
-    return card(
-        body, [ExecuteAction(title=t("meetings.form.submit"), verb=PLAN, data={"network": network_key})]
-    )
+    data = {"network": network_key, **({"nonce": nonce} if nonce else {})}
+    return card(body, [ExecuteAction(title=t("meetings.form.submit"), verb=PLAN, data=data)])
 
 
 def _presenter_inputs(t: Translator, members: Names) -> list[CardElement]:
@@ -240,12 +242,19 @@ def _facts(t: Translator, meeting: Meeting, names: Names) -> FactSet:
     return FactSet(facts=facts)
 
 
-def planned_card(t: Translator, meeting: Meeting, names: Names, notice: str | None = None) -> AdaptiveCard:
-    """What replaces the facilitator's form once the meeting is planned."""
+def planned_card(
+    t: Translator, meeting: Meeting, names: Names, notice: str | None = None, *, again: bool = False
+) -> AdaptiveCard:
+    """What replaces the facilitator's form once the meeting is planned; `again` for a form submitted a
+    second time (nothing new was planned)."""
     body: list[CardElement] = [
         heading(t("meetings.form.planned", theme=meeting.theme), size="Medium", color="Good"),
         _facts(t, meeting, names),
-        TextBlock(text=t("meetings.form.planned_next"), wrap=True, is_subtle=True),
+        TextBlock(
+            text=t("meetings.form.planned_already" if again else "meetings.form.planned_next"),
+            wrap=True,
+            is_subtle=not again,
+        ),
     ]
     if notice:
         body.append(TextBlock(text=notice, color="Attention", wrap=True))

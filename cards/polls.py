@@ -93,8 +93,11 @@ def parse_vote(data: Mapping[str, Any]) -> Ballot:
     return Ballot(parse_poll_ref(data), choice)
 
 
-def new_poll_card(t: Translator, *, theme_allowed: bool, error: str | None = None) -> AdaptiveCard:
-    """The form a facilitator fills in to post a poll in this channel."""
+def new_poll_card(
+    t: Translator, *, theme_allowed: bool, nonce: str, error: str | None = None
+) -> AdaptiveCard:
+    """The form a facilitator fills in to post a poll in this channel; `nonce` (`core.nonces`) becomes the
+    poll's id, so submitting the form twice posts one poll."""
     body: list[Any] = [heading(t("polls.form.title"))]
     if error:
         body.append(TextBlock(text=error, color="Attention", wrap=True))
@@ -145,7 +148,7 @@ def new_poll_card(t: Translator, *, theme_allowed: bool, error: str | None = Non
         DateInput(id="closes_date", label=t("polls.form.closes_date"), placeholder=t("polls.form.pick_date")),
         TimeInput(id="closes_time", label=t("polls.form.closes_time"), placeholder=t("polls.form.pick_time")),
     ]
-    return card(body, [ExecuteAction(title=t("polls.form.submit"), verb=CREATE, data={})])
+    return card(body, [ExecuteAction(title=t("polls.form.submit"), verb=CREATE, data={"nonce": nonce})])
 
 
 def _flag(value: object) -> bool:
@@ -291,6 +294,9 @@ def poll_card(t: Translator, view: PollView) -> AdaptiveCard:
     return card(body, actions, **extra)
 
 
-def poll_posted_card(t: Translator, poll: Poll) -> AdaptiveCard:
-    """What replaces the author's form once the poll is out."""
-    return card([heading(t("polls.form.posted", question=poll.question), size="Medium")])
+def poll_posted_card(t: Translator, poll: Poll, *, again: bool = False) -> AdaptiveCard:
+    """What replaces the author's form once the poll is out; `again` for a form submitted a second time."""
+    body: list[Any] = [heading(t("polls.form.posted", question=poll.question), size="Medium")]
+    if again:
+        body.append(TextBlock(text=t("polls.form.posted_already"), wrap=True))
+    return card(body)

@@ -174,9 +174,22 @@ async def listing(
 
 @dataclass(frozen=True)
 class Planned:
+    """A planned meeting; `new` False when its form had been submitted already (nothing was planned)."""
+
     meeting: Meeting
     names: dict[str, str]
     announced: bool
+    new: bool = True
+
+
+async def _planned_before(store: MeetingsStore, meeting_id: str | None, key: str) -> Planned | None:
+    found = await store.get_meeting(meeting_id) if meeting_id else None
+    if found is None:
+        return None
+    if found.network_key != key:
+        raise NotFound("meetings.error.unknown")
+    names = await display_names(store, people_of(found))
+    return Planned(found, names, found.announcement_id is not None, new=False)
 
 
 async def plan(
@@ -189,19 +202,26 @@ async def plan(
     is_coordinator: bool,
     now: datetime,
     reach: Reach,
+    meeting_id: str | None = None,
 ) -> Planned:
     """Plan a meeting of network `key` from the form `reply(key)` parses: stored, announced in the network
     channel (the post is kept for updates), and the planning card sent to each presenter. `NotAllowed` for
     anyone but an organiser, `Conflict` for a network without a channel, then `Invalid` for a form the
-    rules refuse (only after the checks, so the form can be shown again with the reason)."""
+    rules refuse (only after the checks, so the form can be shown again with the reason). With
+    `meeting_id` (the form's nonce) a second submit, or a concurrent one, plans nothing and returns the
+    meeting the first one planned."""
     owner = await network(store, key)
     if not may_organise(owner, user, is_coordinator):
         raise NotAllowed("meetings.error.not_organiser")
     if not owner.channel_id:
         raise Conflict("meetings.error.no_channel")
+    if (before := await _planned_before(store, meeting_id, owner.key)) is not None:
+        return before
     checked = reply(owner.key).validated(now, await store.network_members(owner.key))
-    planned = new_meeting(checked, user, now)
-    await store.create_meeting(planned, reach)
+    planned = new_meeting(checked, user, now, meeting_id)
+    if not await store.create_meeting(planned, reach):  # the same form, submitted at the same moment, won
+        before = await _planned_before(store, planned.id, owner.key)
+        return before or Planned(planned, {}, False, new=False)
     names = await display_names(store, people_of(planned))
     where = await post.announce(planned, owner, names)
     if where is not None:

@@ -130,10 +130,12 @@ class MeetingDraft:
         return MeetingDraft(self.network_key, theme, self.starts_at, presenters, description)
 
 
-def new_meeting(draft: MeetingDraft, facilitator: str | None, now: datetime) -> Meeting:
-    """A meeting from a validated draft, with a fresh id."""
+def new_meeting(
+    draft: MeetingDraft, facilitator: str | None, now: datetime, meeting_id: str | None = None
+) -> Meeting:
+    """A meeting from a validated draft, with `meeting_id` (a form's nonce, `core.nonces`) or a fresh id."""
     return Meeting(
-        id=uuid.uuid4().hex,
+        id=meeting_id or uuid.uuid4().hex,
         network_key=draft.network_key,
         theme=draft.theme,
         starts_at=draft.starts_at,
@@ -231,7 +233,9 @@ class GroupAnswer:
 class MeetingRecords(MeetingStore, Protocol):
     """The whole meetings store (the materials side needs only `MeetingStore`)."""
 
-    async def create_meeting(self, meeting: Meeting, reach: Reach) -> None: ...
+    async def create_meeting(self, meeting: Meeting, reach: Reach) -> bool:
+        """Store a new meeting; False (and nothing stored) when a meeting with its id exists already."""
+        ...
 
     async def update_plan(self, meeting_id: str, plan: Plan, version: int) -> Meeting:
         """Replace the plan when the meeting is still at `version` (bumping it); `Conflict` when someone

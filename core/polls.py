@@ -131,13 +131,15 @@ def new_poll(
     network: str | None = None,
     audience: Sequence[str] = (),
     lang: str = "fi",
+    poll_id: str | None = None,
 ) -> Poll:
-    """A poll from a validated draft, with a fresh unguessable id. A theme poll needs a network."""
+    """A poll from a validated draft, with `poll_id` (a form's nonce, `core.nonces`) or a fresh unguessable
+    id. A theme poll needs a network."""
     if draft.kind == PollKind.THEME and not network:
         raise Invalid("polls.error.theme_needs_network")
     audience = tuple(audience) if len(audience) <= MAX_REFRESH_AUDIENCE else ()
     return Poll(
-        id=secrets.token_urlsafe(12),
+        id=poll_id or secrets.token_urlsafe(12),
         channel_id=channel_id,
         author=author,
         question=draft.question,
@@ -234,8 +236,8 @@ class ThemeResult:
 
 
 class PollStore(Protocol):
-    async def create_poll(self, poll: Poll) -> None:
-        """Store a new poll (ids are unique)."""
+    async def create_poll(self, poll: Poll) -> bool:
+        """Store a new poll; False (and nothing stored) when a poll with its id exists already."""
         ...
 
     async def set_poll_message(self, poll_id: str, conversation_id: str, activity_id: str) -> None:
@@ -346,6 +348,19 @@ async def posting_place(
     return network
 
 
+@dataclass(frozen=True)
+class Posted:
+    """What posting did: `new` False when the form had been submitted already (`poll` is that poll)."""
+
+    poll: Poll
+    new: bool = True
+
+
+async def _posted_before(store: PollStore, poll_id: str | None, channel_id: str | None) -> Posted | None:
+    existing = await store.get_poll(poll_id) if poll_id else None
+    return Posted(require_poll(existing, channel_id), new=False) if existing else None
+
+
 async def post(
     store: PollPlaces,
     channel: PollChannel,
@@ -356,10 +371,14 @@ async def post(
     is_coordinator: bool,
     now: datetime,
     lang: str,
-) -> Poll:
+    poll_id: str | None = None,
+) -> Posted:
     """Post a poll: who may post, the draft's rules (a theme vote needs a network channel), the poll stored
-    and its card published, the card's message remembered for updates."""
+    and its card published, the card's message remembered for updates. With `poll_id` (the form's nonce) a
+    second submit, or a concurrent one, posts nothing and returns the poll the first one made."""
     network = await posting_place(store, channel_id, user, is_coordinator)
+    if (before := await _posted_before(store, poll_id, channel_id)) is not None:
+        return before
     draft = draft.validated(now)
     if draft.kind == PollKind.THEME and network is None:
         raise Invalid("polls.error.theme_needs_network")
@@ -371,12 +390,14 @@ async def post(
         network=network.key if network else None,
         audience=await channel.members(),
         lang=lang,
+        poll_id=poll_id,
     )
-    await store.create_poll(poll)
+    if not await store.create_poll(poll):  # the same form, submitted at the same moment, won
+        return await _posted_before(store, poll.id, channel_id) or Posted(poll, new=False)
     where = await channel.publish(poll)
     if where is not None:
         await store.set_poll_message(poll.id, *where)
-    return poll
+    return Posted(poll)
 
 
 async def _find(store: PollStore, recent: RecentPolls | None, poll_id: str, channel_id: str | None) -> Poll:

@@ -130,10 +130,11 @@ async def _load(conn: AsyncConnection, where: Any, order_newest: bool = True) ->
 
 
 class MeetingQueries(Database):
-    async def create_meeting(self, meeting: Meeting, reach: Reach) -> None:
+    async def create_meeting(self, meeting: Meeting, reach: Reach) -> bool:
+        insert = insert_for(self.dialect, MeetingRow).on_conflict_do_nothing(index_elements=[MeetingRow.id])
         async with self._tx() as conn:
-            await conn.execute(
-                MeetingRow.__table__.insert().values(
+            created = await conn.execute(
+                insert.values(
                     id=meeting.id,
                     network_key=meeting.network_key,
                     theme=meeting.theme,
@@ -151,8 +152,10 @@ class MeetingQueries(Database):
                     bot_id=reach.bot_id,
                     reminded_at=None,
                     created_at=meeting.created_at or utcnow(),
-                )
+                ).returning(MeetingRow.id)
             )
+            if created.first() is None:  # the same form, submitted twice
+                return False
             await conn.execute(
                 MeetingPresenterRow.__table__.insert(),
                 [
@@ -160,6 +163,7 @@ class MeetingQueries(Database):
                     for index, person in enumerate(meeting.presenters)
                 ],
             )
+        return True
 
     async def get_meeting(self, meeting_id: str) -> Meeting | None:
         async with self._tx() as conn:

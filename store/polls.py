@@ -102,10 +102,11 @@ async def _tally(conn: AsyncConnection, poll_id: str, option_count: int) -> Tall
 
 
 class PollQueries(Database):
-    async def create_poll(self, poll: Poll) -> None:
+    async def create_poll(self, poll: Poll) -> bool:
+        insert = insert_for(self.dialect, PollRow).on_conflict_do_nothing(index_elements=[PollRow.id])
         async with self._tx() as conn:
-            await conn.execute(
-                PollRow.__table__.insert().values(
+            result = await conn.execute(
+                insert.values(
                     id=poll.id,
                     channel_id=poll.channel_id,
                     author=poll.author,
@@ -123,8 +124,9 @@ class PollQueries(Database):
                     activity_id=poll.activity_id,
                     audience=list(poll.audience),
                     lang=poll.lang,
-                )
+                ).returning(PollRow.id)
             )
+            return result.first() is not None
 
     async def set_poll_message(self, poll_id: str, conversation_id: str, activity_id: str) -> None:
         async with self._tx() as conn:

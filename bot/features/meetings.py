@@ -24,13 +24,15 @@ from bot.proactive import cards_to_people
 from bot.router import Router
 from bot.turn import Turn
 from cards import meetings as cards
-from core import meeting_flow
+from core import meeting_flow, nonces
 from core.errors import Invalid
 from core.meeting_flow import Listing, PlanForm
 from core.meetings import Meeting, Reach
 from core.networks import Network
 
 log = logging.getLogger(__name__)
+
+NONCE_PURPOSE = "meeting"
 
 
 def now() -> datetime:
@@ -60,9 +62,10 @@ class TeamsMeetingPost:
         )
 
 
-def _plan_form(turn: Turn, form: PlanForm, error: str | None = None) -> AdaptiveCard:
+def _plan_form(turn: Turn, form: PlanForm, nonce: str, error: str | None = None) -> AdaptiveCard:
     name = form.network.name(turn.t.locale)
-    return cards.plan_form_card(turn.t, form.network.key, name, form.members, form.themes, error)
+    members, themes = form.members, form.themes
+    return cards.plan_form_card(turn.t, form.network.key, name, members, themes, error, nonce=nonce)
 
 
 def _list(turn: Turn, listing: Listing) -> AdaptiveCard:
@@ -82,7 +85,7 @@ async def meetings_command(turn: Turn, _argument: str) -> None:
         store, turn.channel_id, turn.user_aad_id, is_coordinator=turn.is_coordinator
     )
     if here.form is not None:
-        await turn.send_card(_plan_form(turn, here.form))
+        await turn.send_card(_plan_form(turn, here.form, nonces.issue(turn.services.key, NONCE_PURPOSE)))
     elif here.listing is not None:
         await turn.send_card(_list(turn, here.listing))
 
@@ -99,6 +102,8 @@ async def _reach(turn: Turn) -> Reach:
 async def plan(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     key = cards.parse_network_ref(data)
     store, user, coordinator = turn.services.store, turn.user_aad_id, turn.is_coordinator
+    nonce = data.get("nonce")
+    meeting_id = nonces.id_of(turn.services.key, NONCE_PURPOSE, nonce)
     try:
         planned = await meeting_flow.plan(
             store,
@@ -109,14 +114,20 @@ async def plan(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
             is_coordinator=coordinator,
             now=now(),
             reach=await _reach(turn),
+            meeting_id=meeting_id,
         )
     except Invalid as error:
         form = await meeting_flow.plan_form(store, key, user, is_coordinator=coordinator)
-        return _plan_form(turn, form, turn.t(error.key, **error.params))
+        again = nonce if isinstance(nonce, str) else nonces.issue(turn.services.key, NONCE_PURPOSE)
+        return _plan_form(turn, form, again, turn.t(error.key, **error.params))
     meeting = planned.meeting
-    log.info("meeting %s planned in %s (%d presenters)", meeting.id, key, len(meeting.presenters))
-    notice = None if planned.announced else turn.t("meetings.form.announce_failed")
-    return cards.planned_card(turn.t, meeting, planned.names, notice)
+    if planned.new:
+        log.info("meeting %s planned in %s (%d presenters)", meeting.id, key, len(meeting.presenters))
+    else:
+        log.info("meeting %s: its form was submitted again; nothing planned", meeting.id)
+    failed = planned.new and not planned.announced
+    notice = turn.t("meetings.form.announce_failed") if failed else None
+    return cards.planned_card(turn.t, meeting, planned.names, notice, again=not planned.new)
 
 
 def _planning(turn: Turn, view: meeting_flow.Planning, notice: str | None = None) -> AdaptiveCard:

@@ -20,10 +20,12 @@ from bot.router import Router
 from bot.teams import team_member_ids, update_card
 from bot.turn import Turn
 from cards import polls as cards
-from core import polls
-from core.polls import MAX_REFRESH_AUDIENCE, Poll, PollDraft, PollState
+from core import nonces, polls
+from core.polls import MAX_REFRESH_AUDIENCE, Poll, PollDraft, PollState, Posted
 
 log = logging.getLogger(__name__)
+
+NONCE_PURPOSE = "poll"
 
 
 def now() -> datetime:
@@ -67,8 +69,8 @@ class TeamsPollChannel:
         services.shared_cards.changed(poll.id, send)
 
 
-async def _post(turn: Turn, draft: PollDraft) -> Poll:
-    poll = await polls.post(
+async def _post(turn: Turn, draft: PollDraft, poll_id: str | None = None) -> Posted:
+    posted = await polls.post(
         turn.services.store,
         TeamsPollChannel(turn),
         draft,
@@ -77,7 +79,12 @@ async def _post(turn: Turn, draft: PollDraft) -> Poll:
         is_coordinator=turn.is_coordinator,
         now=now(),
         lang=turn.t.locale,
+        poll_id=poll_id,
     )
+    poll = posted.poll
+    if not posted.new:
+        log.info("poll %s: its form was submitted again; nothing posted", poll.id)
+        return posted
     log.info(
         "poll %s posted in %s (%d options, refresh=%s)",
         poll.id,
@@ -85,7 +92,7 @@ async def _post(turn: Turn, draft: PollDraft) -> Poll:
         len(poll.options),
         bool(poll.audience),
     )
-    return poll
+    return posted
 
 
 async def poll_command(turn: Turn, argument: str) -> None:
@@ -95,12 +102,14 @@ async def poll_command(turn: Turn, argument: str) -> None:
     network = await polls.posting_place(
         turn.services.store, turn.channel_id, turn.user_aad_id, turn.is_coordinator
     )
-    await turn.send_card(cards.new_poll_card(turn.t, theme_allowed=network is not None))
+    nonce = nonces.issue(turn.services.key, NONCE_PURPOSE)
+    await turn.send_card(cards.new_poll_card(turn.t, theme_allowed=network is not None, nonce=nonce))
 
 
 async def create(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
-    poll = await _post(turn, cards.parse_new_poll(data))
-    return cards.poll_posted_card(turn.t, poll)
+    poll_id = nonces.id_of(turn.services.key, NONCE_PURPOSE, data.get("nonce"))
+    posted = await _post(turn, cards.parse_new_poll(data), poll_id)
+    return cards.poll_posted_card(turn.t, posted.poll, again=not posted.new)
 
 
 async def vote(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:

@@ -80,8 +80,8 @@ def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
     full = Tally(tuple(range(MAX_OPTIONS)), 250)
     return {
         "new_poll_card": [
-            new_poll_card(t, theme_allowed=True),
-            new_poll_card(t, theme_allowed=False, error="x" * 200),
+            new_poll_card(t, theme_allowed=True, nonce="n" * 45),
+            new_poll_card(t, theme_allowed=False, nonce="n" * 45, error="x" * 200),
         ],
         "poll_card": [
             poll_card(t, PollView(small, NOW)),
@@ -94,7 +94,7 @@ def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
             poll_card(t, PollView(big, NOW, None, "aad-liisa", frozenset({2}))),
             poll_card(t, PollView(small, NOW, Tally((0, 0, 0), 0), "aad-maija", frozenset())),
         ],
-        "poll_posted_card": [poll_posted_card(t, big)],
+        "poll_posted_card": [poll_posted_card(t, big), poll_posted_card(t, big, again=True)],
     }
 
 

@@ -152,7 +152,7 @@ class Chat:
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
 
     def open(self, conversation: str) -> None:
-        """"Personal Chat", a group chat's name, or "<Team> - <Channel>"."""
+        """ "Personal Chat", a group chat's name, or "<Team> - <Channel>"."""
         self.page.get_by_label(conversation, exact=True).click()
         self.page.wait_for_timeout(300)
         self._since = 0

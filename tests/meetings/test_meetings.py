@@ -4,6 +4,7 @@ and the refusals (wrong person, bad input, no channel)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -332,3 +333,37 @@ async def test_announcement_that_fails_to_post_is_reported(mw: MeetingWorld) -> 
     # Attending still works from the reminder or list; no card to update is not an error.
     body = await mw.act("meeting.attend", {"meeting": meeting.id}, PEKKA, channel=False)
     assert "olet mukana" in text_of(body["value"])
+
+
+def form_nonce(card: dict[str, Any]) -> str:
+    [submit] = [a for a in card["actions"] if a.get("verb") == "meeting.plan"]
+    return submit["data"]["nonce"]
+
+
+async def test_the_plan_form_submitted_twice_at_once_plans_one_meeting(any_mw: MeetingWorld) -> None:
+    mw = any_mw
+    [reply] = await mw.say_in_channel("tapaamiset", LIISA)
+    data = plan_data(nonce=form_nonce(reply["attachments"][0]["content"]))
+    first, second = await asyncio.gather(mw.act("meeting.plan", data), mw.act("meeting.plan", data))
+    again = await mw.act("meeting.plan", {**data, "theme": "Jotain muuta"}, LIISA)
+    replies = [text_of(b["value"]) for b in (first, second, again)]
+    assert all("Palautekulttuuri ja työhyvinvointi" in r for r in replies)  # the first one's meeting
+    assert sum("toista tapaamista ei suunniteltu" in r for r in replies) == 2
+    [meeting] = await mw.store.meetings_of_network(HR)
+    assert meeting.id == data["nonce"].split(".")[0]
+    await mw.world.delivered(f"meeting:{meeting.id}:planning", 2)
+    assert len(announcement_posts(mw)) == 1
+
+
+async def test_a_forged_plan_form_nonce_is_refused(mw: MeetingWorld) -> None:
+    [reply] = await mw.say_in_channel("tapaamiset", LIISA)
+    nonce = form_nonce(reply["attachments"][0]["content"])
+    for forged, user, message in (
+        (nonce[:-1] + ("A" if nonce[-1] != "A" else "B"), LIISA, "Lomakkeen tunniste ei kelpaa"),
+        ("../../etc", MATTI, "This form's identifier is not valid"),
+        (12, LIISA, "Lomakkeen tunniste ei kelpaa"),
+    ):
+        body = await mw.act("meeting.plan", plan_data(nonce=forged), user)
+        assert body["type"] == "application/vnd.microsoft.error", body
+        assert body["value"]["message"].startswith(message)
+    assert await mw.store.meetings_of_network(HR) == []

@@ -3,12 +3,14 @@ recording `MeetingPost` stands in for the channel and a recording workspace for 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import meeting_flow
+from core import meeting_flow, nonces
 from core.errors import Conflict, Invalid, NotAllowed
+from core.keys import ServerKey
 from core.meetings import Meeting, MeetingDraft, Plan, Reach, reminder_time
 from core.networks import LaunchStep, Network, NetworkStatus
 from core.outbox import OutgoingMessage, Target
@@ -63,7 +65,11 @@ def draft(theme: str = "Arviointi / palaute", presenters: tuple[str, ...] = ("aa
 
 
 async def plan(
-    store: SqlStore, post: RecordingPost, user: str = "aad-liisa", **kw: object
+    store: SqlStore,
+    post: RecordingPost,
+    user: str = "aad-liisa",
+    meeting_id: str | None = None,
+    **kw: object,
 ) -> meeting_flow.Planned:
     return await meeting_flow.plan(
         store,
@@ -74,7 +80,21 @@ async def plan(
         is_coordinator=False,
         now=NOW,
         reach=REACH,  # type: ignore[arg-type]
+        meeting_id=meeting_id,
     )
+
+
+async def test_a_plan_form_submitted_twice_or_at_once_plans_one_meeting(store: SqlStore) -> None:
+    await hr_network(store)
+    post = RecordingPost()
+    meeting_id = nonces.id_of(ServerKey(b"k" * 32), "meeting", nonces.issue(ServerKey(b"k" * 32), "meeting"))
+    both = await asyncio.gather(*(plan(store, post, meeting_id=meeting_id) for _ in range(2)))
+    again = await plan(store, post, meeting_id=meeting_id, theme="Muutettu")
+    assert sorted(p.new for p in [*both, again]) == [False, False, True]
+    assert {p.meeting.id for p in [*both, again]} == {meeting_id}
+    assert again.meeting.theme == "Arviointi / palaute" and again.announced  # the first one's, as planned
+    assert [m.id for m in post.announced] == [meeting_id] and post.presenters == [("aad-pekka",)]
+    assert [m.id for m in await store.meetings_of_network("hr")] == [meeting_id]
 
 
 async def test_only_an_organiser_plans_and_the_post_is_kept_for_updates(store: SqlStore) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -400,3 +401,40 @@ async def test_a_poll_closed_on_another_instance_refuses_votes_at_once(
         await invoke(two, action(connector.url, "poll.close", {"poll": poll}, MAIJA))
         body = await invoke(one, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, MATTI))
     assert error_message(body) == "The poll is closed, so no more answers are taken."  # Matti reads English
+
+
+async def poll_form_nonce(bot: RunningBot, connector: ConnectorDouble) -> str:
+    await bot.post(a.channel_message(connector.url, "kysely", MAIJA, channel_id=HR_CHANNEL))
+    [formcard] = await connector.wait_for(1)
+    [submit] = [act for act in formcard.card["actions"] if act["verb"] == "poll.create"]
+    return submit["data"]["nonce"]
+
+
+@pytest.mark.parametrize(("locale", "already"), [("fi-FI", "toista kyselyä ei"), ("en-US", "no second poll")])
+async def test_the_poll_form_submitted_twice_at_once_posts_one_poll(
+    bot: RunningBot, connector: ConnectorDouble, locale: str, already: str
+) -> None:
+    data = {**form("Teema?", ["A", "B"]), "nonce": await poll_form_nonce(bot, connector)}
+    submit = action(connector.url, "poll.create", data, MAIJA, locale=locale)
+    replies = await asyncio.gather(invoke(bot, submit), invoke(bot, submit))
+    replies.append(await invoke(bot, submit))
+    assert sum(already in texts(r["value"]) for r in replies) == 2
+    sent = await connector.settle(0.2)
+    posted = [s for s in sent if s.card and any(x["verb"] == "poll.vote" for x in s.card["actions"])]
+    assert [poll_id_of(s.card) for s in posted] == [data["nonce"].split(".")[0]]
+
+
+@pytest.mark.parametrize(
+    ("nonce", "locale", "message"),
+    [
+        ("A" * 22 + "." + "B" * 22, "fi-FI", "Lomakkeen tunniste ei kelpaa, joten mitään ei tallennettu."),
+        ({"id": 1}, "en-US", "This form's identifier is not valid, so nothing was saved."),
+    ],
+)
+async def test_a_forged_poll_form_nonce_is_refused(
+    bot: RunningBot, connector: ConnectorDouble, nonce: object, locale: str, message: str
+) -> None:
+    data = {**form("Teema?", ["A", "B"]), "nonce": nonce}
+    body = await invoke(bot, action(connector.url, "poll.create", data, MAIJA, locale=locale))
+    assert error_message(body).startswith(message)
+    assert [s for s in await connector.settle(0.1) if s.card] == []

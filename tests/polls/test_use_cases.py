@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import polls
+from core import nonces, polls
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.keys import ServerKey
 from core.networks import LaunchStep, Network, NetworkStatus
@@ -47,23 +48,62 @@ async def hr_network(store: SqlStore, facilitator: str = "AAD-LIISA") -> None:
 
 
 async def post(store: SqlStore, channel: RecordingChannel, **draft: object) -> Poll:
+    return (await post_form(store, channel, None, **draft)).poll
+
+
+async def post_form(
+    store: SqlStore, channel: RecordingChannel, poll_id: str | None, channel_id: str = HR, **draft: object
+) -> polls.Posted:
     return await polls.post(
         store,
         channel,
         PollDraft("Mikä teema?", ("Arviointi", "Hyvinvointi"), **draft),  # type: ignore[arg-type]
-        channel_id=HR,
+        channel_id=channel_id,
         user="aad-maija",
         is_coordinator=True,
         now=NOW,
         lang="fi",
+        poll_id=poll_id,
     )
+
+
+async def test_a_form_submitted_twice_or_at_once_posts_one_poll(store: SqlStore) -> None:
+    channel = RecordingChannel()
+    nonce = nonces.issue(KEY, "poll")
+    poll_id = nonces.id_of(KEY, "poll", nonce)
+    first, second = await asyncio.gather(*(post_form(store, channel, poll_id) for _ in range(2)))
+    again = await post_form(store, channel, poll_id)
+    assert sorted([first.new, second.new, again.new]) == [False, False, True]
+    assert {first.poll.id, second.poll.id, again.poll.id} == {poll_id}
+    assert [p.id for p in channel.published] == [poll_id]  # one card in the channel
+    with pytest.raises(NotFound):  # the same form's id replayed in another channel finds nothing there
+        await post_form(store, channel, poll_id, channel_id=OTHER)
+
+
+@pytest.mark.parametrize(
+    "nonce",
+    ["", "x", "A" * 22 + "." + "B" * 22, 42, ["a"], "a" * 22 + ".." + "b" * 21, "é" * 22 + "." + "b" * 22],
+)
+def test_a_forged_or_malformed_nonce_is_refused(nonce: object) -> None:
+    with pytest.raises(Invalid) as refused:
+        nonces.id_of(KEY, "poll", nonce)
+    assert refused.value.key == "form.error.bad_nonce"
+
+
+def test_a_nonce_fits_only_its_own_form_and_server() -> None:
+    nonce = nonces.issue(KEY, "poll")
+    assert nonces.id_of(KEY, "poll", nonce) == nonce.split(".")[0]
+    assert nonces.id_of(KEY, "poll", None) is None  # a form sent before forms had nonces
+    for key, purpose in ((KEY, "meeting"), (ServerKey(b"o" * 32), "poll")):
+        with pytest.raises(Invalid):
+            nonces.id_of(key, purpose, nonce)
 
 
 async def test_the_facilitator_posts_whatever_the_letter_case_of_their_id(store: SqlStore) -> None:
     """One rule with meetings (`core.networks.may_lead`): Entra ids compare without letter case."""
     await hr_network(store, facilitator="AAD-LIISA")
     channel = RecordingChannel(["29:a", "29:b"])
-    poll = await polls.post(
+    posted = await polls.post(
         store,
         channel,
         PollDraft("Teemat?", ("Rekry", "Perehdytys"), kind=PollKind.THEME),
@@ -73,6 +113,7 @@ async def test_the_facilitator_posts_whatever_the_letter_case_of_their_id(store:
         now=NOW,
         lang="en",
     )
+    poll = posted.poll
     stored = await store.get_poll(poll.id)
     assert stored is not None and stored.network == "hr-kehittajat" and stored.author == "aad-liisa"
     assert stored.audience == ("29:a", "29:b") and stored.lang == "en"

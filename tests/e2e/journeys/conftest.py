@@ -94,5 +94,3 @@ def words(language: str, fi: str, en: str) -> str:
 def t(language: str) -> Any:
     """`t("suomeksi", "in English")`: the text the page shows in this module's language."""
     return lambda fi, en: words(language, fi, en)
-
-
