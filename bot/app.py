@@ -24,7 +24,7 @@ from bot.features import build_router
 from bot.features.badges import after_assessment
 from bot.features.install import on_install, on_members_added
 from bot.graph_setup import open_graph
-from bot.guards import KeyedLocks, UsedOnce
+from bot.guards import KeyedLocks
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
 from bot.logs import turn_scope
@@ -193,7 +193,6 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             shared_cards=SharedCards(background),
             recent_polls=RecentPolls(),
             launch_locks=KeyedLocks(),
-            used_consents=UsedOnce(),
             questionnaire=questionnaire,
             badges=BadgeService(signer, issuer),
             on_assessment_done=[after_assessment],

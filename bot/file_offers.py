@@ -9,7 +9,8 @@ Teams' file consent flow (shared/facts.md "Files with bots"; personal chat only)
    `uploadInfo.uploadUrl` (no Authorization header), then a FileInfo card in the chat.
 
 The file is made again on acceptance from the person's own data, so a replayed context can only send the
-person their own file again; contexts are still single-use (`Services.used_consents`).
+person their own file again; contexts are still single-use, on every instance (the store's
+`used_consents`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from botbuilder.schema import Activity, Attachment
 from bot.files import put_to_upload_url
 from bot.turn import Turn
 from core.errors import Conflict, Invalid, NotAllowed
+from core.material_offers import use_once
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
@@ -90,7 +92,7 @@ async def accepted(turn: Turn, kind: str, context: Any, *, now: float | None = N
         or not isinstance(ref, dict)
     ):
         raise refused
-    if not turn.services.used_consents.use(f"{kind}:{context.get('id')}", expires, clock):
+    if not await use_once(turn.services.store, kind, str(context.get("id")), expires):
         raise refused
     return {str(k): str(v) for k, v in ref.items()}
 

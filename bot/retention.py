@@ -46,10 +46,11 @@ class RetentionScheduler(Periodic):
         purged = await apply_retention(self._store, self._policy, self._clock())
         if purged.total:
             log.info(
-                "retention: %d outbox rows, %d activity ids, %d audit entries deleted",
+                "retention: %d outbox rows, %d activity ids, %d audit entries, %d used consents deleted",
                 purged.outbox,
                 purged.activities,
                 purged.audit,
+                purged.consents,
             )
         return purged
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.background import Background
 from bot.graph_setup import GraphSide
-from bot.guards import KeyedLocks, UsedOnce
+from bot.guards import KeyedLocks
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -51,7 +51,6 @@ class Services:
     shared_cards: SharedCards  # coalesced updates of shared card messages (polls)
     recent_polls: RecentPolls  # the two-second read cache of the vote path
     launch_locks: KeyedLocks  # one network launch at a time per network
-    used_consents: UsedOnce  # FileConsent contexts already used on this instance
     questionnaire: Questionnaire  # the self-assessment's, read from ASSESSMENT_FILE at start
     badges: BadgeService  # the badge signing key and issuer Profile
     coaching: CoachingConfig  # themes, organisations owned by the seed file, group-chat settings

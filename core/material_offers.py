@@ -9,9 +9,9 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from core.errors import NotAllowed
 from core.keys import ServerKey
@@ -19,8 +19,23 @@ from core.keys import ServerKey
 OFFER_SECONDS = 24 * 3600
 _PURPOSE = b"vertaisbotti materials.send v1"
 
-# (offer id, expires, now) -> True the first time an id is used (`bot.guards.UsedConsents.use`)
-UseOnce = Callable[[str, int, float], bool]
+
+
+class UsedContexts(Protocol):
+    """FileConsent contexts already used, shared by every instance (the store)."""
+
+    async def use_once(self, key: str, expires_at: datetime) -> bool:
+        """Mark `key` used until `expires_at`; False when it was used already (on any instance)."""
+        ...
+
+    async def purge_consents_before(self, moment: datetime) -> int:
+        """Forget the keys that expired before `moment` (their contexts are refused as expired anyway)."""
+        ...
+
+
+async def use_once(used: UsedContexts, kind: str, offer_id: str, expires: int) -> bool:
+    """True the first time the offer `offer_id` of `kind` is used."""
+    return await used.use_once(f"{kind}:{offer_id}", datetime.fromtimestamp(expires, UTC))
 
 
 @dataclass(frozen=True)
@@ -52,9 +67,11 @@ def signed(key: ServerKey, offer: Offer) -> dict[str, Any]:
     return {**asdict(offer), "sig": _signature(key, offer)}
 
 
-def verified(key: ServerKey, context: Any, user: str | None, now: float, use: UseOnce) -> Offer:
-    """The offer a consent context holds when it is genuine, `user`'s, unexpired and not used yet (it is
-    used by this call); else `NotAllowed`."""
+async def verified(
+    key: ServerKey, context: Any, user: str | None, now: float, used: UsedContexts
+) -> Offer:
+    """The offer a consent context holds when it is genuine, `user`'s, unexpired and not used yet on any
+    instance (it is used by this call); else `NotAllowed`."""
     refused = NotAllowed("materials.error.send_refused")
     if not isinstance(context, dict):
         raise refused
@@ -75,6 +92,6 @@ def verified(key: ServerKey, context: Any, user: str | None, now: float, use: Us
         raise refused
     if offer.user != user or offer.expires < now:
         raise refused
-    if not use(offer.id, offer.expires, now):
+    if not await use_once(used, "materials", offer.id, offer.expires):
         raise refused
     return offer

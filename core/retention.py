@@ -3,6 +3,7 @@
 - Outbox rows that reached an end (sent, failed, dead): kept for the delivery report, then deleted.
 - Claimed activity ids: Teams redelivers within minutes, so a couple of days is plenty.
 - Audit entries: who changed what, kept for the period the organisation's log policy names.
+- Used FileConsent contexts: kept until their offer expires (a day), then forgotten.
 
 A period of None keeps that kind for good. The scheduler (`bot/retention.py`) applies it every hour.
 """
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from core.activities import ActivityLog
+from core.material_offers import UsedContexts
 
 
 @dataclass(frozen=True)
@@ -28,13 +30,14 @@ class Purged:
     outbox: int = 0
     activities: int = 0
     audit: int = 0
+    consents: int = 0
 
     @property
     def total(self) -> int:
-        return self.outbox + self.activities + self.audit
+        return self.outbox + self.activities + self.audit + self.consents
 
 
-class RetentionStore(ActivityLog, Protocol):
+class RetentionStore(ActivityLog, UsedContexts, Protocol):
     async def purge_outbox_before(self, moment: datetime) -> int:
         """Delete outbox rows that reached an end (sent, failed, dead) before `moment`; never a row still
         waiting or being sent. Returns how many."""
@@ -49,4 +52,4 @@ async def apply_retention(store: RetentionStore, policy: RetentionPolicy, now: d
     outbox = await store.purge_outbox_before(now - policy.outbox) if policy.outbox is not None else 0
     activities = await store.forget_activities_before(now - policy.activities)
     audit = await store.purge_audit_before(now - policy.audit) if policy.audit is not None else 0
-    return Purged(outbox, activities, audit)
+    return Purged(outbox, activities, audit, await store.purge_consents_before(now))

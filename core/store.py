@@ -11,6 +11,7 @@ from core.badges import BadgeStore
 from core.coaching_orgs import OrganizationStore
 from core.coaching_rounds import RoundStore
 from core.conversations import ConversationStore
+from core.material_offers import UsedContexts
 from core.materials import MaterialStore
 from core.meetings import MeetingRecords
 from core.mydata import PersonalDataStore
@@ -38,6 +39,7 @@ class Store(
     NetworkStore,
     SurveyStore,
     MaterialStore,
+    UsedContexts,
     MeetingRecords,
     AssessmentStore,
     BadgeStore,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String, Text, delete, select
+from sqlalchemy import JSON, BigInteger, Index, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.materials import DRAFT_TTL_HOURS, Draft, Kind, Material
@@ -42,6 +42,11 @@ class MaterialDraftRow(Base):
     conversation_id: Mapped[str] = mapped_column(String)
     service_url: Mapped[str] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set by the "file it" click: the meeting chosen and what the transfer needs to resume elsewhere; the
+    # draft is deleted only once the file has landed.
+    meeting_id: Mapped[str | None] = mapped_column(String)
+    job: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # an instance is transferring it
 
 
 _MATERIAL_FIELDS = (

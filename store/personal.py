@@ -45,6 +45,7 @@ class Holds:
 
 PLAN: Mapping[str, Holds] = {
     "people": Holds(own=("aad_object_id",)),
+    "team_members": Holds(own=("person", "member_id")),
     "conversations": Holds(own=("user_aad_id",)),
     "processed_activities": Holds(personal_chat=("conversation_id",)),
     "audit_log": Holds(actor=("actor", "target"), mentions=("details",)),
@@ -79,6 +80,7 @@ NO_PERSON: Mapping[str, str] = {
     "organizations": "partner organisations: names of providers, not of people",
     "organization_domains": "email domains of the organisations",
     "teams": "the Teams teams the bot is installed in",
+    "used_consents": "random ids of FileConsent offers already used, and when they expire",
     "questionnaires": "the self-assessment's questions",
     "badge_classes": "badge definitions",
     "badge_keys": "the issuer's public signing keys",

@@ -10,6 +10,7 @@ from store import (  # noqa: F401  (tables register on import)
     audit,
     badges,
     coaching,
+    consents,
     conversations,
     materials,
     meetings,

@@ -18,6 +18,7 @@ from store.assessment import AssessmentQueries
 from store.audit import AuditQueries
 from store.badges import BadgeQueries, load_badge_classes, seed_badge_classes
 from store.coaching import CoachingQueries
+from store.consents import ConsentQueries
 from store.conversations import ConversationQueries
 from store.database import Database, Setup
 from store.engine import create_engine
@@ -54,6 +55,7 @@ class SqlStore(
     AssessmentQueries,
     BadgeQueries,
     CoachingQueries,
+    ConsentQueries,
     ReportQueries,
     PersonalDataQueries,
     RetentionQueries,

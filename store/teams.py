@@ -15,6 +15,17 @@ from store.base import Base, UtcDateTime, insert_for, utcnow
 from store.database import Database
 
 
+class TeamMemberRow(Base):
+    """Who is in a team now: from the team's roster and its membersAdded / membersRemoved events."""
+
+    __tablename__ = "team_members"
+
+    team_id: Mapped[str] = mapped_column(String, primary_key=True)  # the Graph team id
+    person: Mapped[str] = mapped_column(String, primary_key=True, index=True)  # Entra object id
+    member_id: Mapped[str | None] = mapped_column(String)  # the Teams id (29:...)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class TeamRow(Base):
     __tablename__ = "teams"
 

@@ -88,8 +88,8 @@ async def send_action(turn: Turn, data: dict[str, Any]) -> str:
 async def verify(turn: Turn, context: Any, *, now: float | None = None) -> Offer:
     """The offer of a genuine, unexpired, unused consent context offered to this person; else `NotAllowed`."""
     clock = time.time() if now is None else now
-    return material_offers.verified(
-        turn.services.key, context, turn.user_aad_id, clock, turn.services.used_consents.use
+    return await material_offers.verified(
+        turn.services.key, context, turn.user_aad_id, clock, turn.services.store
     )
 
 

@@ -80,11 +80,15 @@ async def test_the_job_forgets_what_is_kept_no_longer_and_nothing_else(short_wor
             update(AuditRow.__table__).where(AuditRow.target == "network:old").values(at=LONG_AGO)
         )
         await conn.execute(update(ProcessedActivityRow.__table__).values(claimed_at=LONG_AGO))
+    # Used FileConsent contexts: one whose offer has expired, one still valid (a replay is refused).
+    assert await store.use_once("materials:old", LONG_AGO)
+    assert await store.use_once("materials:new", datetime.now(UTC) + timedelta(hours=1))
 
     assert world.bot.app is not None
     purged = await world.bot.app[RETENTION].tick()
 
-    assert (purged.outbox, purged.activities, purged.audit) == (2, 1, 1)
+    assert (purged.outbox, purged.activities, purged.audit, purged.consents) == (2, 1, 1, 1)
+    assert not await store.use_once("materials:new", datetime.now(UTC) + timedelta(hours=1))
     async with store.engine.connect() as conn:
         kept = sorted(k for (k,) in await conn.execute(select(OutboxRow.key)))
         audit = [t for (t,) in await conn.execute(select(AuditRow.target))]
