@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.i18n import Translator
@@ -60,10 +61,9 @@ def _sheet(sheet: Worksheet, section: Section) -> None:
             _cell(sheet, number, column, value)
             widths[column - 1] = max(widths[column - 1], len(str(value)))
     for column, width in enumerate(widths, start=1):
-        letter = sheet.cell(row=1, column=column).column_letter
-        sheet.column_dimensions[letter].width = min(width + 2, COLUMN_WIDTH_MAX)
+        sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, COLUMN_WIDTH_MAX)
     sheet.freeze_panes = "A2"
-    anchor_column = sheet.cell(row=1, column=len(section.header) + 2).column_letter
+    anchor_column = get_column_letter(len(section.header) + 2)
     for index, spec in enumerate(section.charts):
         if spec.rows == 0:
             continue

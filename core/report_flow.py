@@ -82,8 +82,8 @@ async def attendance_csv(
         for role, people in zip(
             ROLES, (meeting.presenters, meeting.attendees, meeting.group_members), strict=True
         ):
-            for person in people:
-                roles.setdefault(person, []).append(t(f"report.attendees.role.{role}"))
+            for someone in people:
+                roles.setdefault(someone, []).append(t(f"report.attendees.role.{role}"))
         for person_id, taken in roles.items():
             person = await store.get_person(person_id)
             org = person.organization if person else None

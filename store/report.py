@@ -141,18 +141,15 @@ async def _polls(conn: AsyncConnection, start: datetime, end: datetime) -> list[
 
 async def _organizations(conn: AsyncConnection) -> dict[str, str]:
     """Every person's organisation: their own (from their address), else their coaching profile's."""
-    found = {
-        person: key
-        for person, key in await conn.execute(
-            select(ProfileRow.person, ProfileRow.organization_key).where(
-                ProfileRow.organization_key.is_not(None)
-            )
-        )
-    }
+    found: dict[str, str] = {}
+    for person, key in await conn.execute(
+        select(ProfileRow.person, ProfileRow.organization_key).where(ProfileRow.organization_key.is_not(None))
+    ):
+        found[person] = str(key)
     for person, key in await conn.execute(
         select(PersonRow.aad_object_id, PersonRow.organization_key).where(
             PersonRow.organization_key.is_not(None)
         )
     ):
-        found[person] = key
+        found[person] = str(key)
     return found

@@ -19,7 +19,7 @@ from bot.report_workbook import workbook
 from cards.base import to_json
 from cards.report import report_card
 from core import report, report_flow
-from core.report import ActivityReport
+from core.report import ActivityReport, MeetingLine
 from core.report_tables import csv_table
 from core.spreadsheets import csv_for_excel
 from core.teams import Team
@@ -185,3 +185,18 @@ async def test_the_csv_opens_in_finnish_excel_and_names_no_person(
     english = as_finnish_excel(csv_for_excel(header, table))
     assert english[0] == ["Section", "Row", "Measure", "Value"]
     assert ["Networks", "Whole project", "Meetings held", "3"] in english
+
+
+def test_a_theme_that_looks_like_a_formula_stays_text_in_both_files() -> None:
+    from tests.report.card_samples import _empty
+
+    empty = _empty()
+    line = MeetingLine("=cmd", NOW, "=HYPERLINK(x)", True, 1, 2, 0)
+    made = ActivityReport(**{**empty.__dict__, "meetings": [line]})
+    t = CATALOGS.for_locale("fi")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(t, made)))["Tapaamiset ja teemat"]
+    assert (sheet["C2"].value, sheet["C2"].data_type) == ("=HYPERLINK(x)", "s")
+    header, rows = csv_table(t, made)
+    labels = [row[1] for row in as_finnish_excel(csv_for_excel(header, rows))]
+    # a row label is guarded where it would start a formula (a network typed as "=..."), not inside
+    assert any(label.startswith("'=cmd / ") and "/ =HYPERLINK(x) / pidetty" in label for label in labels)

@@ -10,7 +10,7 @@ from typing import Any
 
 import openpyxl
 
-from tests.harness.activities import MAIJA, MATTI, TEAM_AAD
+from tests.harness.activities import MAIJA, MATTI, TEAM_AAD, personal_message
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (the upload-URL double fixture)
 from tests.networks.conftest import World, card_text
 from tests.networks.test_survey_export import FILE_CONSENT, _consent, as_finnish_excel
@@ -66,6 +66,13 @@ async def test_others_are_refused_and_a_bad_period_is_explained(world: World) ->
     backwards = await world.say("report 2026-12-31 2026-08-01", locale="en-US")
     assert _text(backwards).startswith("The period ends before it starts.")
     assert not list(world.sandbox.disk_path(TEAM_AAD, "General").glob("toimintaraportti-*"))
+    # Asked for with the report, the attendance list is offered in the same personal chat.
+    before = len(world.connector.sent)
+    await world.bot.post(personal_message(world.connector.url, "raportti osallistujat syksy 2026", MAIJA))
+    sent = await world.connector.settle(0.15)
+    (offer,) = [a for m in sent[before:] for a in m.attachments if a["contentType"] == FILE_CONSENT]
+    assert offer["name"] == "osallistujat-2026-syksy.csv"
+    assert offer["content"]["description"].startswith("0 riviä")
 
 
 async def test_help_offers_the_report_to_the_coordinator_only(world: World) -> None:
