@@ -14,6 +14,7 @@ from tests.harness.activities import MAIJA, MATTI, TEAM_AAD, personal_message
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (the upload-URL double fixture)
 from tests.networks.conftest import World, card_text
 from tests.networks.test_survey_export import FILE_CONSENT, _consent, as_finnish_excel
+from tests.networks.test_survey_privacy import in_shared_chat
 from tests.report import seed as s
 from tests.report.test_files import _no_person
 
@@ -75,9 +76,20 @@ async def test_others_are_refused_and_a_bad_period_is_explained(world: World) ->
     assert offer["content"]["description"].startswith("0 riviä")
 
 
-async def test_help_offers_the_report_to_the_coordinator_only(world: World) -> None:
+async def test_help_offers_it_to_the_coordinator_only_and_a_channel_sees_no_figures(world: World) -> None:
     def shown(replies: list[dict[str, Any]]) -> str:
         return " ".join(card_text(a["content"]) for r in replies for a in r.get("attachments") or [])
 
     assert '"raportti"' in shown(await world.say("apua"))
     assert '"report"' not in shown(await world.say("help", MATTI))
+
+    # Asked in the General channel, the card goes to the personal chat; the channel gets the notice only.
+    said = await in_shared_chat(world, "raportti")
+    assert [m.body.get("text") for m in said] == [
+        "Lähetin toimintaraportin henkilökohtaiseen keskusteluusi. "
+        "Työkirja ja CSV ovat Yleinen-kanavan tiedostoissa."
+    ]
+    report = await world.delivered(f"report:private:{MAIJA.aad}", 1)
+    assert report.sent == 1
+    reports = [m for m in world.connector.sent if m.card and "Toimintaraportti: " in card_text(m.card)]
+    assert [m.conversation_id[:2] for m in reports] == ["a:"]  # a personal chat, not 19: (a channel)
