@@ -17,6 +17,8 @@ from core.report_tables import period_label
 
 ATTENDEES = "report.attendees"
 ORGANIZATIONS_CHARTED = 12
+THEMES_SHOWN = 6  # per network; the workbook's meetings sheet has them all
+THEME_CHARS = 60
 
 
 def _facts(t: Translator, report: ActivityReport) -> FactSet:
@@ -124,6 +126,13 @@ def report_card(
                 [4, 1, 1, 1],
             )
         )
+    themed = [n for n in report.networks if n.themes]
+    if themed:
+        body.append(TextBlock(text=t("report.card.themes"), wrap=True, weight="Bolder"))
+        body += [
+            TextBlock(text=f"{n.name(t.locale)}: {_themes(n.themes)}", wrap=True, spacing="Small")
+            for n in themed
+        ]
     charts = [
         count_chart(
             t("report.chart.meetings"),
@@ -174,6 +183,15 @@ def report_card(
         )
     ]
     return card(body, actions, wide=True)  # charts and a table
+
+
+def _themes(themes: tuple[str, ...]) -> str:
+    shown = ", ".join(_short(theme) for theme in themes[:THEMES_SHOWN])
+    return shown + (", …" if len(themes) > THEMES_SHOWN else "")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= THEME_CHARS else text[: THEME_CHARS - 1].rstrip() + "…"
 
 
 def parse_period_ref(data: Mapping[str, Any]) -> tuple[str, str]:

@@ -104,7 +104,9 @@ async def test_the_card_shows_the_counted_numbers_with_charts(
         "REDU": 1,
         "Vamia": 1,
     }
-    assert "10 kumppaniorganisaatiota ilman osallistujia: Brahe" in json.dumps(fi, ensure_ascii=False)
+    text = json.dumps(fi, ensure_ascii=False)
+    assert "10 kumppaniorganisaatiota ilman osallistujia: Brahe" in text
+    assert "HR-kehittäjäverkosto: Perehdytys, Hyvinvointi" in text
     en = to_json(report_card(CATALOGS.for_locale("en"), made))
     assert_teams_card(en)
     facts = _facts(en)
@@ -153,6 +155,11 @@ async def test_the_workbook_holds_a_sheet_per_section_with_charts_and_no_person(
     progress = {row[0]: tuple(row[1:]) for row in values["Itsearvioinnit ja merkit"][1:]}
     assert progress["Osaamismerkki: Alustaja"] == (2, 1)
     charted = {sheet.title: len(sheet._charts) for sheet in book}  # native charts, not pictures
+    meetings_chart = book["Verkostot"]._charts[0]  # held and planned per network, the total row left out
+    assert [series.val.numRef.f for series in meetings_chart.series] == [
+        "'Verkostot'!$B$2:$B$4",
+        "'Verkostot'!$C$2:$C$4",
+    ]
     assert charted["Verkostot"] == 2 and charted["Organisaatiot"] == 1 and charted["Kartoitus"] == 1
     assert charted["Valmennus organisaatioittain"] == 1 and charted["Itsearvioinnit ja merkit"] == 1
     _no_person([str(cell) for rows in values.values() for row in rows for cell in row if cell is not None])
