@@ -34,6 +34,7 @@ from bot.pages import add_routes as add_page_routes
 from bot.retention import RetentionScheduler, start_retention
 from bot.schedules.badges import start_evaluator
 from bot.schedules.coaching import CoachingScheduler, start_coaching
+from bot.schedules.polls import PollCloser, start_poll_closer
 from bot.schedules.reminders import ReminderScheduler, start_reminders
 from bot.secret import load_server_key
 from bot.seen import SeenMiddleware
@@ -62,6 +63,7 @@ SERVICES = web.AppKey("services", Services)
 ADAPTER = web.AppKey("adapter", TeamsAdapter)
 BOT = web.AppKey("bot", VertaisBot)
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
+POLL_CLOSER = web.AppKey("poll_closer", PollCloser)
 TELEMETRY = web.AppKey("telemetry", Telemetry)
 BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
@@ -217,6 +219,8 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         app[REMINDERS] = start_reminders(services)
         stack.push_async_callback(app[REMINDERS].stop)  # meeting reminders; stop first
         stack.push_async_callback(start_evaluator(services).stop)  # automatic badges; stop first too
+        app[POLL_CLOSER] = start_poll_closer(services)
+        stack.push_async_callback(app[POLL_CLOSER].stop)  # polls closed at their time, likewise
         app[COACHING] = start_coaching(services)
         stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
         app[RETENTION] = start_retention(store, settings)

@@ -205,10 +205,10 @@ class _Conversations:
         return ResourceResponse(id=data.get("id"))
 
     async def update_activity(
-        self, conversation_id: str, activity_id: str, activity: Activity, **_: Any
+        self, conversation_id: str, activity_id: str, activity: Activity, attempts: int = 3, **_: Any
     ) -> ResourceResponse:
         path = f"/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
-        data = await self._call("PUT", path, activity_json(activity))
+        data = await self._call("PUT", path, activity_json(activity), attempts=attempts)
         return ResourceResponse(id=data.get("id") or activity_id)
 
     async def delete_activity(self, conversation_id: str, activity_id: str, **_: Any) -> None:

@@ -24,8 +24,8 @@ from typing import Any, Literal, Protocol
 
 from core.errors import Invalid, NotFound
 
-TargetKind = Literal["conversation", "channel", "person"]
-TARGET_KINDS: tuple[TargetKind, ...] = ("conversation", "channel", "person")
+TargetKind = Literal["conversation", "channel", "person", "update"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("conversation", "channel", "person", "update")
 
 
 class State(StrEnum):
@@ -51,6 +51,8 @@ class Target:
     - `conversation`: an existing conversation (`conversation_id`), continued proactively.
     - `channel`: a new post in a channel (`conversation_id` is the channel's `19:...` id).
     - `person`: a personal chat with `user_id` (`29:...` or the Entra object id), created if needed.
+    - `update`: replace the message `activity_id` the bot sent into `conversation_id` (an activity PUT),
+      e.g. a poll's shared card once the poll has closed.
     """
 
     kind: TargetKind
@@ -59,6 +61,7 @@ class Target:
     user_id: str | None = None
     tenant_id: str | None = None
     bot_id: str | None = None
+    activity_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in TARGET_KINDS:
@@ -68,6 +71,8 @@ class Target:
         if self.kind == "person" and not self.user_id:
             raise Invalid("outbox.error.no_user")
         if self.kind != "person" and not self.conversation_id:
+            raise Invalid("outbox.error.no_conversation")
+        if self.kind == "update" and not self.activity_id:
             raise Invalid("outbox.error.no_conversation")
 
     @property

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.keys import ServerKey
@@ -102,6 +102,7 @@ class Poll:
     activity_id: str | None = None
     audience: tuple[str, ...] = ()
     lang: str = "fi"
+    service_url: str | None = None  # where the card's message is updated from the scheduler
 
     def is_open(self, now: datetime) -> bool:
         return self.closed_at is None and (self.closes_at is None or now < self.closes_at)
@@ -132,6 +133,7 @@ def new_poll(
     audience: Sequence[str] = (),
     lang: str = "fi",
     poll_id: str | None = None,
+    service_url: str | None = None,
 ) -> Poll:
     """A poll from a validated draft, with `poll_id` (a form's nonce, `core.nonces`) or a fresh unguessable
     id. A theme poll needs a network."""
@@ -153,6 +155,7 @@ def new_poll(
         closes_at=draft.closes_at,
         audience=audience,
         lang=lang,
+        service_url=service_url,
     )
 
 
@@ -266,6 +269,18 @@ class PollStore(Protocol):
         current time), newest first; the meetings use them to plan coming meetings."""
         ...
 
+    async def polls_past_closing(self, now: datetime, limit: int = 100) -> Sequence[Poll]:
+        """Polls whose closing time has passed by `now` and that nobody has marked closed yet."""
+        ...
+
+    async def claim_closing(
+        self, poll_id: str, notices: Callable[[Poll, Tally], Sequence[Any]]
+    ) -> Poll | None:
+        """Mark the poll closed at its closing time and queue `notices(closed poll, final tally)` (outbox
+        messages) in one transaction; None and nothing queued when it was closed already (by another
+        instance, by its author, or by the first vote after the time)."""
+        ...
+
 
 class PollPlaces(PollStore, NetworkStore, Protocol):
     """What posting needs: the polls, and the networks that own the channels."""
@@ -372,6 +387,7 @@ async def post(
     now: datetime,
     lang: str,
     poll_id: str | None = None,
+    service_url: str | None = None,
 ) -> Posted:
     """Post a poll: who may post, the draft's rules (a theme vote needs a network channel), the poll stored
     and its card published, the card's message remembered for updates. With `poll_id` (the form's nonce) a
@@ -391,6 +407,7 @@ async def post(
         audience=await channel.members(),
         lang=lang,
         poll_id=poll_id,
+        service_url=service_url,
     )
     if not await store.create_poll(poll):  # the same form, submitted at the same moment, won
         return await _posted_before(store, poll.id, channel_id) or Posted(poll, new=False)

@@ -65,6 +65,7 @@ def _target_json(target: Target) -> dict[str, Any]:
         "user_id": target.user_id,
         "tenant_id": target.tenant_id,
         "bot_id": target.bot_id,
+        **({"activity_id": target.activity_id} if target.activity_id else {}),
     }
 
 

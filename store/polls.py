@@ -7,7 +7,8 @@ Ballots carry no timestamp: in an anonymous poll nothing but the keyed voter has
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.errors import Conflict, NotFound
+from core.outbox import OutgoingMessage
 from core.polls import Poll, PollKind, Results, Tally, ThemeResult, tally_of
 from store.base import Base, UtcDateTime, insert_for, utcnow
 from store.database import Database
+from store.outbox import write_outbox
 
 
 class PollRow(Base):
@@ -41,6 +44,7 @@ class PollRow(Base):
     activity_id: Mapped[str | None] = mapped_column(String)
     audience: Mapped[list[str]] = mapped_column(JSON)
     lang: Mapped[str] = mapped_column(String)
+    service_url: Mapped[str | None] = mapped_column(String)
 
 
 class BallotRow(Base):
@@ -78,6 +82,7 @@ def _poll(row: Any) -> Poll:
         activity_id=row.activity_id,
         audience=tuple(row.audience or ()),
         lang=row.lang,
+        service_url=row.service_url,
     )
 
 
@@ -124,6 +129,7 @@ class PollQueries(Database):
                     activity_id=poll.activity_id,
                     audience=list(poll.audience),
                     lang=poll.lang,
+                    service_url=poll.service_url,
                 ).returning(PollRow.id)
             )
             return result.first() is not None
@@ -212,3 +218,25 @@ class PollQueries(Database):
                     )
                 )
         return sorted(results, key=lambda r: r.closed_at, reverse=True)
+
+    async def polls_past_closing(self, now: datetime, limit: int = 100) -> Sequence[Poll]:
+        query = (
+            select(PollRow.__table__)
+            .where(PollRow.closed_at.is_(None), PollRow.closes_at.is_not(None), PollRow.closes_at <= now)
+            .order_by(PollRow.closes_at)
+            .limit(limit)
+        )
+        async with self._read() as conn:
+            return [_poll(row) for row in (await conn.execute(query)).all()]
+
+    async def claim_closing(
+        self, poll_id: str, notices: Callable[[Poll, Tally], Sequence[OutgoingMessage]]
+    ) -> Poll | None:
+        async with self._tx() as conn:
+            poll = await _locked_poll(conn, poll_id, write=True)
+            if poll.closed_at is not None or poll.closes_at is None:
+                return None
+            await conn.execute(update(PollRow).where(PollRow.id == poll_id).values(closed_at=poll.closes_at))
+            closed = replace(poll, closed_at=poll.closes_at)
+            await write_outbox(conn, notices(closed, await _tally(conn, poll_id, len(poll.options))))
+        return closed

@@ -80,6 +80,7 @@ async def _post(turn: Turn, draft: PollDraft, poll_id: str | None = None) -> Pos
         now=now(),
         lang=turn.t.locale,
         poll_id=poll_id,
+        service_url=turn.activity.service_url,
     )
     poll = posted.poll
     if not posted.new:

@@ -4,6 +4,7 @@
 - `channel` targets: a new post, "create conversation" with `isGroup` and `channelData.channel.id`.
 - `person` targets never messaged: "create conversation" with the person as the member, then send; the new
   chat is reported back (`Delivery.conversation_id`) so a retry does not create it again.
+- `update` targets: an activity PUT replacing a message the bot sent (a poll's card once it has closed).
 Each call is made once (`attempts=1`): retrying, backoff and pacing are the worker's business.
 
 The connector client comes from the adapter's connector factory (the one `continue_conversation` and
@@ -72,6 +73,8 @@ class TeamsSender:
             conversation_id = claimed.conversation_id or target.conversation_id
             if target.kind == "channel":
                 return await self._post_to_channel(target, activity)
+            if target.kind == "update":
+                return await self._update(target, activity)
             if target.kind == "person" and not claimed.conversation_id:
                 known = await self._known_chat(target.user_id or "") if self._known_chat else None
                 if known is not None and known.service_url == target.service_url:
@@ -105,6 +108,17 @@ class TeamsSender:
         claims.claims[AuthenticationConstants.SERVICE_URL_CLAIM] = service_url
         factory = self._adapter.bot_framework_authentication.create_connector_factory(claims)
         return await factory.create(service_url, None)
+
+    async def _update(self, target: Target, activity: Activity) -> Delivery:
+        """PUT v3/conversations/{conversation}/activities/{activity}: the message keeps its place."""
+        conversation_id, activity_id = target.conversation_id or "", target.activity_id or ""
+        activity.id, activity.type = activity_id, "message"
+        activity.channel_id, activity.service_url = "msteams", target.service_url
+        activity.from_property = self._bot(target)
+        activity.conversation = ConversationAccount(id=conversation_id, tenant_id=target.tenant_id)
+        client = await self._client(target.service_url)
+        await client.conversations.update_activity(conversation_id, activity_id, activity, attempts=1)
+        return Delivery(200, activity_id=activity_id)
 
     async def _post_to_channel(self, target: Target, activity: Activity) -> Delivery:
         channel_data: dict[str, Any] = {"channel": {"id": target.conversation_id}}

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import SERVICES
+from bot.schedules.polls import PollCloser
 from bot.shared_cards import SharedCards
+from cards.polls import HELSINKI
 from tests.cards.checks import assert_teams_card
 from tests.harness import activities as a
 from tests.harness.activities import LIISA, MAIJA, MATTI
@@ -438,3 +440,25 @@ async def test_a_forged_poll_form_nonce_is_refused(
     body = await invoke(bot, action(connector.url, "poll.create", data, MAIJA, locale=locale))
     assert error_message(body).startswith(message)
     assert [s for s in await connector.settle(0.1) if s.card] == []
+
+
+async def test_a_poll_closes_at_its_time_and_its_shared_card_shows_it(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    day = (datetime.now(HELSINKI) + timedelta(days=1)).date().isoformat()
+    poll = await post_poll(bot, connector, closes_date=day, closes_time="12:00")
+    posted = connector.sent[-1]
+    await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, LIISA))
+    before = len(await connector.settle(0.2))
+    closer = PollCloser(bot.app[SERVICES], clock=lambda: datetime.now(UTC) + timedelta(days=2))
+    assert await closer.tick() == 1
+    assert await closer.tick() == 0  # closed once
+    [put] = (await connector.wait_for(before + 1))[before:]
+    assert put.method == "PUT" and put.path.endswith(f"/activities/{posted_id(connector, posted)}")
+    assert put.conversation_id == f"{HR_CHANNEL};messageid=1700000000000"
+    assert_teams_card(put.card)
+    assert "Kysely on suljettu" in texts(put.card) and facts(put.card)["Hyvinvointi"] == "1"
+    assert [act["verb"] for act in put.card["actions"]] == ["poll.refresh"]  # no vote button left
+    late = action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, MATTI, locale="en-US")
+    assert error_message(await invoke(bot, late)) == "The poll is closed, so no more answers are taken."
+    assert (await bot.app[SERVICES].store.tally(poll)).voters == 1

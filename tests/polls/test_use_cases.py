@@ -13,6 +13,8 @@ from core import nonces, polls
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.keys import ServerKey
 from core.networks import LaunchStep, Network, NetworkStatus
+from core.outbox import OutgoingMessage, Target
+from core.poll_deadlines import close_due
 from core.polls import Poll, PollDraft, PollKind, RecentPolls, Results
 from store import SqlStore
 
@@ -274,3 +276,40 @@ def test_the_read_cache_expires_and_stays_bounded() -> None:
     for name in ("p2", "p3", "p4"):
         recent.put(Poll(name, HR, "a", "Q", ("A", "B"), False, False, Results.ALL, PollKind.GENERAL, NOW))
     assert recent.get("p1") is None and recent.get("p4") is not None
+
+
+class ClosedNotices:
+    """A `core.poll_deadlines.ClosedNotices` that records the states it was asked about."""
+
+    def __init__(self) -> None:
+        self.states: list[polls.PollState] = []
+
+    def messages(self, state: polls.PollState) -> list[OutgoingMessage]:
+        self.states.append(state)
+        where = Target(
+            "update", "https://smba.example/", conversation_id=f"{HR};messageid=1", activity_id="1"
+        )
+        key = f"poll:{state.poll.id}:closed"
+        return [OutgoingMessage(key, key, HR, where, {"type": "message", "text": "closed"})]
+
+
+async def test_polls_past_their_time_are_closed_once_with_their_card_update(store: SqlStore) -> None:
+    channel = RecordingChannel()
+    due = await post(store, channel, closes_at=NOW + timedelta(hours=1))
+    later = await post(store, channel, closes_at=NOW + timedelta(days=1))
+    await polls.vote(
+        store, KEY, channel, poll_id=due.id, channel_id=HR, user="aad-liisa", choice="1", now=NOW
+    )
+    notices, at = ClosedNotices(), NOW + timedelta(hours=2)
+    both = await asyncio.gather(close_due(store, notices, at), close_due(store, notices, at))
+    assert [p.id for p in both[0] + both[1]] == [due.id]  # two instances: closed once
+    [state] = notices.states
+    assert state.poll.closed_at == NOW + timedelta(hours=1) and state.tally == polls.Tally((0, 1), 1)
+    assert (await store.get_poll(due.id)).closed_at == NOW + timedelta(hours=1)  # type: ignore[union-attr]
+    assert (await store.get_poll(later.id)).closed_at is None  # type: ignore[union-attr]
+    assert (await store.delivery_counts(f"poll:{due.id}:closed")).pending == 1
+    assert await close_due(store, notices, at) == []
+    with pytest.raises(Conflict):
+        await polls.vote(
+            store, KEY, channel, poll_id=due.id, channel_id=HR, user="aad-matti", choice="0", now=NOW
+        )
