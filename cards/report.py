@@ -112,7 +112,7 @@ def report_card(
                     t("report.column.network"),
                     t("report.card.held"),
                     t("report.card.planned"),
-                    t("report.column.people"),
+                    t("report.card.people"),
                 ],
                 [
                     [
@@ -123,7 +123,7 @@ def report_card(
                     ]
                     for n in report.networks
                 ],
-                [4, 1, 1, 1],
+                [2, 1, 1, 1],  # the numbers' headers stay whole words on a phone
             )
         )
     themed = [n for n in report.networks if n.themes]
@@ -159,7 +159,10 @@ def report_card(
             axis_title=t("report.chart.axis_presentations"),
         ),
     ]
-    body += [chart for chart in charts if chart is not None]
+    for chart in charts:
+        if chart is not None:
+            # Teams' renderer keeps a chart's title for screen readers only (showTitle is off): say it here.
+            body += [TextBlock(text=chart.title or "", wrap=True, weight="Bolder", separator=True), chart]
     inactive = report.inactive_organizations
     if inactive:
         body.append(

@@ -73,7 +73,7 @@ async def test_the_card_shows_the_counted_numbers_with_charts(
     facts = _facts(fi)
     assert facts["Tapaamiset"] == "3 pidettyä, 1 suunnitteilla"
     assert (facts["Alustukset"], facts["Osallistun-ilmoitukset"], facts["Pienryhmät"]) == ("7", "8", "3")
-    assert (facts["Osallistujat"], facts["Kumppaniorganisaatiot"]) == ("8", "5/15 mukana")
+    assert (facts["Osallistujat"], facts["Kumppanit"]) == ("8", "5/15 mukana")
     assert facts["Kyselyt ja teemaäänestykset"] == "1 kysely, 1 teemaäänestys, 5 vastausta"
     assert facts["Kyselyihin vastanneet"] == "56 %"
     assert facts["Kartoituksen vastausprosentti"].startswith("57 %")  # 4 answers of 7 people known
