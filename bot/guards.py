@@ -13,4 +13,3 @@ class KeyedLocks:
 
     def __call__(self, key: str) -> asyncio.Lock:
         return self._locks.setdefault(key, asyncio.Lock())
-

@@ -45,6 +45,7 @@ from core.polls import (
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CREATE, VOTE, REFRESH, CLOSE = "poll.create", "poll.vote", "poll.refresh", "poll.close"
+VOTERS = "poll.voters"
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,12 @@ class PollView:
     viewer: str | None = None
     mine: frozenset[int] = frozenset()
     notice: str | None = None
+    lists_voters: bool = False  # offer "who answered what" (`Poll.voters_visible_to` the viewer)
 
     @classmethod
-    def of(cls, state: PollState, notice: str | None = None) -> PollView:
-        return cls(state.poll, state.now, state.tally, state.viewer, state.mine, notice)
+    def of(cls, state: PollState, notice: str | None = None, *, is_coordinator: bool = False) -> PollView:
+        lists = state.poll.voters_visible_to(state.viewer, is_coordinator)
+        return cls(state.poll, state.now, state.tally, state.viewer, state.mine, notice, lists)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ class Ballot:
 
 
 def parse_poll_ref(data: Mapping[str, Any]) -> str:
-    """The poll a card's action names (`poll.vote`, `poll.refresh`, `poll.close`); `NotFound` without one."""
+    """The poll a card's action names (`poll.vote`, `poll.refresh`, `poll.close`, `poll.voters`);
+    `NotFound` without one."""
     poll = data.get("poll")
     if not isinstance(poll, str) or not poll:
         raise NotFound("polls.error.unknown")
@@ -285,6 +289,10 @@ def poll_card(t: Translator, view: PollView) -> AdaptiveCard:
     elif view.viewer == poll.author and is_open:
         actions.append(
             ExecuteAction(title=t("polls.card.close"), verb=CLOSE, data=ref, associated_inputs="none")
+        )
+    if view.lists_voters and view.viewer is not None:
+        actions.append(
+            ExecuteAction(title=t("polls.card.who_voted"), verb=VOTERS, data=ref, associated_inputs="none")
         )
     extra: dict[str, Any] = {}
     if poll.per_user_refresh:

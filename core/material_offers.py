@@ -20,7 +20,6 @@ OFFER_SECONDS = 24 * 3600
 _PURPOSE = b"vertaisbotti materials.send v1"
 
 
-
 class UsedContexts(Protocol):
     """FileConsent contexts already used, shared by every instance (the store)."""
 
@@ -67,9 +66,7 @@ def signed(key: ServerKey, offer: Offer) -> dict[str, Any]:
     return {**asdict(offer), "sig": _signature(key, offer)}
 
 
-async def verified(
-    key: ServerKey, context: Any, user: str | None, now: float, used: UsedContexts
-) -> Offer:
+async def verified(key: ServerKey, context: Any, user: str | None, now: float, used: UsedContexts) -> Offer:
     """The offer a consent context holds when it is genuine, `user`'s, unexpired and not used yet on any
     instance (it is used by this call); else `NotAllowed`."""
     refused = NotAllowed("materials.error.send_refused")

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.keys import ServerKey
 from core.networks import Network, NetworkStore, may_lead, network_of_channel
+from core.people import PeopleStore, display_names
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10
@@ -121,6 +122,10 @@ class Poll:
 
     def results_visible_to(self, user: str | None) -> bool:
         return self.results == Results.ALL or (user is not None and user == self.author)
+
+    def voters_visible_to(self, user: str | None, is_coordinator: bool) -> bool:
+        """Who answered what: never in an anonymous poll; in a named one to its author and the coordinator."""
+        return not self.anonymous and user is not None and (user == self.author or is_coordinator)
 
 
 def new_poll(
@@ -267,6 +272,10 @@ class PollStore(Protocol):
     async def winning_themes(self, network: str, now: datetime | None = None) -> Sequence[ThemeResult]:
         """The winning themes of the network's theme polls whose voting has ended (by `now`, default the
         current time), newest first; the meetings use them to plan coming meetings."""
+        ...
+
+    async def ballots(self, poll_id: str) -> Sequence[tuple[str, frozenset[int]]]:
+        """Every ballot of the poll: (voter key, choices), in no promised order."""
         ...
 
     async def polls_past_closing(self, now: datetime, limit: int = 100) -> Sequence[Poll]:
@@ -521,3 +530,39 @@ async def shared_view(store: PollStore, poll_id: str, now: datetime) -> PollStat
         return None
     tally = await store.tally(poll.id) if poll.results_visible_to(None) else None
     return PollState(poll, now, tally)
+
+
+@dataclass(frozen=True)
+class Voters:
+    """Who answered what in a named poll (`ballots`: voter id and choices, sorted by name), and the poll as
+    the asker sees it (`state`)."""
+
+    state: PollState
+    names: dict[str, str]
+    ballots: tuple[tuple[str, frozenset[int]], ...]
+
+
+class VoterStore(PollStore, PeopleStore, Protocol):
+    """What listing the voters reads: the ballots, and the people's names."""
+
+
+async def who_voted(
+    store: VoterStore,
+    key: ServerKey,
+    *,
+    poll_id: str,
+    channel_id: str | None,
+    user: str | None,
+    is_coordinator: bool,
+    now: datetime,
+) -> Voters:
+    """Who answered what: for the poll's author and the coordinator only (`NotAllowed` for anyone else),
+    and never for an anonymous poll (`NotAllowed`: its ballots name nobody, and it was promised so)."""
+    poll = require_poll(await store.get_poll(poll_id), channel_id)
+    if not poll.voters_visible_to(_voter(user), is_coordinator):
+        anonymous = poll.anonymous and (_voter(user) == poll.author or is_coordinator)
+        raise NotAllowed("polls.error.voters_anonymous" if anonymous else "polls.error.voters_not_allowed")
+    ballots = list(await store.ballots(poll.id))
+    names = await display_names(store, [voter for voter, _ in ballots])
+    ballots.sort(key=lambda ballot: (names[ballot[0]].casefold(), ballot[0]))
+    return Voters(await _seen_by(store, key, poll, user, now), names, tuple(ballots))

@@ -176,6 +176,13 @@ class PollQueries(Database):
             )
         return choices_of(mask or 0)
 
+    async def ballots(self, poll_id: str) -> Sequence[tuple[str, frozenset[int]]]:
+        async with self._read() as conn:
+            rows = await conn.execute(
+                select(BallotRow.voter, BallotRow.choices).where(BallotRow.poll_id == poll_id)
+            )
+            return [(voter, choices_of(mask)) for voter, mask in rows]
+
     async def tally(self, poll_id: str) -> Tally:
         async with self._read() as conn:
             options = await conn.scalar(select(PollRow.options).where(PollRow.id == poll_id))

@@ -16,10 +16,12 @@ from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
 
+from bot import private
 from bot.router import Router
 from bot.teams import team_member_ids, update_card
 from bot.turn import Turn
 from cards import polls as cards
+from cards.poll_voters import voters_card
 from core import nonces, polls
 from core.polls import MAX_REFRESH_AUDIENCE, Poll, PollDraft, PollState, Posted
 
@@ -33,7 +35,7 @@ def now() -> datetime:
 
 
 def _card(turn: Turn, state: PollState, notice: str | None = None) -> AdaptiveCard:
-    return cards.poll_card(turn.t, cards.PollView.of(state, notice))
+    return cards.poll_card(turn.t, cards.PollView.of(state, notice, is_coordinator=turn.is_coordinator))
 
 
 class TeamsPollChannel:
@@ -161,9 +163,31 @@ async def close(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     return _card(turn, state, turn.t("polls.card.closed_now"))
 
 
+async def voters(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
+    """Who answered what, into the asker's personal chat (never into the channel); their card says so."""
+    services = turn.services
+    listing = await polls.who_voted(
+        services.store,
+        services.key,
+        poll_id=cards.parse_poll_ref(data),
+        channel_id=turn.channel_id,
+        user=turn.user_aad_id,
+        is_coordinator=turn.is_coordinator,
+        now=now(),
+    )
+    await private.to_personal_chat(turn, voters_card(turn.t, listing), topic="polls")
+    log.info(
+        "poll %s: who answered what sent to its asker (%d ballots)",
+        listing.state.poll.id,
+        len(listing.ballots),
+    )
+    return _card(turn, listing.state, turn.t("polls.voters.sent"))
+
+
 def register(router: Router) -> None:
     router.command("poll", poll_command)
     router.action(cards.CREATE, create)
     router.action(cards.VOTE, vote)
     router.action(cards.REFRESH, refresh)
     router.action(cards.CLOSE, close)
+    router.action(cards.VOTERS, voters)

@@ -41,6 +41,7 @@ def _welcome(t: Translator) -> list[AdaptiveCard]:
 
 
 def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
+    from cards.poll_voters import voters_card
     from cards.polls import PollView, new_poll_card, poll_card, poll_posted_card
     from core.polls import (
         MAX_OPTION,
@@ -48,8 +49,10 @@ def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
         MAX_QUESTION,
         PollDraft,
         PollKind,
+        PollState,
         Results,
         Tally,
+        Voters,
         new_poll,
     )
 
@@ -78,6 +81,8 @@ def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
         network="hr-kehittajat",
     )
     full = Tally(tuple(range(MAX_OPTIONS)), 250)
+    names = {f"aad-{i}": f"Etunimi Sukunimi-Pitkäsukunimi {i}" for i in range(400)}
+    ballots = tuple((voter, frozenset(range(MAX_OPTIONS))) for voter in names)
     return {
         "new_poll_card": [
             new_poll_card(t, theme_allowed=True, nonce="n" * 45),
@@ -95,6 +100,10 @@ def _polls(t: Translator) -> dict[str, list[AdaptiveCard]]:
             poll_card(t, PollView(small, NOW, Tally((0, 0, 0), 0), "aad-maija", frozenset())),
         ],
         "poll_posted_card": [poll_posted_card(t, big), poll_posted_card(t, big, again=True)],
+        "voters_card": [
+            voters_card(t, Voters(PollState(small, NOW), {}, ())),
+            voters_card(t, Voters(PollState(big, NOW), names, ballots)),
+        ],
     }
 
 

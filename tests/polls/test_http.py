@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -462,3 +463,47 @@ async def test_a_poll_closes_at_its_time_and_its_shared_card_shows_it(
     late = action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, MATTI, locale="en-US")
     assert error_message(await invoke(bot, late)) == "The poll is closed, so no more answers are taken."
     assert (await bot.app[SERVICES].store.tally(poll)).voters == 1
+
+
+def verbs(card: dict[str, Any]) -> list[str]:
+    return [act["verb"] for act in card["actions"]]
+
+
+async def test_the_author_gets_who_answered_what_in_personal_chat(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    poll = await post_poll(bot, connector)
+    await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "2"}, LIISA))
+    voted = await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "0"}, MATTI))
+    assert "poll.voters" not in verbs(voted["value"])  # a voter is not offered the list
+    mine = await invoke(bot, action(connector.url, "poll.refresh", {"poll": poll}, MAIJA))
+    assert "poll.voters" in verbs(mine["value"])
+    before = len(await connector.settle(0.2))
+    body = await invoke(bot, action(connector.url, "poll.voters", {"poll": poll}, MAIJA))
+    assert "henkilökohtaiseen keskusteluusi" in texts(body["value"])
+    await connector.wait_for(before + 1)
+    sent = await connector.settle(0.2)  # the personal chat is opened first, then the card sent
+    [listed] = [s for s in sent[before:] if s.card and "Kuka vastasi mitä" in texts(s.card)]
+    assert listed.method == "POST" and listed.conversation_id != f"{HR_CHANNEL};messageid=1700000000000"
+    assert_teams_card(listed.card)
+    shown = texts(listed.card)
+    assert "Arviointi: 1 vastaaja" in shown and "Digitaidot: 1 vastaaja" in shown
+    assert shown.index(MATTI.name) < shown.index("Hyvinvointi") < shown.index(LIISA.name)
+    refused = await invoke(bot, action(connector.url, "poll.voters", {"poll": poll}, MATTI, locale="en-US"))
+    assert (
+        error_message(refused)
+        == "Only the poll's author and the project coordinator can see who answered what."
+    )
+
+
+async def test_nobody_sees_who_answered_an_anonymous_poll(
+    bot: RunningBot, connector: ConnectorDouble
+) -> None:
+    poll = await post_poll(bot, connector, anonymous="true")
+    await invoke(bot, action(connector.url, "poll.vote", {"poll": poll, "choice": "1"}, LIISA))
+    mine = await invoke(bot, action(connector.url, "poll.refresh", {"poll": poll}, MAIJA))
+    assert "poll.voters" not in verbs(mine["value"])
+    before = len(await connector.settle(0.1))
+    body = await invoke(bot, action(connector.url, "poll.voters", {"poll": poll}, MAIJA))
+    assert error_message(body) == "Kysely on nimetön, joten kenellekään ei näytetä, kuka vastasi mitä."
+    assert (await connector.settle(0.2))[before:] == []

@@ -14,6 +14,7 @@ from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.keys import ServerKey
 from core.networks import LaunchStep, Network, NetworkStatus
 from core.outbox import OutgoingMessage, Target
+from core.people import Person
 from core.poll_deadlines import close_due
 from core.polls import Poll, PollDraft, PollKind, RecentPolls, Results
 from store import SqlStore
@@ -312,4 +313,46 @@ async def test_polls_past_their_time_are_closed_once_with_their_card_update(stor
     with pytest.raises(Conflict):
         await polls.vote(
             store, KEY, channel, poll_id=due.id, channel_id=HR, user="aad-matti", choice="0", now=NOW
+        )
+
+
+async def test_who_voted_what_for_the_author_and_the_coordinator_only(store: SqlStore) -> None:
+    await hr_network(store, facilitator="aad-liisa")
+    for aad, name in (("aad-matti", "Matti"), ("aad-anna", "Anna")):
+        await store.upsert_person(Person(aad, name=name))
+    channel = RecordingChannel()
+
+    async def posted(anonymous: bool) -> Poll:
+        draft = PollDraft("Q?", ("A", "B", "C"), multiple=True, anonymous=anonymous)
+        done = await polls.post(
+            store, channel, draft, channel_id=HR, user="aad-liisa", is_coordinator=False, now=NOW, lang="fi"
+        )
+        for voter, choice in (("aad-matti", "0,2"), ("aad-anna", "2")):
+            await polls.vote(
+                store, KEY, channel, poll_id=done.poll.id, channel_id=HR, user=voter, choice=choice, now=NOW
+            )
+        return done.poll
+
+    named, anonymous = await posted(False), await posted(True)
+
+    async def ask(poll: Poll, user: str, coordinator: bool = False) -> polls.Voters:
+        return await polls.who_voted(
+            store, KEY, poll_id=poll.id, channel_id=HR, user=user, is_coordinator=coordinator, now=NOW
+        )
+
+    for user, coordinator in (("AAD-LIISA", False), ("aad-maija", True)):
+        listing = await ask(named, user, coordinator)
+        assert listing.ballots == (("aad-anna", frozenset({2})), ("aad-matti", frozenset({0, 2})))
+        assert listing.names == {"aad-anna": "Anna", "aad-matti": "Matti"}
+        assert listing.state.tally == polls.Tally((1, 0, 2), 2)
+    with pytest.raises(NotAllowed, match="voters_not_allowed"):
+        await ask(named, "aad-matti")
+    for user, coordinator in (("aad-liisa", False), ("aad-maija", True)):
+        with pytest.raises(NotAllowed, match="voters_anonymous"):
+            await ask(anonymous, user, coordinator)
+    with pytest.raises(NotAllowed, match="voters_not_allowed"):
+        await ask(anonymous, "aad-matti")
+    with pytest.raises(NotFound):
+        await polls.who_voted(
+            store, KEY, poll_id=named.id, channel_id=OTHER, user="aad-liisa", is_coordinator=False, now=NOW
         )
