@@ -4,6 +4,7 @@ attended which meeting (names and addresses: never filed into a channel)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Protocol
 
@@ -49,7 +50,8 @@ async def file(
     folder = await workspace.channel_folder(team.team_id, team.thread_id)
     header, rows = csv_table(t, report)
     made = {
-        file_name(report.period, "xlsx"): workbook(t, report),
+        # openpyxl's writing is CPU work for a while on a big report: not on the event loop
+        file_name(report.period, "xlsx"): await asyncio.to_thread(workbook, t, report),
         file_name(report.period, "csv"): csv_for_excel(header, rows),
     }
     filed = {}
