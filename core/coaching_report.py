@@ -3,8 +3,6 @@ the CSV of pairs and groups (for the coordinator only: it names people)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +13,7 @@ from core.coaching import Actor, Method, PoolStatus
 from core.coaching_rounds import CheckIn, Decision, Round, RoundStore
 from core.i18n import Translator
 from core.people import Organization, PeopleStore, Person
-from core.spreadsheets import safe
+from core.spreadsheets import Cell, csv_for_excel
 
 LEARNED_SHOWN = 15
 ORGANIZATIONS_CHARTED = 10
@@ -95,19 +93,16 @@ def _answered(checkin: CheckIn) -> str:
     return checkin.answered_at.isoformat() if checkin.answered_at else ""
 
 
-async def pairs_csv(store: ReportStore, who: Actor, t: Translator) -> tuple[str, int]:
-    """Every confirmed round's pairs and groups, one row a person, as CSV that Finnish Excel opens right
-    (semicolons, a byte order mark, headers in the reader's language); returns (text, rows)."""
+async def pairs_csv(store: ReportStore, who: Actor, t: Translator) -> tuple[bytes, int]:
+    """Every confirmed round's pairs and groups, one row a person, as the CSV Finnish Excel opens right
+    (`core.spreadsheets.csv_for_excel`: semicolons, a byte order mark, formula guard; headers in the
+    reader's language, the round's time as Excel reads a date); returns (file bytes, rows)."""
     who.require_coordinator()
     rounds = await store.confirmed_rounds()
     answers = {(c.round_id, c.person): c for c in await store.checkins()}
     organizations = {o.key: o for o in await store.list_organizations()}
     people: dict[str, Person | None] = {}
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t(f"coaching.csv.{column}") for column in COLUMNS])
-    rows = 0
+    rows: list[list[Cell]] = []
     for past in rounds:
         for group in past.groups:
             repeated = {m for p in group.repeats for m in p}
@@ -117,26 +112,24 @@ async def pairs_csv(store: ReportStore, who: Actor, t: Translator) -> tuple[str,
                 person = people[member]
                 profile_org = await _organization(store, member, person)
                 answer = answers.get((past.id, member))
-                writer.writerow(
-                    _safe(
-                        [
-                            t.date(past.confirmed_at) if past.confirmed_at else "",
-                            past.id[:8],
-                            str(group.number),
-                            str(len(group.members)),
-                            (person.name if person else None) or member,
-                            (person.address if person else None) or "",
-                            _organization_name(organizations, profile_org),
-                            t(f"coaching.method.{group.method.value}"),
-                            t("coaching.csv.yes") if member in repeated else t("coaching.csv.no"),
-                            _met(t, answer),
-                            _method_used(t, answer),
-                            _decision(t, answer),
-                        ]
-                    )
+                rows.append(
+                    [
+                        past.confirmed_at or "",
+                        past.id[:8],
+                        str(group.number),
+                        str(len(group.members)),
+                        (person.name if person else None) or member,
+                        (person.address if person else None) or "",
+                        _organization_name(organizations, profile_org),
+                        t(f"coaching.method.{group.method.value}"),
+                        t("coaching.csv.yes") if member in repeated else t("coaching.csv.no"),
+                        _met(t, answer),
+                        _method_used(t, answer),
+                        _decision(t, answer),
+                    ]
                 )
-                rows += 1
-    return out.getvalue(), rows
+    header = [t(f"coaching.csv.{column}") for column in COLUMNS]
+    return csv_for_excel(header, rows), len(rows)
 
 
 COLUMNS = (
@@ -185,8 +178,3 @@ def _decision(t: Translator, answer: CheckIn | None) -> str:
     if answer is None:
         return ""
     return t("coaching.csv.continue") if answer.decision is Decision.CONTINUE else t("coaching.csv.end")
-
-
-def _safe(cells: Sequence[str]) -> list[str]:
-    """Cells a spreadsheet would read as a formula get a leading apostrophe."""
-    return [safe(c) for c in cells]

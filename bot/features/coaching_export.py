@@ -34,10 +34,10 @@ async def export(turn: Turn, _data: dict[str, Any]) -> str:
     """The coordinator's "CSV" button: a FileConsentCard in the personal chat (Teams asks where to save)."""
     who = await _who(turn)
     who.require_coordinator()
-    text, rows = await coaching_report.pairs_csv(turn.services.store, who, turn.t)
+    data, rows = await coaching_report.pairs_csv(turn.services.store, who, turn.t)
     name = file_name()
     description = turn.t.plural("coaching.export.description", rows)
-    await file_offers.offer(turn, CSV_KIND, {}, name, len(text.encode("utf-8")), description)
+    await file_offers.offer(turn, CSV_KIND, {}, name, len(data), description)
     return turn.t("coaching.export.offered", name=name)
 
 
@@ -47,9 +47,9 @@ async def on_consent(turn: Turn, action: str, context: Any, upload: dict[str, An
     if action != "accept":
         await turn.send_text("coaching.export.declined")
         return
-    text, _rows = await coaching_report.pairs_csv(turn.services.store, await _who(turn), turn.t)
+    data, _rows = await coaching_report.pairs_csv(turn.services.store, await _who(turn), turn.t)
     try:
-        await file_offers.deliver(turn, upload, file_name(), text.encode("utf-8"))
+        await file_offers.deliver(turn, upload, file_name(), data)
     except DomainError as error:
         log.warning("coaching CSV upload failed: %s", error.key)
         await turn.send_text("coaching.export.failed")

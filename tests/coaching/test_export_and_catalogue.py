@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from tests.coaching.conftest import AINO, Coaching, text_of
@@ -57,6 +58,9 @@ async def test_the_csv_goes_to_the_coordinator_alone_in_finnish_excels_format(
     assert rows[0][:5] == ["Kierroksen päivä", "Kierros", "Ryhmä", "Koko", "Nimi"]
     assert {r[4] for r in rows[1:]} == {MATTI.name, LIISA.name}
     assert {r[6] for r in rows[1:]} == {"Tredu", "Vamia"}
+    # The round's time as the survey export writes one (core.spreadsheets): Excel reads it as a date.
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", r[0]) for r in rows[1:]), rows
+    assert text.endswith("\r\n") and "\r\n" in text[: text.index(LIISA.name)]
     assert any(a["contentType"] == FILE_INFO for r in replies for a in r.get("attachments") or [])
     again = await _consent(cw, context, uploads.upload_info(offer["name"]))  # replayed
     assert "Pyydä se uudelleen" in text_of(again)
