@@ -29,7 +29,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.base import card, count_chart, heading
+from cards.base import card, count_chart, heading, table
 from core.badges import COLORS, EMBLEMS, NAME_MAX, TEXT_MAX, Award, BadgeClass, Counts, ManualOutcome, Rule
 from core.credentials import Issuer
 from core.errors import Invalid
@@ -193,14 +193,15 @@ def manage_card(
         if chart:
             body.append(chart)
         body.append(TextBlock(text=t("badges.manage.by_org"), weight="Bolder", wrap=True))
+        # A table, not a FactSet: organisation names run long and a FactSet cuts its title column on a phone.
         body.append(
-            FactSet(
-                facts=[
-                    Fact(
-                        title=organization_names.get(org, org) or t("badges.manage.unknown_org"), value=str(n)
-                    )
+            table(
+                [t("badges.manage.org_column"), t("badges.manage.count_column")],
+                [
+                    [organization_names.get(org, org) or t("badges.manage.unknown_org"), t.number(n)]
                     for org, n in sorted(counts.by_organization.items(), key=lambda item: -item[1])
-                ]
+                ],
+                widths=[3, 1],
             )
         )
     for badge in classes:

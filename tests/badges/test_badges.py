@@ -172,3 +172,23 @@ def _b64(text: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_the_counts_per_organisation_are_a_table_with_whole_names() -> None:
+    """A FactSet cuts its title column on a phone; long organisation names get a table's wrapping cells."""
+    from bot.i18n import Catalogs
+    from cards.badges import manage_card
+    from cards.base import to_json
+    from core.badges import Counts
+
+    long_name = "Keski-Pohjanmaan koulutusyhtymä, ammatillinen aikuiskoulutus"
+    for lang, header in (("fi", ["Organisaatio", "Merkkejä"]), ("en", ["Organisation", "Badges"])):
+        t = Catalogs().for_locale(lang)
+        counts = Counts({"alustaja": 1235}, {"kpedu": 1234, "": 1}, 0)
+        card = to_json(manage_card(t, [], counts, {"kpedu": long_name}))
+        assert not [n for n in walk(card) if n.get("type") == "FactSet"]
+        (table,) = [n for n in walk(card) if n.get("type") == "Table"]
+        rows = [[c["items"][0]["text"] for c in row["cells"]] for row in table["rows"]]
+        unknown = t("badges.manage.unknown_org")
+        assert rows == [header, [long_name, t.number(1234)], [unknown, "1"]]
+        assert all(c["items"][0]["wrap"] for row in table["rows"] for c in row["cells"])
