@@ -26,11 +26,12 @@ from microsoft_teams.cards import (
     GaugeChartLegend,
     GroupedVerticalBarChart,
     GroupedVerticalBarChartData,
+    Table,
     TextBlock,
     TextInput,
 )
 
-from cards.base import card, heading
+from cards.base import card, heading, table
 from core.assessment import GOAL_MAX, Assessment, Comparison, Overview, Results
 from core.errors import Invalid
 from core.i18n import Translator
@@ -48,7 +49,10 @@ DELETE_CONFIRM = "assessment.delete_confirm"
 OVERVIEW = "assessment.overview"
 
 FIELD = "q."  # input ids of a dimension card: "q.<statement key>"
-EARLIER_SHOWN = 2  # earlier assessments beside this one in the chart
+EARLIER_SHOWN = 1  # the previous assessment beside this one in the chart (the growth section says more)
+# Series in one grouped bar chart. The chart renderer (Agents Playground 0.2.28) colours them in shades of
+# one colour and folds the legend into "+N items" past the first; its validation allows at most four.
+CHART_SERIES = 4
 
 
 def _heading(text: str) -> TextBlock:
@@ -220,32 +224,63 @@ def _group_name(t: Translator, group: str, networks: Mapping[str, Network]) -> s
     return network.name(t.locale) if network else group
 
 
+@dataclass(frozen=True)
+class _Column:
+    """One set of means on the results card: a chart series and a column of the table of means."""
+
+    legend: str  # the chart's legend
+    header: str  # the table's short column title
+    means: Mapping[str, float]
+
+
+def _columns(t: Translator, results: Results) -> list[_Column]:
+    """This assessment, the previous one, then the anonymous averages, at most `CHART_SERIES` of them."""
+    when = results.assessment.completed_at or results.assessment.updated_at
+    columns = [
+        _Column(t("assessment.results.this", date=t.date(when)), t("assessment.results.now"), results.means)
+    ]
+    for earlier, means in list(zip(results.earlier, results.earlier_means, strict=True))[:EARLIER_SHOWN]:
+        date = t.date(earlier.completed_at or earlier.updated_at)
+        columns.append(_Column(t("assessment.results.earlier", date=date), date, means))
+    for comparison in results.comparisons:
+        group = _group_name(t, comparison.group, results.networks)
+        legend = t("assessment.results.average", group=group)
+        columns.append(_Column(legend, group[:1].upper() + group[1:], comparison.means))
+    return columns[:CHART_SERIES]
+
+
+def _means_table(t: Translator, q: Questionnaire, columns: Sequence[_Column]) -> Table:
+    """The chart's numbers as text, in the locale's decimals: the renderer scales the chart's axis to the
+    largest mean (it has no fixed 0-5 axis for grouped bars), shows no bar values and cuts the names."""
+    rows = [
+        [d.name(t.locale), *(score(t, c.means[d.key]) if d.key in c.means else "–" for c in columns)]
+        for d in q.dimensions
+    ]
+    return table(
+        [t("assessment.results.part"), *(c.header for c in columns)], rows, [3, *([2] * len(columns))]
+    )
+
+
 def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
-    """The person's own results: overview chart (this, earlier, anonymous averages), strengths and
-    development areas, a gauge and the answers of each dimension, and the development goal."""
+    """The person's own results: overview chart and the table of its means (this, earlier, anonymous
+    averages), strengths and development areas, a gauge and the answers of each dimension, and the
+    development goal."""
     q, assessment = results.questionnaire, results.assessment
     when = assessment.completed_at or assessment.updated_at
     body: list[CardElement] = [
         _heading(t("assessment.results.title")),
         TextBlock(text=t("assessment.results.private", date=t.date(when)), wrap=True, is_subtle=True),
     ]
-    series = [_series(t, q, t("assessment.results.this", date=t.date(when)), results.means)]
-    for earlier, means in list(zip(results.earlier, results.earlier_means, strict=True))[:EARLIER_SHOWN]:
-        date = t.date(earlier.completed_at or earlier.updated_at)
-        series.append(_series(t, q, t("assessment.results.earlier", date=date), means))
-    for comparison in results.comparisons:
-        group = _group_name(t, comparison.group, results.networks)
-        series.append(_series(t, q, t("assessment.results.average", group=group), comparison.means))
+    columns = _columns(t, results)
     body.append(
         GroupedVerticalBarChart(
             title=t("assessment.results.chart"),
             y_axis_title=t("assessment.results.axis"),
-            y_min=0,
-            y_max=5,
             show_bar_values=True,
-            data=series,
+            data=[_series(t, q, c.legend, c.means) for c in columns],
         )
     )
+    body.append(_means_table(t, q, columns))
     body.append(_comparison_note(t, results.comparisons, results.too_few, results.networks))
     names = {d.key: d.name(t.locale) for d in q.dimensions}
     facts = []
@@ -269,8 +304,8 @@ def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
     for dimension in q.dimensions:
         mean = results.means.get(dimension.key)
         given = assessment.answers.get(dimension.key, {})
-        items: list[CardElement] = [TextBlock(text=dimension.name(t.locale), weight="Bolder", wrap=True)]
-        if mean is not None:
+        items: list[CardElement] = []
+        if mean is not None:  # the gauge's title names the dimension
             items.append(
                 GaugeChart(
                     title=dimension.name(t.locale),
@@ -286,6 +321,7 @@ def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
                 )
             )
         else:
+            items.append(TextBlock(text=dimension.name(t.locale), weight="Bolder", wrap=True))
             items.append(TextBlock(text=t("assessment.results.no_mean"), is_subtle=True, wrap=True))
         items.append(
             FactSet(
@@ -385,19 +421,19 @@ def overview_card(t: Translator, questionnaire: Questionnaire, overview: Overvie
         ),
     ]
     if overview.comparisons:
+        columns = []
+        for comparison in overview.comparisons[:CHART_SERIES]:
+            group = _group_name(t, comparison.group, overview.networks)
+            columns.append(_Column(group, group[:1].upper() + group[1:], comparison.means))
         body.append(
             GroupedVerticalBarChart(
                 title=t("assessment.overview.chart"),
                 y_axis_title=t("assessment.results.axis"),
-                y_min=0,
-                y_max=5,
                 show_bar_values=True,
-                data=[
-                    _series(t, questionnaire, _group_name(t, c.group, overview.networks), c.means)
-                    for c in overview.comparisons
-                ],
+                data=[_series(t, questionnaire, c.legend, c.means) for c in columns],
             )
         )
+        body.append(_means_table(t, questionnaire, columns))
     body.append(_comparison_note(t, overview.comparisons, overview.too_few, overview.networks))
     body.append(TextBlock(text=t("assessment.overview.privacy"), wrap=True, is_subtle=True, size="Small"))
     return card(body, [ExecuteAction(title=t("assessment.action.refresh"), verb=OVERVIEW)], wide=True)
