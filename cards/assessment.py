@@ -272,14 +272,15 @@ def own_results_card(t: Translator, results: Results) -> AdaptiveCard:
         TextBlock(text=t("assessment.results.private", date=t.date(when)), wrap=True, is_subtle=True),
     ]
     columns = _columns(t, results)
-    body.append(
-        GroupedVerticalBarChart(
-            title=t("assessment.results.chart"),
-            y_axis_title=t("assessment.results.axis"),
-            show_bar_values=True,
-            data=[_series(t, q, c.legend, c.means) for c in columns],
+    if results.means:  # no chart of nothing when every answer was "can't say"
+        body.append(
+            GroupedVerticalBarChart(
+                title=t("assessment.results.chart"),
+                y_axis_title=t("assessment.results.axis"),
+                show_bar_values=True,
+                data=[_series(t, q, c.legend, c.means) for c in columns],
+            )
         )
-    )
     body.append(_means_table(t, q, columns))
     body.append(_comparison_note(t, results.comparisons, results.too_few, results.networks))
     names = {d.key: d.name(t.locale) for d in q.dimensions}

@@ -109,6 +109,14 @@ async def test_english_journey_and_growth_between_two_assessments(aw: Assessment
     assert "You have completed 2 assessments." in text_of(start)
 
 
+async def test_every_answer_cant_say_gives_no_chart_of_nothing(aw: AssessmentWorld) -> None:
+    results = await aw.complete(MATTI, 0)  # "can't say" to every statement: no mean anywhere
+    assert charts(results) == []
+    assert text_of(results).count("You answered “Can't say” to every statement of this part.") == 6
+    table = next(n for n in walk(results) if n.get("type") == "Table")
+    assert {row["cells"][1]["items"][0]["text"] for row in table["rows"][1:]} == {"–"}
+
+
 async def test_results_are_only_the_persons_own(aw: AssessmentWorld) -> None:
     results = await aw.complete(MAIJA, 4)
     maija_id = buttons(results)["assessment.goal"]["data"]["assessment"]
