@@ -19,6 +19,7 @@ from bot.report_workbook import workbook
 from cards.base import to_json
 from cards.report import report_card
 from core import report, report_flow
+from core.errors import Conflict, NotAllowed
 from core.report import ActivityReport, MeetingLine
 from core.report_tables import csv_table
 from core.spreadsheets import csv_for_excel
@@ -207,3 +208,20 @@ def test_a_theme_that_looks_like_a_formula_stays_text_in_both_files() -> None:
     labels = [row[1] for row in as_finnish_excel(csv_for_excel(header, rows))]
     # a row label is guarded where it would start a formula (a network typed as "=..."), not inside
     assert any(label.startswith("'=cmd / ") and "/ =HYPERLINK(x) / pidetty" in label for label in labels)
+
+
+async def test_before_the_bot_knows_the_team_nothing_is_filed_and_the_card_says_why(
+    seeded: tuple[SqlStore, ActivityReport],
+) -> None:
+    store, made = seeded
+    t = CATALOGS.for_locale("fi")
+    workspace = RecordingWorkspace()
+    with pytest.raises(Conflict) as refused:
+        await report_flow.file(store, workspace, None, made, t, workbook, actor="x", is_coordinator=True)
+    assert workspace.files == {}
+    error = t("report.card.not_filed", reason=t(refused.value.key))
+    card = to_json(report_card(t, made, error=error))
+    assert_teams_card(card)
+    assert "Työkirjaa ja CSV:tä ei voitu tallentaa" in json.dumps(card, ensure_ascii=False)
+    with pytest.raises(NotAllowed):
+        await report_flow.file(store, workspace, None, made, t, workbook, actor="x", is_coordinator=False)
