@@ -33,7 +33,14 @@ async def bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
 
 @pytest.fixture(params=ENGINES)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, empty database of each engine."""
+    """A fresh database of each engine, already at the newest schema and holding nothing."""
+    async with fresh_database(request.param, tmp_path, migrated=True) as url:
+        yield url
+
+
+@pytest.fixture(params=ENGINES)
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty (unmigrated) database of each engine: for tests of migrating itself."""
     async with fresh_database(request.param, tmp_path) as url:
         yield url
 

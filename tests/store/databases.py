@@ -1,22 +1,86 @@
 """Fresh databases for store tests: a SQLite file, or a uniquely named PostgreSQL database dropped afterwards.
 
 PostgreSQL runs only when `TEST_POSTGRES_URL` names a server that answers; otherwise those tests are skipped
-with the reason.
+with the reason. A `migrated` database is a copy of one migrated once per test process (SQLite's backup API,
+PostgreSQL's `CREATE DATABASE ... TEMPLATE`): running every migration for each of hundreds of tests was a
+large share of the suite's time. Tests of migrating itself ask for an empty database.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, closing, suppress
 from pathlib import Path
 
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from store.engine import create_engine
+from store.migrate import upgrade_to_head
+from store.urls import normalize_url
+
 POSTGRES_ENV = "TEST_POSTGRES_URL"
+# The migrated originals of this test process, made on first use.
+_templates: dict[str, str] = {}
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(normalize_url(url))
+    try:
+        async with engine.begin() as conn:
+            await upgrade_to_head(conn)
+    finally:
+        await engine.dispose()
+
+
+def _sqlite_template() -> Path:
+    if "sqlite" not in _templates:
+        directory = Path(tempfile.mkdtemp(prefix="vb-template-"))
+        atexit.register(shutil.rmtree, directory, True)
+        path = directory / "template.db"
+        # A thread of its own: callers may already be inside a running event loop.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, _migrate(f"sqlite:///{path}")).result()
+        _templates["sqlite"] = str(path)
+    return Path(_templates["sqlite"])
+
+
+def migrated_sqlite_copy(destination: Path) -> None:
+    """Make `destination` a SQLite database already at the newest schema (and nothing else in it)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(_sqlite_template())) as source, closing(sqlite3.connect(destination)) as to:
+        source.backup(to)
+
+
+def _drop_postgres(admin: str, name: str) -> None:
+    async def drop() -> None:
+        conn = await asyncpg.connect(admin, timeout=5)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    with suppress(OSError, asyncpg.PostgresError):  # the server went first: nothing left to tidy
+        asyncio.run(drop())
+
+
+async def _postgres_template(admin: str, conn: asyncpg.Connection) -> str:
+    if "postgresql" not in _templates:
+        name = f"vb_template_{uuid.uuid4().hex[:16]}"
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        atexit.register(_drop_postgres, admin, name)
+        await _migrate(make_url(admin).set(database=name).render_as_string(hide_password=False))
+        _templates["postgresql"] = name
+    return _templates["postgresql"]
 
 
 def postgres_admin_dsn() -> str:
@@ -29,8 +93,9 @@ def postgres_admin_dsn() -> str:
 
 
 @asynccontextmanager
-async def fresh_postgres() -> AsyncIterator[str]:
-    """A new empty database on the test server; yields its URL (`postgresql://...`) and drops it after."""
+async def fresh_postgres(*, migrated: bool = False) -> AsyncIterator[str]:
+    """A new database on the test server, empty or `migrated`; yields its URL (`postgresql://...`) and
+    drops it after."""
     admin = postgres_admin_dsn()
     name = f"vb_store_{uuid.uuid4().hex[:16]}"
     try:
@@ -38,7 +103,8 @@ async def fresh_postgres() -> AsyncIterator[str]:
     except (OSError, asyncpg.PostgresError) as error:
         pytest.skip(f"no PostgreSQL reachable at {POSTGRES_ENV} ({error!r}): PostgreSQL run skipped")
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        template = f' TEMPLATE "{await _postgres_template(admin, conn)}"' if migrated else ""
+        await conn.execute(f'CREATE DATABASE "{name}"{template}')
     finally:
         await conn.close()
     try:
@@ -52,9 +118,12 @@ async def fresh_postgres() -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def fresh_database(kind: str, directory: Path) -> AsyncIterator[str]:
+async def fresh_database(kind: str, directory: Path, *, migrated: bool = False) -> AsyncIterator[str]:
     if kind == "sqlite":
-        yield f"sqlite:///{directory / 'var' / 'store.db'}"
+        path = directory / "var" / "store.db"
+        if migrated:
+            migrated_sqlite_copy(path)
+        yield f"sqlite:///{path}"
     else:
-        async with fresh_postgres() as url:
+        async with fresh_postgres(migrated=migrated) as url:
             yield url

@@ -17,6 +17,13 @@ from store import SqlStore, open_store
 from store.migrate import alembic_config, current_revisions, head_revisions
 from store.schema import metadata
 
+
+@pytest.fixture
+def database_url(empty_database_url: str) -> str:
+    """These tests migrate for themselves: they start from an empty database, not the migrated copy."""
+    return empty_database_url
+
+
 TABLES = {
     "alembic_version",
     "organizations",
