@@ -27,6 +27,7 @@ from bot.graph_setup import open_graph
 from bot.guards import KeyedLocks
 from bot.handler import VertaisBot
 from bot.i18n import Catalogs
+from bot.join_page import add_routes as add_join_routes
 from bot.logs import turn_scope
 from bot.metrics import Metrics
 from bot.outbox import build_worker
@@ -35,6 +36,7 @@ from bot.retention import RetentionScheduler, start_retention
 from bot.schedules.badges import start_evaluator
 from bot.schedules.coaching import CoachingScheduler, start_coaching
 from bot.schedules.polls import PollCloser, start_poll_closer
+from bot.schedules.joins import JoinScheduler, start_joins
 from bot.schedules.reminders import ReminderScheduler, start_reminders
 from bot.secret import load_server_key
 from bot.seen import SeenMiddleware
@@ -68,6 +70,7 @@ TELEMETRY = web.AppKey("telemetry", Telemetry)
 BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
 RETENTION = web.AppKey("retention", RetentionScheduler)
+JOINS = web.AppKey("joins", JoinScheduler)
 MAIN = web.AppKey("main", web.Application)  # on the management app: the service's app, whose state it shows
 MANAGEMENT_URL = web.AppKey("management_url", str)  # where the management listener answers, once started
 
@@ -88,6 +91,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/metrics", _token_only(metrics))
     add_badge_routes(app, SERVICES)
     add_page_routes(app, SERVICES)
+    add_join_routes(app, SERVICES)
     return app
 
 
@@ -223,6 +227,8 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(app[POLL_CLOSER].stop)  # polls closed at their time, likewise
         app[COACHING] = start_coaching(services)
         stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
+        app[JOINS] = start_joins(services)
+        stack.push_async_callback(app[JOINS].stop)  # join requests' membership jobs, likewise
         app[RETENTION] = start_retention(store, settings)
         stack.push_async_callback(app[RETENTION].stop)  # forgets what the retention settings keep no longer
         await _start_management(app, stack)  # stopped first on shutdown

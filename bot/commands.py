@@ -71,6 +71,22 @@ COMMANDS: tuple[Command, ...] = (
         synonyms=("toimintaraportti", "raportointi", "reports"),
         coordinator_only=True,
     ),
+    # `pyynnöt` / `requests` are words of this command (the coordinator's list of open requests), so the
+    # manifest's personal list keeps room under Teams' 12 commands
+    Command(
+        "invite",
+        "kutsu",
+        "invite",
+        synonyms=(
+            "kutsut",
+            "pyynnöt",
+            "pyynnot",
+            "liittymispyynnöt",
+            "requests",
+            "invitations",
+            "invitation",
+        ),
+    ),
 )
 
 

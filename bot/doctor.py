@@ -57,7 +57,9 @@ async def bot_token(settings: Settings) -> Row:
 
 async def _graph_rows(settings: Settings, config: GraphConfig | None) -> list[Row]:
     team = settings.team_id or (SANDBOX_TEAM if settings.graph_sandbox and config is None else "")
-    options = Options(team, settings.coaching_group_chats, settings.teams_app_catalog_id)
+    options = Options(
+        team, settings.coaching_group_chats, settings.teams_app_catalog_id, settings.mail_sender
+    )
     if config is None and settings.graph_sandbox:
         # A sandbox of its own, so a running `make run` and its files are left alone.
         with tempfile.TemporaryDirectory(prefix="vertaisbotti-doctor-") as root:

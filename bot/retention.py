@@ -23,6 +23,7 @@ def policy_of(settings: Settings) -> RetentionPolicy:
         outbox=days(settings.outbox_retention_days),
         activities=timedelta(hours=settings.activity_retention_hours),
         audit=days(settings.audit_retention_days),
+        joins=days(settings.join_retention_days),
     )
 
 
@@ -46,11 +47,13 @@ class RetentionScheduler(Periodic):
         purged = await apply_retention(self._store, self._policy, self._clock())
         if purged.total:
             log.info(
-                "retention: %d outbox rows, %d activity ids, %d audit entries, %d used consents deleted",
+                "retention: %d outbox rows, %d activity ids, %d audit entries, %d used consents, "
+                "%d join requests deleted",
                 purged.outbox,
                 purged.activities,
                 purged.audit,
                 purged.consents,
+                purged.joins,
             )
         return purged
 

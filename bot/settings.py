@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(30, ge=0, le=36500, validation_alias="OUTBOX_RETENTION_DAYS")
     activity_retention_hours: int = Field(48, ge=1, le=87600, validation_alias="ACTIVITY_RETENTION_HOURS")
     audit_retention_days: int = Field(730, ge=0, le=36500, validation_alias="AUDIT_RETENTION_DAYS")
+    join_retention_days: int = Field(180, ge=0, le=36500, validation_alias="JOIN_RETENTION_DAYS")
+    # Join requests: the bot's mailbox (a user or shared mailbox's address) that tells people the outcome by
+    # email through Graph sendMail (application permission Mail.Send); empty: told in the bot's chat once in.
+    mail_sender: str = Field("", validation_alias="MAIL_SENDER")
 
     _app_cert: ClientCertificate | None = PrivateAttr(None)
     _graph_cert: ClientCertificate | None = PrivateAttr(None)

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from core.audit import AuditLog
 from core.errors import Invalid, NotAllowed, NotFound
+from core.joins import JoinStore
 from core.networks import (
     Announcer,
     LaunchResult,
@@ -32,8 +33,9 @@ class CatalogueStore(NetworkStore, PeopleStore, AuditLog, Protocol):
     """What the catalogue's use cases read and write."""
 
 
-class LaunchStore(CatalogueStore, SurveyStore, Protocol):
-    """A launch also reads the latest survey's answers (who asked for the network)."""
+class LaunchStore(CatalogueStore, SurveyStore, JoinStore, Protocol):
+    """A launch also reads who asked for the network: the latest survey's answers, and the people let in by
+    a join request that named it."""
 
 
 def require_coordinator(is_coordinator: bool) -> None:
@@ -97,11 +99,13 @@ async def launch(
     is_coordinator: bool,
     channel_name: str | None = None,
 ) -> LaunchResult:
-    """Launch (or resume launching) a network, inviting the people whose latest survey answer asked for it;
+    """Launch (or resume launching) a network, inviting the people whose latest survey answer asked for it
+    (and those a join request let in for it);
     the launch is recorded in the audit log. Raises what `core.networks.launch_network` raises."""
     require_coordinator(is_coordinator)
     survey = await store.latest_survey()
     wanted = requesters(await store.list_answers(survey.id), key) if survey else []
+    wanted = list(dict.fromkeys([*wanted, *await store.join_interests(key)]))
     result = await launch_network(
         store,
         workspace,

@@ -12,6 +12,7 @@ from core.coaching_orgs import OrganizationStore
 from core.coaching_rounds import RoundStore
 from core.conversations import ConversationStore
 from core.material_offers import UsedContexts
+from core.joins import JoinStore
 from core.materials import MaterialStore
 from core.meetings import MeetingRecords
 from core.mydata import PersonalDataStore
@@ -45,6 +46,7 @@ class Store(
     BadgeStore,
     RoundStore,
     ActivityStore,
+    JoinStore,
     Protocol,
 ):
     """What `store.SqlStore` implements; features should ask for the narrow Protocol they use."""

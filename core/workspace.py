@@ -183,6 +183,25 @@ class Workspace(Protocol):
         """Make the Entra user a member of the team (no error when already a member)."""
         ...
 
+    async def add_member_by_address(self, team_id: str, address: str) -> str | None:
+        """Add the tenant's user with this principal name to the team as a member: their user id ("" when
+        Graph did not say, e.g. already a member), None when the tenant has no such user."""
+        ...
+
+    async def invite_guest(self, email: str, name: str, redirect_url: str, language: str) -> str:
+        """A B2B guest invitation (Graph sends its email); the guest's user id. Raises
+        `core.join_flow.InvitationRefused` when the tenant's policy refuses it, `WorkspaceForbidden`."""
+        ...
+
+    async def add_group_member(self, group_id: str, user_id: str) -> None:
+        """Add the user to the team's Microsoft 365 group (a guest joins the team this way); no error when
+        already a member; `Unavailable` while a new guest is not yet in the directory."""
+        ...
+
+    async def send_mail(self, sender: str, to: str, subject: str, text: str) -> None:
+        """A plain-text email from the bot's mailbox `sender`."""
+        ...
+
     async def create_chat(self, members: Sequence[str], topic: str) -> Chat:
         """A new group chat named `topic` with the Entra users `members` (every member listed, two or more).
         Raises `WorkspaceForbidden` (no Chat.Create), `NotFound` (an unknown user), `Throttled`."""

@@ -58,6 +58,7 @@ class Options:
     team_id: str
     group_chats: bool = False  # COACHING_GROUP_CHATS
     app_catalog_id: str = ""  # TEAMS_APP_CATALOG_ID
+    mail_sender: str = ""  # MAIL_SENDER
 
 
 @dataclass
@@ -183,6 +184,19 @@ def _checks(options: Options) -> list[_Check]:
     async def add_member(ctx: _Context) -> None:
         await _send(ctx, "POST", f"{team}/members", json=member([]))
 
+    async def invite(ctx: _Context) -> None:
+        # No address: 400 after the permission check, and nobody is invited.
+        await _send(ctx, "POST", "invitations", json={"invitedUserEmailAddress": "", "inviteRedirectUrl": ""})
+
+    async def add_to_group(ctx: _Context) -> None:
+        body = {"@odata.id": f"https://graph.microsoft.com/v1.0/directoryObjects/{NOBODY}"}
+        await _send(ctx, "POST", f"groups/{quote(options.team_id, safe='')}/members/$ref", json=body)
+
+    async def send_mail(ctx: _Context) -> None:
+        # From a mailbox that cannot exist: 404 after the permission check, nothing is sent.
+        message = {"subject": "-", "toRecipients": [{"emailAddress": {"address": options.mail_sender}}]}
+        await _send(ctx, "POST", f"users/{NOBODY}/sendMail", json={"message": message})
+
     async def create_chat(ctx: _Context) -> None:
         body = {"chatType": "group", "topic": "Vertaisbotti doctor", "members": [member(["owner"])] * 2}
         await _send(ctx, "POST", "chats", json=body)
@@ -272,6 +286,31 @@ def _checks(options: Options) -> list[_Check]:
             "liity: adding a partner's person to the team",
             add_member,
             absent_ok=True,
+        ),
+        _Check(
+            "invite a guest",
+            "invitation-post",
+            "join requests from outside the tenant fail: the coordinator invites the guest in Teams",
+            invite,
+            refused=Status.LIMITED,
+            absent_ok=True,
+        ),
+        _Check(
+            "add a guest to the team",
+            "group-post-members",
+            "join requests from outside the tenant fail: the coordinator adds the guest in Teams",
+            add_to_group,
+            refused=Status.LIMITED,
+            absent_ok=True,
+        ),
+        _Check(
+            "send mail",
+            "user-sendmail",
+            "join requests: the outcome is not emailed (MAIL_SENDER)",
+            send_mail,
+            refused=Status.LIMITED,
+            absent_ok=True,
+            off="" if options.mail_sender else "not used: MAIL_SENDER is not set",
         ),
     ]
     chats_off = "" if options.group_chats else "not used: COACHING_GROUP_CHATS is off"

@@ -45,6 +45,14 @@ ACCEPTED: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         # includes/permissions/driveitem-search-permissions.md: application Sites.Read.All and
         # Sites.ReadWrite.All; no Files.*, and no Sites.Selected (api/driveitem-search.md).
         "driveitem-search": ("Sites.Read.All", "Sites.ReadWrite.All"),
+        # includes/permissions/invitation-post-permissions.md: application User.Invite.All (least), then
+        # User.ReadWrite.All and Directory.ReadWrite.All (left out, see above).
+        "invitation-post": ("User.Invite.All", "User.ReadWrite.All"),
+        # api/group-post-members.md: a user into a group is GroupMember.ReadWrite.All (Group.ReadWrite.All
+        # also works); used for guests, whom /teams/{id}/members refuses to application permissions.
+        "group-post-members": ("GroupMember.ReadWrite.All",),
+        # api/user-sendmail.md: application Mail.Send (only with MAIL_SENDER).
+        "user-sendmail": ("Mail.Send",),
         "chat-post": ("Chat.Create", "Chat.ReadWrite.All"),
         "chat-post-installedapps": (
             "TeamsAppInstallation.ReadWriteSelfForChat.All",
@@ -59,6 +67,9 @@ ACCEPTED: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
 RECOMMENDED = RSC | {
     "Sites.ReadWrite.All",
     "TeamMember.ReadWriteNonOwnerRole.All",
+    "User.Invite.All",
+    "GroupMember.ReadWrite.All",
+    "Mail.Send",
     "Chat.Create",
     "TeamsAppInstallation.ReadWriteSelfForChat.All",
 }

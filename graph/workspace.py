@@ -8,7 +8,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from msgraph import GraphServiceClient
 
 from core.workspace import Channel, Chat, ConflictBehavior, FileInfo, Folder
-from graph import channels, chats, files, listing, search
+from graph import channels, chats, files, listing, membership, search
 from graph.client import connect
 from graph.config import GraphConfig
 
@@ -37,6 +37,18 @@ class GraphWorkspace:
 
     async def add_member(self, team_id: str, user_id: str) -> None:
         await channels.add_member(self._graph, team_id, user_id)
+
+    async def add_member_by_address(self, team_id: str, address: str) -> str | None:
+        return await membership.add_member_by_address(self._graph, team_id, address)
+
+    async def invite_guest(self, email: str, name: str, redirect_url: str, language: str) -> str:
+        return await membership.invite_guest(self._graph, email, name, redirect_url, language)
+
+    async def add_group_member(self, group_id: str, user_id: str) -> None:
+        await membership.add_group_member(self._graph, group_id, user_id)
+
+    async def send_mail(self, sender: str, to: str, subject: str, text: str) -> None:
+        await membership.send_mail(self._graph, sender, to, subject, text)
 
     async def create_chat(self, members: Sequence[str], topic: str) -> Chat:
         return await chats.create_chat(self._graph, members, topic)

@@ -74,6 +74,8 @@ PLAN: Mapping[str, Holds] = {
     "coaching_groups": Holds(mentions=("repeats", "same_organization")),
     "coaching_members": Holds(own=("person",)),
     "coaching_checkins": Holds(own=("person",)),
+    # their own requests (by user id once known, and by invitation); an invitation they sent names them
+    "join_requests": Holds(own=("user_id",), actor=("invited_by", "decided_by"), mentions=("email", "name")),
 }
 
 NO_PERSON: Mapping[str, str] = {

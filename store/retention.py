@@ -7,9 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import delete, func
 
+from core.joins import Status
 from core.outbox import State
 from store.audit import AuditRow
 from store.database import Database
+from store.joins import JoinRequestRow
 from store.outbox import OutboxRow
 
 FINISHED = (State.SENT.value, State.FAILED.value, State.DEAD.value)
@@ -28,3 +30,12 @@ class RetentionQueries(Database):
     async def purge_audit_before(self, moment: datetime) -> int:
         async with self._tx() as conn:
             return (await conn.execute(delete(AuditRow).where(AuditRow.at < moment))).rowcount or 0
+
+    async def purge_join_requests_before(self, moment: datetime) -> int:
+        async with self._tx() as conn:
+            result = await conn.execute(
+                delete(JoinRequestRow).where(
+                    JoinRequestRow.created_at < moment, JoinRequestRow.status != Status.APPROVED.value
+                )
+            )
+            return result.rowcount or 0

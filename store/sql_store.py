@@ -22,6 +22,7 @@ from store.consents import ConsentQueries
 from store.conversations import ConversationQueries
 from store.database import Database, Setup
 from store.engine import create_engine
+from store.joins import JoinQueries
 from store.materials import MaterialQueries
 from store.meetings import MeetingQueries
 from store.migrate import upgrade_to_head
@@ -57,6 +58,7 @@ class SqlStore(
     CoachingQueries,
     ConsentQueries,
     ReportQueries,
+    JoinQueries,
     PersonalDataQueries,
     RetentionQueries,
     Database,

@@ -9,6 +9,7 @@ from bot.features import (
     coaching_export,
     coaching_orgs,
     coaching_rounds,
+    joins,
     materials,
     materials_send,
     meeting_groups,
@@ -40,6 +41,7 @@ def build_router() -> Router:
         assessment,
         badges,
         report,
+        joins,
     ):
         feature.register(router)
     for feature in (coaching, coaching_rounds, coaching_export, coaching_orgs):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from botbuilder.schema.teams import TeamInfo
 
+from bot.join_messages import JoinMessages
 from bot.roster import sync_roster
 from bot.turn import Turn
 from cards.welcome import welcome_card
+from core.join_flow import arrived
 from core.teams import claim_greeting
 
 log = logging.getLogger(__name__)
@@ -27,5 +30,13 @@ async def on_install(turn: Turn, team: TeamInfo) -> None:
 
 
 async def on_members_added(turn: Turn, team: TeamInfo) -> None:
-    """New people in the team: read the roster again, so surveys and response rates include them."""
+    """New people in the team: read the roster again, so surveys and response rates include them; someone
+    let in by a join request is welcomed in their chat with the networks they asked for."""
     await sync_roster(turn.context, turn.services.store, team.id)
+    for member in turn.activity.members_added or []:
+        user = getattr(member, "aad_object_id", None)
+        if not user:
+            continue
+        found = await arrived(turn.services.store, user, datetime.now(UTC))
+        if found is not None:
+            await JoinMessages(turn.services).welcome(*found)

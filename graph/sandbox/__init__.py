@@ -120,6 +120,17 @@ class Sandbox:
                 team.drive.make_folder(channel)
         return {c.name: c.id for c in team.live_channels()}
 
+    def seed_user(self, principal_name: str, user_id: str | None = None, *, guest: bool = False) -> str:
+        """A user of the tenant (or an invited guest) known by principal name; returns their id."""
+        user = {"id": user_id or str(uuid.uuid4()), "userType": "Guest" if guest else "Member"}
+        self._state.users[principal_name.lower()] = user | {"mail": principal_name.lower()}
+        return str(user["id"])
+
+    @property
+    def mail(self) -> list[dict[str, Any]]:
+        """What was sent through sendMail, oldest first."""
+        return self._state.mail
+
     def seed_channel(self, team_id: str, channel_id: str, name: str) -> None:
         """Give a seeded team a ready channel with a known id (a client's own, e.g. the Agents Playground's).
         A live channel of that name under another id takes this id."""

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from graph.sandbox.access import refusal
 from graph.sandbox.chats_api import ChatsApi
+from graph.sandbox.directory_api import DirectoryApi
 from graph.sandbox.http import Handler, Reply, Request, Route, app_author, error
 from graph.sandbox.items_api import ItemsApi
 from graph.sandbox.state import State
@@ -30,7 +31,7 @@ class Endpoints(Protocol):
     def routes(self) -> Sequence[Route]: ...
 
 
-ENDPOINTS: tuple[Callable[[State], Endpoints], ...] = (TeamsApi, ItemsApi, ChatsApi)
+ENDPOINTS: tuple[Callable[[State], Endpoints], ...] = (TeamsApi, ItemsApi, ChatsApi, DirectoryApi)
 
 
 class GraphApi:

@@ -134,6 +134,13 @@ class Switches:
     # 403 (access.py), and tokens issued from then on carry what is left in `roles`.
     permissions: frozenset[str] = RECOMMENDED
     refused_permissions: frozenset[str] = frozenset()
+    # The tenant's external collaboration settings: False answers every invitation 403 "Guest invitations
+    # not allowed for your company" (as reported in azure-docs#78054); `blocked_domains` refuse one domain.
+    guest_invitations: bool = True
+    blocked_domains: frozenset[str] = frozenset()
+    # Adding someone already in the team: Graph is reported to answer 201 with the member again
+    # (docs-contrib#4799); True answers 409 Conflict instead, which the layer takes as "already a member".
+    member_conflict: bool = False
 
     def granted(self) -> frozenset[str]:
         return frozenset(self.permissions) - frozenset(self.refused_permissions)
@@ -159,6 +166,10 @@ class State:
     # What the host gives a managed identity's callers (App Service and Container Apps: IDENTITY_HEADER).
     identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     chats: dict[str, dict[str, Any]] = field(default_factory=dict)  # chats_api.py (not kept across restarts)
+    # directory_api.py (not kept across restarts): the tenant's users by principal name (a member's or an
+    # invited guest's) -> {"id", "userType", "mail"}; the mail sent through sendMail
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mail: list[dict[str, Any]] = field(default_factory=list)
 
     def save(self) -> None:
         """Keep teams, channels and members in `root/state.json` so a restarted sandbox knows them."""

@@ -130,6 +130,10 @@ class TeamsApi:
         )
 
     async def add_member(self, request: Request, team_id: str) -> Reply:
+        """`api/team-post-members.md`: the user bound by id or principal name; 404 for a user the tenant has
+        not (or a disabled one); a guest is refused to application permissions (403 "An unknown error has
+        occurred.", microsoft-graph-docs#11756); someone already in the team: 201 again (docs-contrib#4799),
+        or 409 with the `member_conflict` switch."""
         team = self._team(team_id)
         if isinstance(team, Reply):
             return team
@@ -139,9 +143,21 @@ class TeamsApi:
         if body.get("@odata.type") != "#microsoft.graph.aadUserConversationMember" or not found:
             return error(400, "BadRequest", "Expected an aadUserConversationMember with user@odata.bind")
         user_id = found.group(1)
-        if not user_exists(user_id):
+        user = self.state.users.get(user_id.lower()) if "@" in user_id else None
+        if user is not None and user["userType"] == "Guest":
+            user = None  # a guest's principal name is `mail_domain#EXT#@tenant`, never their address
+        elif user is None:
+            user = next((u for u in self.state.users.values() if u["id"] == user_id), None)
+        if user is not None and user["userType"] == "Guest":
+            return error(403, "Forbidden", "An unknown error has occurred.")
+        if user is not None:
+            user_id = user["id"]
+        elif "@" in user_id or not user_exists(user_id):
             return error(404, "NotFound", f"User {user_id} was not found")
         known = user_id in team.members
+        if known and self.state.switches.member_conflict:
+            return error(409, "Conflict", "The user is already a member of the team.")
+        mail = user["mail"] if user else f"user-{user_id[:8]}@vertaisbotti.sandbox"
         member = team.members.setdefault(
             user_id,
             {
@@ -150,7 +166,7 @@ class TeamsApi:
                 "roles": list(body.get("roles") or []),
                 "userId": user_id,
                 "displayName": f"User {user_id[:8]}",
-                "email": f"user-{user_id[:8]}@vertaisbotti.sandbox",
+                "email": mail,
             },
         )
         if not known:

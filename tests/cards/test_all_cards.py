@@ -229,6 +229,10 @@ def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         from tests.report.card_samples import samples as report_samples
 
         samples.update(report_samples(t))
+    if importlib.util.find_spec("cards.joins"):
+        from tests.joins.card_samples import samples as join_samples
+
+        samples.update(join_samples(t))
     if importlib.util.find_spec("cards.networks") and importlib.util.find_spec("cards.survey"):
         samples.update(_networks_and_survey(t))
     return samples

@@ -317,6 +317,40 @@ async def _(c: Client) -> httpx.Response:
     return await c.http.post(f"chats/{quote(chat['id'])}/installedApps", json={"teamsApp@odata.bind": bind})
 
 
+@exchange("invitation-post", "create an invitation")
+async def _(c: Client) -> httpx.Response:
+    body = {"invitedUserEmailAddress": "admin@fabrikam.com", "inviteRedirectUrl": "https://myapp.contoso.com"}
+    return await c.http.post("invitations", json=body)
+
+
+async def _guest(c: Client) -> str:
+    body = {"invitedUserEmailAddress": "guest@fabrikam.com", "inviteRedirectUrl": "https://myapp.contoso.com"}
+    return str((await c.http.post("invitations", json=body)).json()["invitedUser"]["id"])
+
+
+@exchange("group-post-members", "add a member to a group")
+async def _(c: Client) -> httpx.Response:
+    ref = {"@odata.id": f"https://graph.microsoft.com/v1.0/directoryObjects/{await _guest(c)}"}
+    return await c.http.post(f"groups/{TEAM2}/members/$ref", json=ref)
+
+
+@exchange("group-post-members", "already a member")
+async def _(c: Client) -> httpx.Response:
+    ref = {"@odata.id": f"https://graph.microsoft.com/v1.0/directoryObjects/{await _guest(c)}"}
+    await c.http.post(f"groups/{TEAM2}/members/$ref", json=ref)
+    return await c.http.post(f"groups/{TEAM2}/members/$ref", json=ref)
+
+
+@exchange("user-sendmail", "send a message")
+async def _(c: Client) -> httpx.Response:
+    message = {
+        "subject": "Meet for lunch?",
+        "body": {"contentType": "Text", "content": "The new cafeteria is open."},
+        "toRecipients": [{"emailAddress": {"address": "frannis@contoso.com"}}],
+    }
+    return await c.http.post(f"users/{USER}/sendMail", json={"message": message})
+
+
 @exchange("errors", "an error")
 async def _(c: Client) -> httpx.Response:
     return await c.http.get(f"teams/{TEAM2}/channels/{quote('19:nope@thread.tacv2')}")
@@ -380,6 +414,8 @@ def template(line: str) -> str:
     path = re.sub(r"/items/[^/:]+(?=/|$)", "/items/{item-id}", path)
     path = re.sub(r"/search\(q='.*'\)$", "/search(q='{q}')", path)
     path = re.sub(r"^/chats/[^/]+", "/chats/{chat-id}", path)
+    path = re.sub(r"^/groups/[^/]+", "/groups/{group-id}", path)
+    path = re.sub(r"^/users/[^/]+", "/users/{id}", path)
     return f"{method} {path}"
 
 
@@ -421,6 +457,11 @@ async def test_every_request_the_workspace_sends_is_documented(
     await workspace.add_member(TEAM, USER)
     chat = await workspace.create_chat([USER, TEAM], "Vertaisvalmennus")  # peer coaching's group chats
     await workspace.install_app_in_chat(chat.id, TEAM)
+    sandbox.seed_user("jasen@vertaisbotti.sandbox")
+    await workspace.add_member_by_address(TEAM, "jasen@vertaisbotti.sandbox")  # join requests
+    guest = await workspace.invite_guest("vieras@example.com", "Vieras", "https://bot.example", "fi")
+    await workspace.add_group_member(TEAM, guest)
+    await workspace.send_mail(USER, "vieras@example.com", "Liittymispyyntö", "Tervetuloa!")
     sent = {template(line) for line in [*sandbox.request_log, *sandbox.batch_log]}
-    assert len(sent) == 18, sorted(sent)  # every kind of request the workspace makes was made
+    assert len(sent) == 21, sorted(sent)  # every kind of request the workspace makes was made
     assert sent <= documented, sorted(sent - documented)

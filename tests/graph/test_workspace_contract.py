@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from core.errors import Invalid, NotFound, Unavailable
+from core.join_flow import InvitationRefused
 from core.workspace import (
     ChannelGone,
     ChannelLimitReached,
@@ -21,6 +22,7 @@ from core.workspace import (
     NameTaken,
     Throttled,
     Workspace,
+    WorkspaceForbidden,
 )
 from graph import GraphWorkspace, open_workspace
 from graph.channels import name_variant
@@ -57,7 +59,8 @@ async def digest_of(source: AsyncIterator[bytes]) -> str:
 
 def test_the_graph_workspace_implements_every_operation_of_the_port() -> None:
     operations = [n for n, v in vars(Workspace).items() if inspect.iscoroutinefunction(v)]
-    assert len(operations) == 12  # with create_chat and install_app_in_chat (peer coaching)
+    # with create_chat and install_app_in_chat (peer coaching), and the four of join requests
+    assert len(operations) == 16
     for name in [*operations, "download"]:  # `download` is an async generator, not a coroutine
         ours = inspect.signature(getattr(GraphWorkspace, name))
         assert ours == inspect.signature(getattr(Workspace, name)), name
@@ -619,6 +622,26 @@ async def test_an_unknown_person_is_not_found(workspace: Workspace) -> None:
     with pytest.raises(NotFound) as caught:
         await workspace.add_member(TEAM, "not-a-user")
     assert caught.value.key == "graph.error.user_not_found"
+
+
+async def test_people_let_in_by_a_join_request(workspace: Workspace, sandbox: Sandbox) -> None:
+    member = sandbox.seed_user("uusi.jasen@vertaisbotti.sandbox")
+    assert await workspace.add_member_by_address(TEAM, "Uusi.Jasen@vertaisbotti.sandbox") == member
+    assert await workspace.add_member_by_address(TEAM, "nobody@elsewhere.example") is None
+    guest = await workspace.invite_guest("vieras@elsewhere.example", "Vieras", "https://bot.example", "en")
+    assert guest == await workspace.invite_guest("vieras@elsewhere.example", "", "https://bot.example", "fi")
+    await workspace.add_group_member(TEAM, guest)
+    await workspace.add_group_member(TEAM, guest)  # 400 "already exist": nothing to do
+    assert sorted(sandbox.members(TEAM)) == sorted([member, guest])
+    # a guest's principal name is not their address; by id, Graph refuses an application adding a guest
+    assert await workspace.add_member_by_address(TEAM, "vieras@elsewhere.example") is None
+    with pytest.raises(WorkspaceForbidden):
+        await workspace.add_member(TEAM, guest)
+    sandbox.switches.blocked_domains = frozenset({"blocked.example"})
+    with pytest.raises(InvitationRefused):
+        await workspace.invite_guest("x@blocked.example", "", "https://bot.example", "fi")
+    await workspace.send_mail("bot@vertaisbotti.sandbox", "vieras@elsewhere.example", "Otsikko", "Teksti")
+    assert sandbox.mail[0]["toRecipients"] == [{"emailAddress": {"address": "vieras@elsewhere.example"}}]
 
 
 async def test_a_wrong_client_secret_is_an_auth_error(sandbox: Sandbox) -> None:
