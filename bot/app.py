@@ -35,8 +35,8 @@ from bot.pages import add_routes as add_page_routes
 from bot.retention import RetentionScheduler, start_retention
 from bot.schedules.badges import start_evaluator
 from bot.schedules.coaching import CoachingScheduler, start_coaching
-from bot.schedules.polls import PollCloser, start_poll_closer
 from bot.schedules.joins import JoinScheduler, start_joins
+from bot.schedules.polls import PollCloser, start_poll_closer
 from bot.schedules.reminders import ReminderScheduler, start_reminders
 from bot.secret import load_server_key
 from bot.seen import SeenMiddleware

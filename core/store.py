@@ -11,8 +11,8 @@ from core.badges import BadgeStore
 from core.coaching_orgs import OrganizationStore
 from core.coaching_rounds import RoundStore
 from core.conversations import ConversationStore
-from core.material_offers import UsedContexts
 from core.joins import JoinStore
+from core.material_offers import UsedContexts
 from core.materials import MaterialStore
 from core.meetings import MeetingRecords
 from core.mydata import PersonalDataStore
