@@ -177,6 +177,10 @@ class Sandbox:
     def members(self, team_id: str) -> list[str]:
         return list(self._state.teams[team_id].members)
 
+    def member_roles(self, team_id: str, user_id: str) -> list[str]:
+        """The roles of a member of the team (`guest` for a guest), as `GET /teams/{id}/members` shows."""
+        return list(self._state.teams[team_id].members[user_id].get("roles") or [])
+
     @property
     def chats(self) -> dict[str, dict[str, Any]]:
         """The chats created through the sandbox, by id (members, topic, installed apps)."""

@@ -44,8 +44,8 @@ def button(card: dict[str, Any], verb: str) -> dict[str, Any]:
     return next(a["data"] for a in card["actions"] if a["verb"] == verb)
 
 
-def members(world: World) -> dict[str, dict[str, Any]]:
-    return world.sandbox._state.teams[TEAM_AAD].members
+def members(world: World) -> list[str]:
+    return world.sandbox.members(TEAM_AAD)
 
 
 async def test_a_tenant_user_is_added_once_however_often_approved(world: World) -> None:
@@ -61,7 +61,7 @@ async def test_a_tenant_user_is_added_once_however_often_approved(world: World) 
     assert "jo käsitelty" in card_text(again["value"])
     declined_late = await world.act(cards.DECLINE, button(card, cards.DECLINE), MATTI)
     assert "had been handled already" in card_text(declined_late["value"])
-    assert list(members(world)) == [user_id]
+    assert members(world) == [user_id]
     done = await world.store.get_join_request(request.id)
     assert done is not None and (done.status, done.user_id, done.note) == (
         Status.DONE,
@@ -98,8 +98,8 @@ async def test_someone_from_outside_is_invited_as_a_guest_and_welcomed_on_arriva
     assert await JoinScheduler(world.bot.app[SERVICES], clock=lambda: later).tick() == 1
     done = await world.store.get_join_request(request.id)
     assert done is not None and (done.status, done.guest) == (Status.DONE, True)
-    assert members(world)[done.user_id or ""]["roles"] == ["guest"]
-    sent = world.sandbox._state.log
+    assert world.sandbox.member_roles(TEAM_AAD, done.user_id or "") == ["guest"]
+    sent = world.sandbox.request_log
     assert sum("POST /v1.0/invitations" in r for r in sent) == 2  # throttled once, never sent again
     await world.delivered(f"join:{request.id}:outcome", 1)  # the deciding coordinator hears of it
     assert any("added to the project team as a guest" in card_text(c) for c in await world.chat_cards(MATTI))
@@ -119,7 +119,8 @@ async def test_someone_from_outside_is_invited_as_a_guest_and_welcomed_on_arriva
 async def test_already_a_member_declined_and_refused_by_policy(world: World) -> None:
     world.sandbox.switches.member_conflict = True  # Graph answering 409 for someone in the team already
     user_id = world.sandbox.seed_user("liisa.korhonen@vamia.fi")
-    members(world)[user_id] = {"userId": user_id, "roles": []}
+    assert world.bot.app is not None
+    await world.bot.app[SERVICES].workspace.add_member(TEAM_AAD, user_id)  # in the team already
     request, card = await invited(world, "kutsu liisa.korhonen@vamia.fi", MAIJA, MAIJA)
     answer = await world.act(cards.APPROVE, button(card, cards.APPROVE), MAIJA)
     assert "lisätty hanketiimin jäseneksi" in card_text(answer["value"])
