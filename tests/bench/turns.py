@@ -12,7 +12,8 @@ from tests.harness.connector import ConnectorDouble
 
 SECONDS = 8.0
 CONCURRENCY = 16
-GOAL = 3.0
+GOAL = 6.0  # issue 18: ahead of a bare Agents SDK echo (4.0-5.6x) while doing the real work
+MEMORY_GOAL_MIB = 120.0
 
 
 def _rows(name: str, result: LoadResult, rss: float) -> list[BenchRow]:
@@ -42,9 +43,19 @@ async def run() -> list[BenchRow]:
                 result = await drive(
                     ours.url + "/api/messages", message("help"), seconds=SECONDS, concurrency=CONCURRENCY
                 )
-                rows += _rows("(b) Vertaisbotti help card", result, ours.rss_mib())
+                rss = ours.rss_mib()
+                rows += _rows("(b) Vertaisbotti help card", result, rss)
         replies_with_card = sum(1 for sent in connector.sent if sent.card)
     ratio = result.rate / stock.rate if stock.rate else 0.0
     rows.append(BenchRow("turns", "ratio b/a (turns/s)", f"{ratio:.2f}x", f">= {GOAL:.1f}x", ratio >= GOAL))
+    rows.append(
+        BenchRow(
+            "turns",
+            "(b) resident memory after the help load",
+            f"{rss:.0f} MiB",
+            f"< {MEMORY_GOAL_MIB:.0f} MiB",
+            rss < MEMORY_GOAL_MIB,
+        )
+    )
     rows.append(BenchRow("turns", "(b) replies that carried the help card", f"{replies_with_card}"))
     return rows
