@@ -24,6 +24,16 @@ async def test_two_concurrent_deliveries_are_processed_once(store: SqlStore) -> 
     assert sorted(results) == [False, True]
 
 
+async def test_claims_written_together_each_get_their_own_answer(store: SqlStore) -> None:
+    assert await store.claim_activity("msteams", "a:conv", "old") is True
+    ids = ["old", "new", "old", *(f"n{i}" for i in range(450))]  # more than one batch
+    results = await asyncio.gather(*(store.claim_activity("msteams", "a:conv", i) for i in ids))
+    assert results[:3] == [False, True, False]
+    assert all(results[3:])
+    again = await asyncio.gather(*(store.claim_activity("msteams", "a:conv", i) for i in ids))
+    assert not any(again)
+
+
 async def test_concurrent_deliveries_to_two_instances_one_wins(store: SqlStore, database_url: str) -> None:
     other = await open_store(database_url)
     try:
