@@ -38,6 +38,7 @@ from bot.settings import Settings
 from bot.shape import MAX_DEPTH, Malformed, check_activity, depth_exceeds
 from bot.teams import tenant_of
 from bot.turn_log import describe
+from bot.wire import activity_of
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def parse_activity(content_type: str, raw: bytes) -> Activity:
     except Malformed as error:
         raise RequestRejected(400, str(error)) from None
     try:
-        activity = Activity().deserialize(body)
+        activity = activity_of(body)
     except Exception as error:  # msrest raises its own DeserializationError family
         raise RequestRejected(400, "body is not an activity") from error
     return activity

@@ -25,6 +25,7 @@ from botbuilder.schema import Activity, ConversationParameters, ConversationReso
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AppCredentials
 
+from bot.wire import json_of
 from core.retry import Backoff, Retry, parse_retry_after, with_retries
 
 log = logging.getLogger(__name__)
@@ -47,14 +48,14 @@ class ConnectorError(Exception):
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:
-    """The wire form of an activity. msrest walks card content key by key; cards are JSON already, so they
-    are set aside during serialisation and put back as they are."""
+    """The wire form of an activity (bot/wire.py). Cards are JSON already, so they are set aside during
+    serialisation and put back as they are (msrest, where it is used, would walk them key by key)."""
     attachments = activity.attachments or []
     contents = [attachment.content for attachment in attachments]
     try:
         for attachment in attachments:
             attachment.content = None
-        data = activity.serialize()
+        data = json_of(activity)
     finally:
         for attachment, content in zip(attachments, contents, strict=True):
             attachment.content = content
