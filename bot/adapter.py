@@ -38,7 +38,7 @@ from bot.settings import Settings
 from bot.shape import MAX_DEPTH, Malformed, check_activity, depth_exceeds
 from bot.teams import tenant_of
 from bot.turn_log import describe
-from bot.wire import activity_of
+from bot.wire import activity_of, dumps
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +254,9 @@ class TeamsAdapter(CloudAdapter):
         status = int(invoke_response.status)
         if body is None:
             return web.Response(status=status), Outcome(activity.type, status)
-        return web.json_response(body, status=status), Outcome(activity.type, status)
+        return web.Response(body=dumps(body), status=status, content_type="application/json"), Outcome(
+            activity.type, status
+        )
 
     async def _answer_teams_only(
         self, auth: AuthenticateRequestResult, activity: Activity, text: Callable[[str | None], str]

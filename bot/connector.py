@@ -25,7 +25,7 @@ from botbuilder.schema import Activity, ConversationParameters, ConversationReso
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AppCredentials
 
-from bot.wire import json_of
+from bot.wire import dumps, json_of
 from core.retry import Backoff, Retry, parse_retry_after, with_retries
 
 log = logging.getLogger(__name__)
@@ -147,10 +147,13 @@ class _Conversations:
 
     async def _call(self, method: str, path: str, body: Any | None = None, attempts: int = 3) -> dict:
         url = self._base + path
+        payload = None if body is None else dumps(body)  # encoded once, whatever the retries
 
         async def once() -> dict:
             headers = await self._token.header()
-            response = await self._open(method, url, body, headers)
+            if payload is not None:
+                headers = {**headers, "Content-Type": "application/json"}
+            response = await self._open(method, url, payload, headers)
             async with response:
                 if response.status < 300:
                     if response.content_length == 0 or response.status == 204:
@@ -163,14 +166,14 @@ class _Conversations:
         return await with_retries(once, policy=policy, retry_on=_retryable, what=f"Bot Connector {method}")
 
     async def _open(
-        self, method: str, url: str, body: Any | None, headers: dict[str, str]
+        self, method: str, url: str, payload: bytes | None, headers: dict[str, str]
     ) -> aiohttp.ClientResponse:
         """The response (status and headers read), sent again once on a fresh connection when the first
         try failed in a way `_may_resend` allows."""
         attempt = _Attempt()
         try:
             return await self._session.request(
-                method, url, json=body, headers=headers, trace_request_ctx=attempt
+                method, url, data=payload, headers=headers, trace_request_ctx=attempt
             )
         except aiohttp.ClientError as error:
             if not _may_resend(method, error, attempt):
@@ -185,7 +188,7 @@ class _Conversations:
             timeout=self._session.timeout, connector=aiohttp.TCPConnector(force_close=True)
         )
         try:
-            response = await fresh.request(method, url, json=body, headers=headers)
+            response = await fresh.request(method, url, data=payload, headers=headers)
             await response.read()  # the fresh session closes below; the answer is small
         finally:
             await fresh.close()

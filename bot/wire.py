@@ -10,15 +10,20 @@ coerces; a polymorphic or flattened model; a type the plan does not know) makes 
 through msrest instead, so the outcome never differs. tests/bot/test_wire.py holds the two side by side.
 
 Input checks stay where they are: `bot/shape.py` runs first, on the same JSON.
+
+`dumps` is the one encoder of what the bot sends (replies, card updates, invoke answers): orjson, which
+writes a card's JSON in a tenth of the time `json.dumps` takes (it was 12% of a help turn's CPU).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import Enum
 from functools import cache
 from typing import Any
 
+import orjson
 from botbuilder.schema import Activity
 from msrest.serialization import Deserializer, Model, Serializer
 
@@ -191,3 +196,12 @@ def activity_of(data: dict[str, Any]) -> Activity:
 def json_of(model: Model) -> dict[str, Any]:
     """The JSON object of an activity (or any botbuilder model), as `model.serialize()` writes it."""
     return _wire().dump(model)
+
+
+def dumps(value: Any) -> bytes:
+    """`value` as compact UTF-8 JSON. What orjson refuses (a key that is not a string, an integer past 64
+    bits) is written by `json` as before."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Men
 from botbuilder.schema.teams import TeamsChannelData
 from msrest.serialization import DeserializationError, Model
 
-from bot.wire import Wire, activity_of, json_of
+from bot.wire import Wire, activity_of, dumps, json_of
 from tests.harness import activities as a
 
 URL = "https://smba.trafficmanager.net/emea/"
@@ -143,3 +144,11 @@ def _replies() -> dict[str, Activity]:
 def test_an_activity_is_written_as_msrest_writes_it(case: str) -> None:
     activity = _replies()[case]
     assert json_of(activity) == activity.serialize()
+
+
+def test_what_is_sent_is_json_that_reads_back_the_same() -> None:
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "Hyvää päivää ✓"}], "n": 1.5}
+    assert json.loads(dumps(card)) == card
+    odd = {1: "a number as a key", "big": 2**70}  # orjson refuses both; json writes them
+    assert json.loads(dumps(odd)) == {"1": "a number as a key", "big": 2**70}
+
