@@ -7,12 +7,19 @@ delegates here).
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
-from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
+from botbuilder.core import BotAdapter, CardFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationParameters
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AttachmentLayoutTypes,
+    ChannelAccount,
+    ConversationParameters,
+)
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.summaries import summary_of
@@ -32,12 +39,25 @@ class SharedJson(dict[str, Any]):
         return self
 
 
+class Reply(Activity):
+    """An activity the bot built to send. botbuilder's copy of it before sending (`TurnContext.
+    send_activities` deep-copies it, then sets the conversation, both accounts, the ids and the hints on
+    the copy) only needs its top-level fields to be its own: that copy is shallow. Deep-copying the
+    attachment and account models cost a tenth of a help turn's CPU (issue 18)."""
+
+    def __deepcopy__(self, _memo: dict[int, Any]) -> Reply:
+        return copy.copy(self)
+
+
 def card_activity(value: AdaptiveCard) -> Activity:
     """A message activity carrying one Adaptive Card, with the card's title as its notification summary."""
     content = SharedJson(to_json(value))
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(content))
-    activity.summary = summary_of({"attachments": [{"content": content}]}) or None
-    return activity
+    return Reply(
+        type=ActivityTypes.message,
+        attachment_layout=AttachmentLayoutTypes.list,
+        attachments=[CardFactory.adaptive_card(content)],
+        summary=summary_of({"attachments": [{"content": content}]}) or None,
+    )
 
 
 def channel_data(activity: Activity) -> dict[str, Any]:

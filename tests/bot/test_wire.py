@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from typing import Any
 
 import pytest
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Mention
 from botbuilder.schema.teams import TeamsChannelData
 from msrest.serialization import DeserializationError, Model
 
+from bot.i18n import Catalogs
+from bot.teams import card_activity
 from bot.wire import Wire, activity_of, dumps, json_of
+from cards.help import help_card
 from tests.harness import activities as a
 
 URL = "https://smba.trafficmanager.net/emea/"
@@ -137,6 +141,7 @@ def _replies() -> dict[str, Activity]:
         "read from the wire": activity_of(TEAMS_SENDS["file sent to the bot"]),
         "invoke read from the wire": activity_of(TEAMS_SENDS["card action invoke"]),
         "list with a gap": Activity(type="message", attachments=[None]),
+        "card_activity": card_activity(help_card(Catalogs().for_locale("fi"), [])),
     }
 
 
@@ -152,3 +157,15 @@ def test_what_is_sent_is_json_that_reads_back_the_same() -> None:
     odd = {1: "a number as a key", "big": 2**70}  # orjson refuses both; json writes them
     assert json.loads(dumps(odd)) == {"1": "a number as a key", "big": 2**70}
 
+
+def test_botbuilders_copy_of_a_card_reply_leaves_the_reply_as_built() -> None:
+    reply = card_activity(help_card(Catalogs().for_locale("en"), []))
+    before = reply.serialize()
+    incoming = activity_of(TEAMS_SENDS["personal message"])
+    sent = TurnContext.apply_conversation_reference(
+        copy.deepcopy(reply), TurnContext.get_conversation_reference(incoming)
+    )
+    sent.id, sent.input_hint = None, "acceptingInput"  # what send_activities sets on its copy
+    assert reply.serialize() == before
+    assert sent.serialize()["conversation"] == incoming.serialize()["conversation"]
+    assert sent.attachments[0].content == reply.attachments[0].content
