@@ -14,18 +14,20 @@ from __future__ import annotations
 import gettext
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+
+T = TypeVar("T")
 
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
@@ -180,6 +182,7 @@ class Catalogs:
 
     def __init__(self, directory: Path = LOCALE_DIR) -> None:
         self._by_lang: dict[str, Translator] = {}
+        self._derived: dict[Hashable, Any] = {}
         for lang in LANGUAGES:
             catalog = read_catalog(lang, directory)
             self._by_lang[lang] = Translator(lang, catalog.messages, catalog.plural_index())
@@ -189,3 +192,10 @@ class Catalogs:
 
     def keys(self, lang: str) -> set[str]:
         return set(self._by_lang[lang].messages)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """What is made from these catalogues' texts alone (the help card of a language and a scope),
+        made on first use and then reused: the texts do not change while the service runs."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]  # type: ignore[no-any-return]

@@ -266,3 +266,16 @@ def test_dates_and_times_read_day_first_in_both_languages(when: datetime, fi: st
     finnish, english = Catalogs().for_locale("fi-FI"), Catalogs().for_locale("en-US")
     assert (finnish.datetime(when), english.datetime(when)) == (fi, en)
     assert (finnish.date(when), english.date(when)) == (fi.split(" ")[0], en.split(",")[0])
+
+
+def test_what_is_derived_from_the_texts_is_made_once_per_key() -> None:
+    catalogs = Catalogs()
+    made: list[str] = []
+
+    def build(lang: str) -> str:
+        made.append(lang)
+        return catalogs.for_locale(lang)("help.title")
+
+    assert catalogs.derived(("title", "fi"), lambda: build("fi")) == catalogs.derived(("title", "fi"), list)
+    assert catalogs.derived(("title", "en"), lambda: build("en")) != catalogs.derived(("title", "fi"), list)
+    assert made == ["fi", "en"]
