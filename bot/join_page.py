@@ -212,6 +212,16 @@ def _secret(services: Any, purpose: bytes) -> bytes:
     return services.key.derive(purpose)
 
 
+def client_address(request: web.Request, hops: int) -> str:
+    """Who is posting: the connecting address, or behind `hops` proxies the address the outermost of them
+    saw (X-Forwarded-For is appended to by each proxy; what comes before its entries is the client's own
+    say and is not trusted)."""
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    if hops and forwarded:
+        return forwarded[-min(hops, len(forwarded))]
+    return request.remote or ""
+
+
 def _secure(request: web.Request, services: Any) -> bool:
     return request.secure or str(services.settings.public_url).startswith("https://")
 
@@ -265,7 +275,8 @@ async def send(request: web.Request, services: Any) -> web.Response:
             values["message"],
             [n.key for n in networks],
         )
-        client = client_key(_secret(services, b"join-client"), request.remote or "")
+        address = client_address(request, services.settings.forwarded_hops)
+        client = client_key(_secret(services, b"join-client"), address)
         stored = await submit(
             services.store, JoinMessages(services), cleaned, locale=t.locale, client=client, now=now
         )

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     # Join requests: the bot's mailbox (a user or shared mailbox's address) that tells people the outcome by
     # email through Graph sendMail (application permission Mail.Send); empty: told in the bot's chat once in.
     mail_sender: str = Field("", validation_alias="MAIL_SENDER")
+    # Proxies in front of the service that append to X-Forwarded-For (Container Apps' ingress: 1); 0 takes
+    # the connecting address. The join page counts its requests per client address.
+    forwarded_hops: int = Field(0, ge=0, le=5, validation_alias="FORWARDED_HOPS")
 
     _app_cert: ClientCertificate | None = PrivateAttr(None)
     _graph_cert: ClientCertificate | None = PrivateAttr(None)

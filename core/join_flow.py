@@ -17,6 +17,7 @@ from core.joins import (
     NOTE_MAX,
     PER_CLIENT,
     PER_EMAIL,
+    PER_INVITER,
     JoinForm,
     JoinRequest,
     JoinStore,
@@ -127,10 +128,15 @@ async def invite(
     inviter: str | None,
     text: str,
     locale: str,
+    now: datetime,
 ) -> JoinRequest:
-    """`kutsu <email> [network]` from a member: `Invalid` for a bad address or an unknown network."""
+    """`kutsu <email> [network]` from a member: `Invalid` for a bad address or an unknown network,
+    `RateLimited` past the invitations one member may send a day."""
     if not inviter:
         raise Invalid("joins.error.who")
+    limit, window = PER_INVITER
+    if await store.count_join_requests(since=now - window, inviter=inviter) >= limit:
+        raise RateLimited("joins.error.invite_rate")
     address, _, rest = plain(text).partition(" ")
     email = clean_email(address)
     if email is None:

@@ -40,6 +40,7 @@ FORM_TOKEN_MAX_AGE = timedelta(hours=2)
 # At most this many requests from one client address an hour, and for one email address a day.
 PER_CLIENT = (5, timedelta(hours=1))
 PER_EMAIL = (3, timedelta(days=1))
+PER_INVITER = (20, timedelta(days=1))  # invitations one member sends a day
 EMAIL = re.compile(r"^[A-Za-z0-9._%'+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -206,9 +207,14 @@ class JoinStore(Protocol):
         ...
 
     async def count_join_requests(
-        self, *, since: datetime, client: str | None = None, email: str | None = None
+        self,
+        *,
+        since: datetime,
+        client: str | None = None,
+        email: str | None = None,
+        inviter: str | None = None,
     ) -> int:
-        """How many requests came from `client` (or for `email`) since then."""
+        """How many requests came from `client` (for `email`, or invitations by `inviter`) since then."""
         ...
 
     async def get_join_request(self, request_id: str) -> JoinRequest | None: ...

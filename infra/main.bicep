@@ -406,6 +406,10 @@ var plainEnv = [
     name: 'APP_CONTACT_EMAIL'
     value: contactEmail
   }
+  {
+    name: 'FORWARDED_HOPS' // the ingress in front appends the client's address to X-Forwarded-For
+    value: '1'
+  }
 ]
 var secretEnv = [for ref in secretRefs: {
   name: ref.env

@@ -100,13 +100,20 @@ class JoinQueries(Database):
         return replace(stored, email=stored.email.lower())
 
     async def count_join_requests(
-        self, *, since: datetime, client: str | None = None, email: str | None = None
+        self,
+        *,
+        since: datetime,
+        client: str | None = None,
+        email: str | None = None,
+        inviter: str | None = None,
     ) -> int:
         query = select(func.count()).select_from(_T).where(_T.c.created_at >= since)
         if client is not None:
             query = query.where(_T.c.client == client)
         if email is not None:
             query = query.where(_T.c.email == email.lower())
+        if inviter is not None:
+            query = query.where(_T.c.invited_by == inviter)
         async with self._read() as conn:
             return int((await conn.execute(query)).scalar_one())
 

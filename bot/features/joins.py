@@ -43,6 +43,7 @@ async def invite_command(turn: Turn, argument: str) -> None:
         inviter=turn.user_aad_id,
         text=argument,
         locale=turn.t.locale,
+        now=datetime.now(UTC),
     )
     names = await names_for(turn.services, request)
     network = names.get(request.networks[0]) if request.networks else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import aiohttp
+from aiohttp.test_utils import make_mocked_request
 
+from bot.join_page import client_address
 from core.joins import Status
 from tests.harness.activities import MAIJA
 from tests.joins.conftest import open_form
@@ -43,3 +45,10 @@ async def test_a_post_without_the_pages_token_or_cookie_is_refused(world: World)
         assert response.status == 400
         assert "The form expired" in await response.text()
     assert await world.store.join_requests([Status.PENDING]) == []
+
+
+def test_behind_a_proxy_the_client_is_the_address_the_proxy_saw() -> None:
+    forwarded = {"X-Forwarded-For": "10.9.9.9, 203.0.113.7"}  # a made-up entry, then the ingress's
+    request = make_mocked_request("POST", "/liity", headers=forwarded)
+    assert client_address(request, 1) == "203.0.113.7"
+    assert client_address(request, 0) != "10.9.9.9"  # no proxy trusted: the header means nothing

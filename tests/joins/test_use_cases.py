@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core import join_flow
-from core.errors import NotAllowed, Unavailable
+from core.errors import Invalid, NotAllowed, Unavailable
 from core.joins import (
     FormInvalid,
     JoinRequest,
@@ -149,6 +149,21 @@ async def test_a_step_that_succeeded_is_not_repeated_after_a_failure(store: SqlS
         "guest-guest@elsewhere.fi",
     )
     assert await store.join_interests("hr") == []
+
+
+async def test_a_member_sends_twenty_invitations_a_day(store: SqlStore) -> None:
+    for n in range(20):
+        await join_flow.invite(
+            store, Coordinators(), inviter="aad-a", text=f"p{n}@x.fi", locale="fi", now=NOW
+        )
+    with pytest.raises(join_flow.RateLimited):
+        await join_flow.invite(
+            store, Coordinators(), inviter="aad-a", text="one@more.fi", locale="fi", now=NOW
+        )
+    with pytest.raises(Invalid):
+        await join_flow.invite(
+            store, Coordinators(), inviter="aad-b", text="not an address", locale="fi", now=NOW
+        )
 
 
 def test_the_form_keeps_plain_text_within_its_limits() -> None:
