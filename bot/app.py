@@ -35,6 +35,7 @@ from bot.pages import add_routes as add_page_routes
 from bot.retention import RetentionScheduler, start_retention
 from bot.schedules.badges import start_evaluator
 from bot.schedules.coaching import CoachingScheduler, start_coaching
+from bot.schedules.delivery_reports import DeliveryReporter, start_delivery_reports
 from bot.schedules.joins import JoinScheduler, start_joins
 from bot.schedules.polls import PollCloser, start_poll_closer
 from bot.schedules.reminders import ReminderScheduler, start_reminders
@@ -66,6 +67,7 @@ ADAPTER = web.AppKey("adapter", TeamsAdapter)
 BOT = web.AppKey("bot", VertaisBot)
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
 POLL_CLOSER = web.AppKey("poll_closer", PollCloser)
+DELIVERY_REPORTS = web.AppKey("delivery_reports", DeliveryReporter)
 TELEMETRY = web.AppKey("telemetry", Telemetry)
 BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
@@ -225,6 +227,8 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(start_evaluator(services).stop)  # automatic badges; stop first too
         app[POLL_CLOSER] = start_poll_closer(services)
         stack.push_async_callback(app[POLL_CLOSER].stop)  # polls closed at their time, likewise
+        app[DELIVERY_REPORTS] = start_delivery_reports(services)
+        stack.push_async_callback(app[DELIVERY_REPORTS].stop)  # reports of finished broadcasts, likewise
         app[COACHING] = start_coaching(services)
         stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
         app[JOINS] = start_joins(services)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.proactive import to_channel, to_person
+from bot.proactive import target, to_channel, to_person
 from bot.turn import Turn
 from cards import survey as cards
+from core.delivery_reports import ReportRequest
 from core.networks import Network
 from core.outbox import OutgoingMessage, Priority
 from core.people import Person
@@ -27,7 +28,7 @@ class SurveyMessages:
 
     def announcement(self, survey: Survey, team: Team) -> OutgoingMessage:
         value = cards.announcement_card(self._turn.services.catalogs.for_locale("fi"), survey)
-        key, general = f"survey:{survey.id}", team.thread_id or ""
+        key, general = survey.broadcast, team.thread_id or ""
         return to_channel(
             self._turn,
             general,
@@ -43,7 +44,7 @@ class SurveyMessages:
     ) -> OutgoingMessage:
         t = self._turn.services.catalogs.for_locale(person.locale)
         value = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
-        key, who = f"survey:{survey.id}", person.aad_object_id
+        key, who = survey.broadcast, person.aad_object_id
         return to_person(
             self._turn,
             who,
@@ -53,3 +54,12 @@ class SurveyMessages:
             service_url=self._service_url,
             priority=Priority.BULK,
         )
+
+    def delivery_report(self, survey: Survey) -> ReportRequest | None:
+        """The report card goes to the coordinator who started the survey, in their language."""
+        turn = self._turn
+        aad = turn.user_aad_id
+        if not aad:
+            return None
+        where = target(turn, "person", self._service_url, user_id=aad)
+        return ReportRequest(survey.broadcast, aad, where, "survey", survey.started_at, turn.t.locale)

@@ -11,6 +11,7 @@ from core.badges import BadgeStore
 from core.coaching_orgs import OrganizationStore
 from core.coaching_rounds import RoundStore
 from core.conversations import ConversationStore
+from core.delivery_reports import ReportStore
 from core.joins import JoinStore
 from core.material_offers import UsedContexts
 from core.materials import MaterialStore
@@ -27,6 +28,7 @@ from core.teams import TeamStore
 
 
 class Store(
+    ReportStore,  # PeopleStore and OutboxStore, and the delivery reports of broadcasts
     RetentionStore,  # ActivityLog and the retention purges
     PersonalDataStore,  # PeopleStore and AuditLog, and a person's data across every table
     OrganizationStore,  # PeopleStore and the coaching organisation catalogue

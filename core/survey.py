@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.delivery_reports import ReportRequest
 from core.errors import Conflict, Invalid, NotAllowed, NotFound
 from core.i18n import Translator
 from core.networks import Network, NetworkStatus
@@ -37,6 +38,11 @@ class Survey:
     started_at: datetime
     closed_at: datetime | None = None
 
+    @property
+    def broadcast(self) -> str:
+        """The outbox broadcast of its announcement and forms (its delivery report's name)."""
+        return f"survey:{self.id}"
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -55,10 +61,16 @@ class Answer:
 
 class SurveyStore(Protocol):
     async def start_survey(
-        self, survey_id: str, team_id: str | None, started_by: str, notices: Sequence[OutgoingMessage] = ()
+        self,
+        survey_id: str,
+        team_id: str | None,
+        started_by: str,
+        notices: Sequence[OutgoingMessage] = (),
+        report: ReportRequest | None = None,
     ) -> Survey:
         """Open a new survey and queue its `notices` in the outbox in the same transaction (both or
-        neither); raises `Conflict` while another one is open (also under concurrent starts)."""
+        neither), with the request for their delivery report (`core.delivery_reports`); raises `Conflict`
+        while another one is open (also under concurrent starts)."""
         ...
 
     async def open_survey(self) -> Survey | None: ...

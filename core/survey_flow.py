@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.audit import AuditLog
+from core.delivery_reports import ReportRequest
 from core.errors import Conflict
 from core.i18n import Translator
 from core.networks import Network, NetworkStore
@@ -56,6 +57,10 @@ class SurveyPost(Protocol):
         self, survey: Survey, person: Person, networks: Sequence[Network], organizations: Organizations
     ) -> OutgoingMessage:
         """The answer form in one person's personal chat."""
+        ...
+
+    def delivery_report(self, survey: Survey) -> ReportRequest | None:
+        """Who gets the report card once the announcement and forms have gone out (the starter)."""
         ...
 
 
@@ -121,7 +126,8 @@ async def start(
     messages = [post.announcement(draft, team)] if team.thread_id else []
     people = await store.survey_recipients()
     messages += [post.form(draft, person, networks, known) for person in people]
-    survey = await store.start_survey(draft.id, draft.team_id, draft.started_by, messages)
+    report = post.delivery_report(draft)
+    survey = await store.start_survey(draft.id, draft.team_id, draft.started_by, messages, report)
     await store.record(actor or "", "survey.start", f"survey:{survey.id}", {"forms": len(people)})
     return survey, len(people)
 

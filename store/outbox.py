@@ -57,7 +57,7 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-def _target_json(target: Target) -> dict[str, Any]:
+def target_json(target: Target) -> dict[str, Any]:
     return {
         "kind": target.kind,
         "service_url": target.service_url,
@@ -91,7 +91,7 @@ async def write_outbox(conn: AsyncConnection, messages: Sequence[OutgoingMessage
             "key": m.key,
             "broadcast": m.broadcast,
             "recipient": m.recipient,
-            "target": _target_json(m.target),
+            "target": target_json(m.target),
             "activity": dict(m.activity),
             "state": State.PENDING.value,
             "priority": int(m.priority),

@@ -52,6 +52,7 @@ PLAN: Mapping[str, Holds] = {
     "outbox": Holds(
         own=("recipient",), personal_chat=("conversation_id",), mentions=("key", "target", "activity")
     ),
+    "delivery_reports": Holds(own=("recipient",)),  # a broadcast's report asked for by them
     "networks": Holds(clear=("facilitator",)),
     "network_members": Holds(own=("person",)),
     "surveys": Holds(actor=("started_by",)),

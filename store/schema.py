@@ -12,6 +12,7 @@ from store import (  # noqa: F401  (tables register on import)
     coaching,
     consents,
     conversations,
+    delivery_reports,
     joins,
     materials,
     meetings,

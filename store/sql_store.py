@@ -21,6 +21,7 @@ from store.coaching import CoachingQueries
 from store.consents import ConsentQueries
 from store.conversations import ConversationQueries
 from store.database import Database, Setup
+from store.delivery_reports import DeliveryReportQueries
 from store.engine import create_engine
 from store.joins import JoinQueries
 from store.materials import MaterialQueries
@@ -48,6 +49,7 @@ class SqlStore(
     AuditQueries,
     TeamQueries,
     OutboxQueries,
+    DeliveryReportQueries,
     PollQueries,
     NetworkQueries,
     SurveyQueries,

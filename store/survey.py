@@ -10,12 +10,14 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, func, s
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.delivery_reports import ReportRequest
 from core.errors import Conflict, NotFound
 from core.outbox import OutgoingMessage
 from core.people import Person
 from core.survey import Answer, Survey, SurveyStatus
 from store.base import Base, UtcDateTime, insert_for, utcnow
 from store.database import Database
+from store.delivery_reports import write_report_request
 from store.outbox import write_outbox
 from store.people import PersonRow, _person
 
@@ -76,7 +78,12 @@ def _answer(row: Any) -> Answer:
 
 class SurveyQueries(Database):
     async def start_survey(
-        self, survey_id: str, team_id: str | None, started_by: str, notices: Sequence[OutgoingMessage] = ()
+        self,
+        survey_id: str,
+        team_id: str | None,
+        started_by: str,
+        notices: Sequence[OutgoingMessage] = (),
+        report: ReportRequest | None = None,
     ) -> Survey:
         try:
             async with self._tx() as conn:
@@ -92,6 +99,8 @@ class SurveyQueries(Database):
                     )
                 )
                 await write_outbox(conn, notices)
+                if report is not None:
+                    await write_report_request(conn, report)
         except IntegrityError as error:
             raise Conflict("survey.error.already_open") from error
         survey = await self.get_survey(survey_id)

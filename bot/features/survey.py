@@ -4,7 +4,8 @@ the card, the coordinator follows live results, exports a CSV into the General c
 
 `kartoitus` alone never starts a survey: the coordinator sees the open survey's results, or with none open
 the latest results and a button that starts a new one on an explicit click; others get the form.
-Arguments: `aloita|start` (starts at once), `tulokset|results`, `vie|export`, `sulje|close`.
+Arguments: `aloita|start` (starts at once), `tulokset|results`, `tila|status` (delivery report), `vie|export`,
+`sulje|close`.
 
 Privacy: the answers are promised to be seen by the coordinator only, so results, the export's answer and
 a member's own answer never go into a channel or group chat. There the bot says so briefly and sends them
@@ -24,7 +25,8 @@ from bot.router import Router
 from bot.survey_messages import SurveyMessages
 from bot.turn import Turn
 from cards import survey as cards
-from core import survey_flow
+from cards.delivery import delivery_report_card
+from core import delivery_reports, survey_flow
 from core.errors import NotFound
 from core.survey import Survey, SurveyStatus
 
@@ -37,6 +39,8 @@ WORDS = {
     "export": "export",
     "sulje": "close",
     "close": "close",
+    "tila": "status",
+    "status": "status",
 }
 
 
@@ -137,6 +141,10 @@ async def survey_command(turn: Turn, argument: str) -> None:
         raise NotFound("survey.error.none")
     if word == "export":
         await _show(turn, await export(turn, survey), notice="survey.private.export")
+    elif word == "status":  # where the announcement and forms stand (the card the coordinator gets later)
+        done = await delivery_reports.status(store, survey.broadcast, is_coordinator=turn.is_coordinator)
+        card = delivery_report_card(turn.t, done, "survey", survey.started_at)
+        await _show(turn, card, notice="survey.private.status")
     elif word == "close":
         await _show(turn, await results(turn, await _close(turn, survey), offer_start=True))
     else:

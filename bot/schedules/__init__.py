@@ -5,6 +5,7 @@ to run on several instances at once (the store claims what is due, the outbox ke
 - `coaching`: peer coaching's follow-up check-ins, their reminder, and the groups' Graph chats;
 - `badges`: automatic badges for what people have done;
 - `polls`: polls and theme votes closed at their closing time, their shared cards updated;
+- `delivery_reports`: the report card of a finished broadcast (the survey) to whoever started it;
 - `bot.retention`: forgetting what the retention settings keep no longer.
 
 `bot.app` starts them and stops them at shutdown. The outbox worker (`bot.outbox`) sends what they queue.

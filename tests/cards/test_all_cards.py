@@ -197,6 +197,22 @@ def _erasure(t: Translator) -> dict[str, list[AdaptiveCard]]:
     }
 
 
+def _delivery(t: Translator) -> list[AdaptiveCard]:
+    from cards.delivery import delivery_report_card
+    from core.delivery_reports import Delivery
+    from core.outbox import DeliveryReport, NotReached, Reason
+
+    missed = [NotReached(f"aad-{i}", Reason.UNREACHABLE, "403") for i in range(300)]
+    failed = {Reason.UNREACHABLE: 300, Reason.REJECTED: 2, Reason.EXHAUSTED: 1}
+    names = {f"aad-{i}": "Etunimi Pitkä-Sukunimi " + str(i) for i in range(300)}
+    return [
+        delivery_report_card(t, Delivery(DeliveryReport("survey:1", 0, 1), {}), "survey", NOW),
+        delivery_report_card(
+            t, Delivery(DeliveryReport("survey:1", 297, 0, failed, missed), names), "survey", NOW
+        ),
+    ]
+
+
 def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
     samples = {
         "help_card": _help(t),
@@ -204,6 +220,7 @@ def all_samples(t: Translator) -> dict[str, list[AdaptiveCard]]:
         "mydata_card": _mydata(t),
         **_erasure(t),
         **_polls(t),
+        "delivery_report_card": _delivery(t),
     }
     if importlib.util.find_spec("cards.materials"):
         from tests.materials.card_samples import samples as materials_samples

@@ -4,7 +4,9 @@ It answers like the real service (ids, `<channel>;messageid=` for channel posts)
 would not, refuses an `Authorization` header when told the bot runs anonymously (shared/facts.md, trap 3).
 Behaviour can be scripted per test with `fail_next(status, count, retry_after)`; `drop_idle()` makes it
 forget the keep-alive connections it has (as a server or load balancer does with idle ones, without telling
-the client): the next request on one is reset unread. Path parts are decoded
+the client): the next request on one is reset unread. `blocked` names people (Entra or `29:` ids) who
+blocked or uninstalled the bot: opening a chat with them answers 403 with the subCode `MessageWritesBlocked`,
+as Teams does (learn.microsoft.com/answers/questions/5858588). Path parts are decoded
 once, by aiohttp's router, as the real service decodes them (decoding again would turn a conversation id
 `%2e%2e` into `..`).
 """
@@ -64,6 +66,7 @@ class ConnectorDouble:
     expect_anonymous: bool = True
     members: list[dict[str, Any]] = field(default_factory=list)
     page_size: int = 2
+    blocked: set[str] = field(default_factory=set)
     sent: list[Sent] = field(default_factory=list)
     _failures: list[tuple[int, float | None]] = field(default_factory=list)
     dropped: int = 0  # requests that met a dropped connection (reset, never recorded)
@@ -168,6 +171,12 @@ class ConnectorDouble:
         if refused:
             return refused
         body = self.sent[-1].body
+        members = {m.get("id") for m in body.get("members") or [] if isinstance(m, dict)}
+        if members & self.blocked:
+            details = (
+                '{"subCode": "MessageWritesBlocked", "details": "Thread is blocked from message writes."}'
+            )
+            return web.json_response({"errorCode": 209, "message": details}, status=403)
         channel = (body.get("channelData") or {}).get("channel", {}).get("id")
         activity_id = str(next(self._ids))
         conversation = f"{channel};messageid={activity_id}" if channel else f"a:personal-{activity_id}"
