@@ -42,6 +42,7 @@ def graph_config(settings: Settings) -> GraphConfig:
         client_secret=credential if isinstance(credential, str) else "",
         certificate=credential if isinstance(credential, ClientCertificate) else None,
         managed_identity=credential if isinstance(credential, ManagedIdentity) else None,
+        retry_delay=settings.graph_retry_delay,
     )
 
 
@@ -52,7 +53,7 @@ async def open_graph(settings: Settings, observer: RequestObserver | None = None
     if settings.graph_sandbox:
         sandbox = await start_sandbox(settings.var_dir / "graph-sandbox")
         log.info("Graph sandbox at %s (files under %s)", sandbox.base_url, settings.var_dir / "graph-sandbox")
-        config = sandbox.graph_config()
+        config = sandbox.graph_config(retry_delay=settings.graph_retry_delay)
     else:
         config = graph_config(settings)
     side = GraphSide(open_workspace(dataclasses.replace(config, observer=observer)), sandbox)

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     graph_client_secret: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CLIENT_SECRET")
     graph_certificate_file: Path | None = Field(None, validation_alias="GRAPH_CERTIFICATE_FILE")
     graph_certificate: SecretStr = Field(SecretStr(""), validation_alias="GRAPH_CERTIFICATE")
+    graph_retry_delay: float = Field(3.0, ge=0, le=60, validation_alias="GRAPH_RETRY_DELAY_SECONDS")
 
     team_id: str = Field("", validation_alias="TEAM_ID")
     # Peer coaching: a Graph group chat per confirmed group (Chat.Create), with the bot installed in it

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 from kiota_abstractions.authentication import BaseBearerTokenAuthenticationProvider
+from kiota_http.middleware.options import RetryHandlerOption
 from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph_core import GraphClientFactory
 
@@ -45,7 +46,10 @@ def connect(config: GraphConfig) -> GraphConnection:
         transport = ObservedTransport(transport, config.observer)
         upload_transport = ObservedTransport(upload_transport, config.observer)
     http = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(120.0, connect=10.0), trust_env=False)
-    http = GraphClientFactory.create_with_default_middleware(client=http)
+    retries = RetryHandlerOption(delay=config.retry_delay)
+    http = GraphClientFactory.create_with_default_middleware(
+        client=http, options={RetryHandlerOption.get_key(): retries}
+    )
     adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(tokens), client=http)
     adapter.base_url = config.base_url.rstrip("/")
     uploads = httpx.AsyncClient(

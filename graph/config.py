@@ -35,6 +35,8 @@ class GraphConfig:
     session_threshold: int = 8 * MIB
     fragment_size: int = 16 * FRAGMENT_UNIT
     max_retries: int = 5
+    # kiota's own retry of a 429/503/504 that names no Retry-After waits this base plus its backoff and jitter
+    retry_delay: float = 3.0
     folder_wait_seconds: float = 60.0
     # told of every HTTP request sent (the service's metrics); None: nobody is told
     observer: RequestObserver | None = field(default=None, repr=False, compare=False)

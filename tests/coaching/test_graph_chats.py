@@ -30,7 +30,7 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 
 @pytest.fixture
 async def workspace(sandbox: Sandbox) -> AsyncIterator[GraphWorkspace]:
-    opened = open_workspace(sandbox.graph_config(max_retries=1))
+    opened = open_workspace(sandbox.graph_config(max_retries=1, retry_delay=0))
     try:
         yield opened
     finally:

@@ -28,7 +28,11 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 async def workspace(sandbox: Sandbox) -> AsyncIterator[GraphWorkspace]:
     # Small thresholds so that sessions and paging are exercised with small files.
     config = sandbox.graph_config(
-        session_threshold=1 * MIB, fragment_size=2 * FRAGMENT_UNIT, folder_wait_seconds=5.0, max_retries=4
+        session_threshold=1 * MIB,
+        fragment_size=2 * FRAGMENT_UNIT,
+        folder_wait_seconds=5.0,
+        max_retries=4,
+        retry_delay=0,
     )
     opened = open_workspace(config)
     try:

@@ -35,7 +35,9 @@ async def test_a_consent_replayed_on_another_instance_is_refused(
         assert other.app is not None
         services = other.app[SERVICES]  # either instance may win the race: both reach the sandbox
         await services.workspace.close()
-        services.workspace = open_workspace(w.sandbox.graph_config(folder_wait_seconds=5.0, max_retries=2))
+        services.workspace = open_workspace(
+            w.sandbox.graph_config(folder_wait_seconds=5.0, max_retries=2, retry_delay=0)
+        )
         upload = uploads.upload_info(name)
         await asyncio.gather(_accept(w.bot, w, context, upload), _accept(other, w, context, upload))
         await w.delivered(f"material-send:{context['id']}", 1)

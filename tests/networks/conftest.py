@@ -144,7 +144,7 @@ async def open_world(
                 services = bot.app[SERVICES]
                 previous = services.workspace
                 services.workspace = open_workspace(
-                    sandbox.graph_config(folder_wait_seconds=5.0, max_retries=2)
+                    sandbox.graph_config(folder_wait_seconds=5.0, max_retries=2, retry_delay=0)
                 )
                 if previous is not None:
                     await previous.close()
