@@ -225,7 +225,7 @@ def test_the_forms_for_one_read_right() -> None:
     caught = (("fi", "…ja 1 tiedostoa lisää"), ("fi", "1 vanhempaa tapaamista"), ("en", "1 more files"))
     for lang, text in caught:
         assert wrong[lang].search(text), text  # what the issue found is caught
-    params = {"name": "X", "revoked": 2, "rule": "R", "answered": 1, "sent": 1}
+    params = {"name": "X", "revoked": 2, "rule": "R", "answered": 1, "sent": 1, "option": "A"}
     for lang in LANGUAGES:
         t = Catalogs().for_locale(lang)
         plural = [key for key, message in load_catalog(lang).items() if isinstance(message, tuple)]
