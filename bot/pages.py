@@ -31,6 +31,7 @@ PARAGRAPHS = {
         "visible",
         "assessment",
         "ballots",
+        "joins",
         "storage",
         "rights",
     ),
@@ -43,7 +44,11 @@ def render(catalogs: Catalogs, settings: Settings, page: str, lang: str) -> str:
     t = catalogs.for_locale(lang)
     e = html.escape
     organisation = settings.app_developer_name
-    body = [f"<p>{e(t(f'pages.{page}.{key}', organisation=organisation))}</p>" for key in PARAGRAPHS[page]]
+    days = settings.join_retention_days
+    body = [
+        f"<p>{e(t(f'pages.{page}.{key}', organisation=organisation, days=days))}</p>"
+        for key in PARAGRAPHS[page]
+    ]
     if settings.app_contact_email:
         address = e(settings.app_contact_email)
         body.append(f'<p>{e(t("pages.contact"))} <a href="mailto:{address}">{address}</a></p>')

@@ -49,7 +49,8 @@ def parse_decision(data: Mapping[str, Any]) -> tuple[str, str, str]:
 
 def plain_text(text: str, **look: Any) -> RichTextBlock:
     """Text from outside shown as it is (no Markdown)."""
-    return RichTextBlock(inlines=[TextRun(text=text, **look)])
+    inlines: list[Any] = [TextRun(text=text, **look)]  # the typed model's union leaves TextRun out
+    return RichTextBlock(inlines=inlines)
 
 
 def _row(label: str, value: str) -> ColumnSet:

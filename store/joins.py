@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text, func, or_, select, update
+from sqlalchemy import JSON, Boolean, Integer, String, Table, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.joins import JoinRequest, Source, Status, Step
@@ -43,7 +43,7 @@ class JoinRequestRow(Base):
     arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-_T = JoinRequestRow.__table__
+_T = cast(Table, JoinRequestRow.__table__)
 
 
 def _request(row: Any) -> JoinRequest:
@@ -167,8 +167,9 @@ class JoinQueries(Database):
                 )
                 if result.rowcount == 1:
                     claimed.append(request_id)
-            rows = await conn.execute(select(_T).where(_T.c.id.in_(claimed))) if claimed else []
-            return [_request(row) for row in rows]
+            if not claimed:
+                return []
+            return [_request(row) for row in await conn.execute(select(_T).where(_T.c.id.in_(claimed)))]
 
     async def save_join_progress(self, request: JoinRequest) -> None:
         values = {
