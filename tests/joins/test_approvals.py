@@ -21,7 +21,8 @@ from tests.networks.conftest import World, card_text, open_world
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     url = f"sqlite:///{tmp_path / 'bot.db'}"
-    async for opened in open_world(tmp_path, url, COORDINATORS="aad-maija,aad-matti"):
+    settings = {"COORDINATORS": "aad-maija,aad-matti", "MAIL_SENDER": "vertaisbotti@omnia.fi"}
+    async for opened in open_world(tmp_path, url, **settings):
         yield opened
 
 
@@ -70,6 +71,9 @@ async def test_a_tenant_user_is_added_once_however_often_approved(world: World) 
     )
     actions = [e.action for e in await world.store.audit_entries(target=f"join:{request.id}")]
     assert actions == ["join.told", "join.member_added", "join.approved", "join.request"]
+    [mail] = world.sandbox.mail  # told from the bot's mailbox, in the language of the invitation
+    assert mail["from"] == "vertaisbotti@omnia.fi" and "Tervetuloa!" in mail["body"]["content"]
+    assert mail["toRecipients"] == [{"emailAddress": {"address": "pekka.uusi@omnia.fi"}}]
 
     # a forged button (another request's signature) and someone who is not the coordinator are refused
     forged = await world.act(cards.APPROVE, {**approve, "request": "another"}, MAIJA)
@@ -135,6 +139,12 @@ async def test_already_a_member_declined_and_refused_by_policy(world: World) -> 
     request, card = await invited(world, "kutsu toinen@elsewhere.example", MAIJA, MAIJA)
     answer = await world.act(cards.DECLINE, {**button(card, cards.DECLINE), "note": "Ei nyt."}, MAIJA)
     assert "Hylätty." in card_text(answer["value"])
+    declined = world.sandbox.mail[-1]
+    assert declined["toRecipients"][0]["emailAddress"]["address"] == "toinen@elsewhere.example"
+    assert (
+        "ei tällä kertaa hyväksytty" in declined["body"]["content"]
+        and "Ei nyt." in declined["body"]["content"]
+    )
     [listing] = await world.say("pyynnöt", MAIJA)
     shown = card_text(listing["attachments"][0]["content"])
     assert "someone@elsewhere.example" in shown and "lisääminen ei onnistunut" in shown  # failed: listed
