@@ -22,7 +22,7 @@ from bot.connector import ConnectorPool, reuse_trace
 from bot.failures import FailureLog
 from bot.features import build_router
 from bot.features.badges import after_assessment
-from bot.features.install import on_install, on_members_added
+from bot.features.install import on_install, on_members_added, on_members_removed
 from bot.graph_setup import open_graph
 from bot.guards import KeyedLocks
 from bot.handler import VertaisBot
@@ -215,7 +215,11 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         adapter.use(SeenMiddleware(store))
         app[ADAPTER] = adapter
         app[BOT] = VertaisBot(
-            services, build_router(), on_install=on_install, on_members_added=on_members_added
+            services,
+            build_router(),
+            on_install=on_install,
+            on_members_added=on_members_added,
+            on_members_removed=on_members_removed,
         )
         worker.start()
         stack.push_async_callback(worker.stop)  # stops after the background work, before session and store

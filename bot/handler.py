@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import ChannelAccount, ErrorResponseException
-from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo
+from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
 from bot.features.help import show_unknown
 from bot.files import incoming_files
@@ -30,6 +30,13 @@ MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 ERROR_TYPE = "application/vnd.microsoft.error"
 
 InstallHook = Callable[[Turn, TeamInfo], Awaitable[None]]
+MembersHook = Callable[[Turn, TeamInfo, list[TeamsChannelAccount]], Awaitable[None]]
+
+
+class RemovedHook(Protocol):
+    async def __call__(
+        self, turn: Turn, team: TeamInfo, members: list[TeamsChannelAccount], *, bot: bool
+    ) -> None: ...
 
 
 def card_action_error(status: int, code: str, message: str) -> InvokeResponse:
@@ -44,12 +51,14 @@ class VertaisBot(TeamsActivityHandler):
         services: Services,
         router: Router,
         on_install: InstallHook | None = None,
-        on_members_added: InstallHook | None = None,
+        on_members_added: MembersHook | None = None,
+        on_members_removed: RemovedHook | None = None,
     ) -> None:
         self._services = services
         self._router = router
         self._on_install = on_install
         self._on_members_added = on_members_added
+        self._on_members_removed = on_members_removed
 
     def turn(self, context: TurnContext) -> Turn:
         return Turn(context, self._services)
@@ -161,4 +170,13 @@ class VertaisBot(TeamsActivityHandler):
         if any(m.id == bot_id for m in members_added):
             await self._on_install(self.turn(turn_context), team_info)
         elif self._on_members_added is not None:
-            await self._on_members_added(self.turn(turn_context), team_info)
+            await self._on_members_added(self.turn(turn_context), team_info, members_added)
+
+    async def on_teams_members_removed(
+        self, teams_members_removed: list[TeamsChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if not team_info or not team_info.id or self._on_members_removed is None:
+            return
+        bot = any(m.id == bot_id for m in teams_members_removed)
+        await self._on_members_removed(self.turn(turn_context), team_info, teams_members_removed, bot=bot)

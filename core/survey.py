@@ -94,12 +94,14 @@ class SurveyStore(Protocol):
 
     async def list_answers(self, survey_id: str) -> Sequence[Answer]: ...
 
-    async def headcounts(self) -> Mapping[str, int]:
-        """Known people per organisation key (the denominator of the response rate)."""
+    async def headcounts(self, team_id: str | None = None) -> Mapping[str, int]:
+        """People per organisation key (the denominator of the response rate): the members of the team
+        `team_id`, or everyone the bot knows."""
         ...
 
-    async def survey_recipients(self) -> Sequence[Person]:
-        """Every person the bot knows (the team's roster), for sending the survey."""
+    async def survey_recipients(self, team_id: str) -> Sequence[Person]:
+        """The current members of the team (`core.teams.TeamStore` keeps its roster), for sending the
+        survey: no one who left it, nor anyone who only wrote to the bot from elsewhere."""
         ...
 
 

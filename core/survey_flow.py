@@ -113,9 +113,10 @@ async def start(
     is_coordinator: bool,
     now: datetime,
 ) -> tuple[Survey, int]:
-    """Open a survey and, in the same transaction, queue the General channel announcement and every known
-    member's form; returns (survey, forms queued). Only a coordinator, only once the bot knows the team
-    (`Conflict`), and never while another survey is open (`Conflict` from the store)."""
+    """Open a survey and, in the same transaction, queue the General channel announcement and the form of
+    every current member of the project team; returns (survey, forms queued). Only a coordinator, only once
+    the bot knows the team (`Conflict`), and never while another survey is open (`Conflict` from the
+    store). The caller reads the team's roster first (`bot.roster.refresh_roster`)."""
     require_coordinator(is_coordinator)
     networks = await store.list_networks()
     require_team(team.team_id if team else None, team.thread_id if team else None)
@@ -124,7 +125,7 @@ async def start(
     draft = Survey(uuid.uuid4().hex, team.team_id, SurveyStatus.OPEN, actor or "", now)
     known = await organizations(store)
     messages = [post.announcement(draft, team)] if team.thread_id else []
-    people = await store.survey_recipients()
+    people = await store.survey_recipients(team.team_id)
     messages += [post.form(draft, person, networks, known) for person in people]
     report = post.delivery_report(draft)
     survey = await store.start_survey(draft.id, draft.team_id, draft.started_by, messages, report)
@@ -143,14 +144,24 @@ class Results:
 
 
 async def results(
-    store: SurveyRecords, survey: Survey | None, *, is_coordinator: bool, offer_start: bool = False
+    store: SurveyRecords,
+    survey: Survey | None,
+    *,
+    is_coordinator: bool,
+    offer_start: bool = False,
+    team_id: str | None = None,
 ) -> Results:
+    """`team_id`: the project team, whose members a new survey would reach (none known: 0)."""
     require_coordinator(is_coordinator)
-    recipients = len(await store.survey_recipients()) if offer_start else None
+    recipients = None
+    if offer_start:
+        recipients = len(await store.survey_recipients(team_id)) if team_id else 0
     if survey is None:
         return Results(None, {}, recipients)
     answers = await store.list_answers(survey.id)
-    summary = summarize(survey, answers, await store.list_networks(), await store.headcounts())
+    # The response rate of each organisation: of the members of the team the survey was sent in.
+    headcounts = await store.headcounts(survey.team_id)
+    summary = summarize(survey, answers, await store.list_networks(), headcounts)
     return Results(summary, dict(await organizations(store)), recipients)
 
 

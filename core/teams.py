@@ -21,6 +21,14 @@ class Team:
     updated_at: datetime | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """Someone in a team now: their Entra object id and their Teams id (`29:...`) when known."""
+
+    person: str
+    member_id: str | None = None
+
+
 class TeamStore(Protocol):
     async def save_team(self, team: Team) -> None:
         """Insert or update by `team_id`; a None name keeps the stored one."""
@@ -29,6 +37,19 @@ class TeamStore(Protocol):
     async def get_team(self, team_id: str) -> Team | None: ...
 
     async def list_teams(self) -> Sequence[Team]: ...
+
+    async def replace_team_members(self, team_id: str, members: Sequence[TeamMember]) -> None:
+        """The team's whole roster as read from Teams: these members and no one else, in one transaction."""
+        ...
+
+    async def add_team_members(self, team_id: str, members: Sequence[TeamMember]) -> None: ...
+
+    async def remove_team_members(self, team_id: str, ids: Sequence[str] | None) -> int:
+        """Remove members by Entra object id or Teams id (`None`: everyone, the bot left the team); how
+        many were removed."""
+        ...
+
+    async def team_member_count(self, team_id: str) -> int: ...
 
 
 async def project_team(store: TeamStore, *, seen: Team | None, configured: str | None) -> Team | None:

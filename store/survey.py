@@ -20,6 +20,7 @@ from store.database import Database
 from store.delivery_reports import write_report_request
 from store.outbox import write_outbox
 from store.people import PersonRow, _person
+from store.teams import TeamMemberRow
 
 OPEN_SLOT = 1
 
@@ -183,18 +184,27 @@ class SurveyQueries(Database):
             )
             return [_answer(row) for row in rows]
 
-    async def headcounts(self) -> Mapping[str, int]:
+    async def headcounts(self, team_id: str | None = None) -> Mapping[str, int]:
+        query = (
+            select(PersonRow.organization_key, func.count())
+            .where(PersonRow.organization_key.is_not(None))
+            .group_by(PersonRow.organization_key)
+        )
+        if team_id is not None:
+            query = query.join(TeamMemberRow, TeamMemberRow.person == PersonRow.aad_object_id).where(
+                TeamMemberRow.team_id == team_id
+            )
+        async with self._tx() as conn:
+            return {key: int(count) for key, count in await conn.execute(query)}
+
+    async def survey_recipients(self, team_id: str) -> Sequence[Person]:
         async with self._tx() as conn:
             rows = await conn.execute(
-                select(PersonRow.organization_key, func.count())
-                .where(PersonRow.organization_key.is_not(None))
-                .group_by(PersonRow.organization_key)
+                select(PersonRow.__table__)
+                .join(TeamMemberRow, TeamMemberRow.person == PersonRow.aad_object_id)
+                .where(TeamMemberRow.team_id == team_id)
+                .order_by(PersonRow.aad_object_id)
             )
-            return {key: int(count) for key, count in rows}
-
-    async def survey_recipients(self) -> Sequence[Person]:
-        async with self._tx() as conn:
-            rows = await conn.execute(select(PersonRow.__table__).order_by(PersonRow.aad_object_id))
             return [_person(row) for row in rows]
 
     async def _one(self, condition: Any) -> Survey | None:

@@ -1,6 +1,7 @@
 """`kartoitus` / `survey`: the coordinator starts the needs-mapping survey (the General channel gets an
-announcement, every known member the form in personal chat, both through the outbox), members answer on
-the card, the coordinator follows live results, exports a CSV into the General channel's files and closes.
+announcement, every current member of the project team the form in personal chat, both through the
+outbox), members answer on the card, the coordinator follows live results, exports a CSV into the General
+channel's files and closes.
 
 `kartoitus` alone never starts a survey: the coordinator sees the open survey's results, or with none open
 the latest results and a button that starts a new one on an explicit click; others get the form.
@@ -14,6 +15,7 @@ into the person's personal chat through the outbox; a card action clicked there 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,13 +23,14 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot import private
 from bot.outbox import wake
+from bot.roster import refresh_roster
 from bot.router import Router
 from bot.survey_messages import SurveyMessages
 from bot.turn import Turn
 from cards import survey as cards
 from cards.delivery import delivery_report_card
 from core import delivery_reports, survey_flow
-from core.errors import NotFound
+from core.errors import NotFound, Unavailable
 from core.survey import Survey, SurveyStatus
 
 WORDS = {
@@ -62,8 +65,12 @@ async def form_for(turn: Turn, survey: Survey) -> AdaptiveCard:
 
 
 async def start(turn: Turn) -> tuple[Survey, int]:
-    """Open the survey with the announcement and every known member's form queued; (survey, forms)."""
+    """Open the survey with the announcement and the form of each current member of the project team
+    (its roster read again first) queued; (survey, forms)."""
     team = await turn.project_team()
+    survey_flow.require_coordinator(turn.is_coordinator)
+    if team is not None:
+        await refresh_roster(turn.context, turn.services.store, team)
     started = await survey_flow.start(
         turn.services.store,
         SurveyMessages(turn, team.service_url if team else None),
@@ -79,8 +86,16 @@ async def start(turn: Turn) -> tuple[Survey, int]:
 async def results(turn: Turn, survey: Survey | None, *, offer_start: bool = False) -> AdaptiveCard:
     """The coordinator's results card (`survey` None: none run yet); `offer_start` adds the button that
     starts a new survey, with the number of people it would be sent to."""
+    team = await turn.project_team() if offer_start and turn.is_coordinator else None
+    if team is not None:  # the button says how many a survey would reach now: the roster read again
+        with contextlib.suppress(Unavailable):  # none known and Teams not answering: the button says 0
+            await refresh_roster(turn.context, turn.services.store, team)
     view = await survey_flow.results(
-        turn.services.store, survey, is_coordinator=turn.is_coordinator, offer_start=offer_start
+        turn.services.store,
+        survey,
+        is_coordinator=turn.is_coordinator,
+        offer_start=offer_start,
+        team_id=team.team_id if team else None,
     )
     return cards.results_card(turn.t, view.summary, view.names, start_recipients=view.start_recipients)
 

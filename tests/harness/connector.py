@@ -67,6 +67,7 @@ class ConnectorDouble:
     members: list[dict[str, Any]] = field(default_factory=list)
     page_size: int = 2
     blocked: set[str] = field(default_factory=set)
+    roster_status: int = 200  # what the paged members endpoint answers (e.g. 403: the roster unreadable)
     sent: list[Sent] = field(default_factory=list)
     _failures: list[tuple[int, float | None]] = field(default_factory=list)
     dropped: int = 0  # requests that met a dropped connection (reset, never recorded)
@@ -209,6 +210,9 @@ class ConnectorDouble:
         )
 
     async def _paged_members(self, request: web.Request) -> web.Response:
+        if self.roster_status != 200:
+            error = {"error": {"code": "Forbidden", "message": "scripted"}}
+            return web.json_response(error, status=self.roster_status)
         start = int(request.query.get("continuationToken") or 0)
         page = self.members[start : start + self.page_size]
         token = str(start + self.page_size) if start + self.page_size < len(self.members) else None

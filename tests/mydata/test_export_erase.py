@@ -18,9 +18,10 @@ from core.meetings import Contribution, Meeting, Reach
 from core.outbox import OutgoingMessage, Target
 from core.polls import Poll, PollKind, Results, voter_key
 from core.survey import Answer
+from core.teams import TeamMember
 from store.base import Base
 from store.networks import load_catalogue
-from tests.harness.activities import LIISA, MAIJA, MATTI, TENANT, User, invoke
+from tests.harness.activities import LIISA, MAIJA, MATTI, TEAM_AAD, TENANT, User, invoke
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (the upload-URL double fixture)
 from tests.networks.conftest import World, card_text
 
@@ -62,6 +63,8 @@ async def liisa_everywhere(world: World) -> dict[str, str]:
     for user in (LIISA, MATTI):
         await store.join_network(network.key, user.aad)
     await store.set_facilitator(network.key, LIISA.aad)
+    members = [TeamMember(user.aad, user.id) for user in (LIISA, MATTI)]
+    await store.replace_team_members(TEAM_AAD, members)  # the project team's roster
     survey = await store.start_survey("survey-1", None, LIISA.aad)
     for user in (LIISA, MATTI):
         await store.save_answer(
@@ -195,6 +198,7 @@ async def test_the_export_arrives_as_json_and_a_readable_summary(
         "people",
         "conversations",
         "network_members",
+        "team_members",
         "survey_answers",
         "poll_ballots",
         "meeting_attendees",

@@ -152,6 +152,8 @@ async def open_world(
                 if team:
                     general = channels["General"]
                     await store.save_team(Team(TEAM_AAD, "Vertaansa vailla", TENANT, connector.url, general))
+                # The project team's roster, read again when a survey starts.
+                connector.members = [user.member() for user in (MAIJA, MATTI, LIISA)]
                 for user in (MAIJA, MATTI, LIISA):
                     await store.upsert_person(
                         Person(

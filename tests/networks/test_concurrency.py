@@ -34,6 +34,8 @@ async def test_250_members_answer_concurrently_with_exact_counts(any_world: Worl
     users = [member(i) for i in range(MEMBERS)]
     for user in users:
         await world.store.upsert_person(Person(user.aad, name=user.name, email=user.email, tenant_id=TENANT))
+    world.connector.members += [user.member() for user in users]  # the team's roster, read at the start
+    world.connector.page_size = 100
     await world.say("kartoitus aloita")
     survey = await world.store.open_survey()
     assert survey is not None

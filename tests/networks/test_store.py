@@ -11,6 +11,7 @@ from core.errors import Conflict, Invalid, NotFound
 from core.networks import LaunchStep, Network, NetworkStatus
 from core.people import Person
 from core.survey import Answer
+from core.teams import TeamMember
 from store import SqlStore
 from store.networks import load_catalogue, parse_catalogue
 
@@ -99,13 +100,29 @@ async def test_answers_upsert_one_row_per_person_and_closed_refuses(store: SqlSt
     assert (await store.get_answer(survey.id, "aad-m")).organization == "omnia"  # type: ignore[union-attr]
 
 
-async def test_headcounts_and_recipients_come_from_people(store: SqlStore) -> None:
-    await store.upsert_person(Person("aad-1", email="a@omnia.fi", locale="fi-FI"))
-    await store.upsert_person(Person("aad-2", email="b@omnia.fi"))
-    await store.upsert_person(Person("aad-3", email="c@tredu.fi"))
-    await store.upsert_person(Person("aad-4", email="d@elsewhere.example"))
-    assert dict(await store.headcounts()) == {"omnia": 2, "tredu": 1}
-    assert [p.aad_object_id for p in await store.survey_recipients()] == ["aad-1", "aad-2", "aad-3", "aad-4"]
+async def test_recipients_and_headcounts_are_the_teams_current_members(store: SqlStore) -> None:
+    for aad, email in (("aad-1", "a@omnia.fi"), ("aad-2", "b@omnia.fi"), ("aad-3", "c@tredu.fi")):
+        await store.upsert_person(Person(aad, email=email))
+    await store.upsert_person(Person("aad-4", email="d@elsewhere.example"))  # only wrote to the bot
+    await store.upsert_person(Person("aad-5", email="e@tredu.fi"))  # in another team
+    await store.replace_team_members(
+        "t1", [TeamMember("aad-1", "29:1"), TeamMember("aad-2"), TeamMember("aad-3")]
+    )
+    await store.replace_team_members("t2", [TeamMember("aad-5")])
+    assert dict(await store.headcounts()) == {"omnia": 2, "tredu": 2}  # everyone known
+    assert dict(await store.headcounts("t1")) == {"omnia": 2, "tredu": 1}
+
+    async def members() -> list[str]:
+        return [p.aad_object_id for p in await store.survey_recipients("t1")]
+
+    assert await members() == ["aad-1", "aad-2", "aad-3"]
+    assert await store.remove_team_members("t1", ["29:1"]) == 1  # left: membersRemoved names the Teams id
+    await store.add_team_members("t1", [TeamMember("aad-4", "29:4")])
+    assert await members() == ["aad-2", "aad-3", "aad-4"]
+    await store.replace_team_members("t1", [TeamMember("aad-3")])  # a roster read: no one else is in
+    assert await members() == ["aad-3"] and await store.team_member_count("t2") == 1
+    assert await store.remove_team_members("t1", None) == 1  # the bot removed from the team
+    assert await members() == []
 
 
 def test_catalogue_file_errors_name_the_problem() -> None:

@@ -18,7 +18,7 @@ from core.networks import LaunchStep, Network, NetworkStatus
 from core.outbox import OutgoingMessage, Target
 from core.people import Organization, Person
 from core.survey import Reply, Survey, SurveyStatus, export_name
-from core.teams import Team, claim_greeting, project_team
+from core.teams import Team, TeamMember, claim_greeting, project_team
 from store import SqlStore
 from tests.harness.workspace import RecordingWorkspace
 
@@ -65,9 +65,12 @@ class RecordingPost:
 
 
 async def people(store: SqlStore) -> None:
+    """Liisa and Matti, members of the project team; Pekka wrote to the bot from elsewhere."""
     await store.save_organization(Organization("omnia", "Omnia", "Omnia", ("omnia.fi",)))
     await store.upsert_person(Person("aad-liisa", name="Liisa", email="liisa@omnia.fi"))
     await store.upsert_person(Person("aad-matti", email="matti@omnia.fi"))
+    await store.upsert_person(Person("aad-pekka", email="pekka@omnia.fi"))
+    await store.replace_team_members(TEAM.team_id, [TeamMember("aad-liisa"), TeamMember("aad-matti")])
 
 
 async def test_an_edit_keeps_the_status_rules_and_names_the_facilitator_by_address(store: SqlStore) -> None:
@@ -147,8 +150,12 @@ async def test_the_survey_runs_from_start_to_export_through_its_use_cases(store:
     )
     assert form.answer is not None and form.answer.needs == ("hr",)
     assert (await survey_flow.form(store, survey, "aad-liisa")).organization == "omnia"
-    view = await survey_flow.results(store, survey, is_coordinator=True, offer_start=True)
+    view = await survey_flow.results(
+        store, survey, is_coordinator=True, offer_start=True, team_id=TEAM.team_id
+    )
     assert view.summary is not None and view.start_recipients == 2 and view.names["omnia"] == "Omnia"
+    # The response rate counts the team's members (Liisa and Matti), not Pekka from elsewhere.
+    assert [(r.organization, r.answered, r.known) for r in view.summary.rates] == [("omnia", 1, 2)]
     workspace = RecordingWorkspace()
     fi = Catalogs().for_locale("fi")
     done = await survey_flow.export(store, workspace, TEAM, survey, fi, actor="aad-c", is_coordinator=True)
