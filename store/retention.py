@@ -1,16 +1,18 @@
-"""Purges for the retention policy (`core.retention`): finished outbox rows and old audit entries. Claimed
+"""Purges for the retention policy (`core.retention`): finished outbox rows (with the delivery report requests
+of broadcasts none of whose rows are left) and old audit entries. Claimed
 activity ids are forgotten by `store.activities` (`forget_activities_before`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, exists, func
 
 from core.joins import Status
 from core.outbox import State
 from store.audit import AuditRow
 from store.database import Database
+from store.delivery_reports import DeliveryReportRow
 from store.joins import JoinRequestRow
 from store.outbox import OutboxRow
 
@@ -24,6 +26,11 @@ class RetentionQueries(Database):
         async with self._tx() as conn:
             result = await conn.execute(
                 delete(OutboxRow).where(OutboxRow.state.in_(FINISHED), ended < moment)
+            )
+            # A broadcast's report request goes with the last of its rows (there is nothing left to report).
+            rows_left = exists().where(OutboxRow.broadcast == DeliveryReportRow.broadcast)
+            await conn.execute(
+                delete(DeliveryReportRow).where(DeliveryReportRow.requested_at < moment, ~rows_left)
             )
             return result.rowcount or 0
 

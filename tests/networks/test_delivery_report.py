@@ -4,18 +4,20 @@ every form are out (once, even with two instances), and `kartoitus tila` shows t
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
 
 from bot.app import DELIVERY_REPORTS
 from core import delivery_reports
 from core.delivery_reports import ReportRequest
 from core.outbox import Outcome, OutgoingMessage, State, Target
-from core.people import Person
 from store import SqlStore
-from tests.harness.activities import MAIJA, MATTI, TENANT
+from store.delivery_reports import DeliveryReportRow
+from tests.harness.activities import MAIJA, MATTI, TENANT, User
 from tests.networks.conftest import World, card_text
 
-PEKKA = Person("aad-pekka", name="Pekka Estäjä", email="pekka@sakky.fi", locale="fi-FI", tenant_id=TENANT)
+PEKKA = User("pekka", "Pekka Estäjä", "pekka@sakky.fi")
 
 
 def report_cards(world: World, topic: str = "toimitusraportti") -> list[dict[str, object]]:
@@ -23,8 +25,8 @@ def report_cards(world: World, topic: str = "toimitusraportti") -> list[dict[str
 
 
 async def test_the_coordinator_gets_the_report_once_the_survey_is_out(world: World) -> None:
-    await world.store.upsert_person(PEKKA)
-    world.connector.blocked.add(PEKKA.aad_object_id)  # Pekka has blocked the bot
+    world.connector.members.append(PEKKA.member())  # in the project team, and has blocked the bot
+    world.connector.blocked.add(PEKKA.aad)
     replies = await world.say("kartoitus aloita")
     assert "Kartoitus on aloitettu" in replies[0]["text"]
     survey = await world.store.open_survey()
@@ -91,3 +93,7 @@ async def test_a_finished_broadcast_is_reported_once_across_instances(store: Sql
     assert sorted(both) == [0, 1]  # two instances: one report
     [queued] = await store.claim_due("w", 10, 30.0)
     assert queued.message.recipient == "aad-maija" and queued.message.activity["text"] == "1/1"
+    # Retention: the request goes with the last row of its broadcast.
+    await store.purge_outbox_before(datetime.now(UTC) + timedelta(days=1))
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(DeliveryReportRow))).scalar_one() == 0
