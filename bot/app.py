@@ -23,6 +23,7 @@ from bot.failures import FailureLog
 from bot.features import build_router
 from bot.features.badges import after_assessment
 from bot.features.install import on_install, on_members_added, on_members_removed
+from bot.filing import FilingResumer, start_resumer
 from bot.graph_setup import open_graph
 from bot.guards import KeyedLocks
 from bot.handler import VertaisBot
@@ -73,6 +74,7 @@ BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
 RETENTION = web.AppKey("retention", RetentionScheduler)
 JOINS = web.AppKey("joins", JoinScheduler)
+RESUMER = web.AppKey("resumer", FilingResumer)
 MAIN = web.AppKey("main", web.Application)  # on the management app: the service's app, whose state it shows
 MANAGEMENT_URL = web.AppKey("management_url", str)  # where the management listener answers, once started
 
@@ -237,6 +239,8 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(app[COACHING].stop)  # coaching follow-ups and group chats, likewise
         app[JOINS] = start_joins(services)
         stack.push_async_callback(app[JOINS].stop)  # join requests' membership jobs, likewise
+        app[RESUMER] = start_resumer(services)
+        stack.push_async_callback(app[RESUMER].stop)  # no filing resumed while the background work ends
         app[RETENTION] = start_retention(store, settings)
         stack.push_async_callback(app[RETENTION].stop)  # forgets what the retention settings keep no longer
         await _start_management(app, stack)  # stopped first on shutdown

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -21,6 +21,7 @@ from core.networks import Network
 
 MAX_FILE_BYTES = 250 * 1024 * 1024  # what the bot accepts to file (Graph's simple-upload limit)
 DRAFT_TTL_HOURS = 24  # how long a file sent to the bot waits for "which meeting?"
+FILING_LEASE = timedelta(minutes=30)  # an instance that died mid-transfer: another resumes it after this
 LINK_MAX = 2000
 _FOLDER_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}) (.+)$")
 _URL = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -84,6 +85,10 @@ class Draft:
     link: str | None = None  # or a link
     conversation_id: str = ""  # the personal chat it came from, for the outcome
     service_url: str = ""
+    # Once its sender picked the meeting: the meeting, and what the transfer needs to be resumed by any
+    # instance (`bot.filing`); the draft stays until the file has landed.
+    meeting_id: str | None = None
+    job: Mapping[str, str | None] | None = None
 
 
 class MaterialStore(Protocol):
@@ -100,11 +105,35 @@ class MaterialStore(Protocol):
     async def save_draft(self, draft: Draft) -> Draft: ...
 
     async def take_draft(self, draft_id: str, owner: str) -> Draft | None:
-        """The owner's draft, removed from the store (so two clicks file it once); None when gone or
-        someone else's."""
+        """The owner's draft still waiting for its meeting, removed from the store (a cancel); None when
+        gone, being filed or someone else's."""
         ...
 
     async def get_draft(self, draft_id: str, owner: str) -> Draft | None: ...
+
+    async def claim_draft(
+        self, draft_id: str, owner: str, meeting_id: str, job: Mapping[str, str | None], until: datetime
+    ) -> Draft | None:
+        """The owner's waiting draft, now being filed into `meeting_id` by this instance until `until` (so
+        two clicks file it once); None when gone, being filed already or someone else's."""
+        ...
+
+    async def release_draft(self, draft_id: str, *, resume: bool) -> None:
+        """Stop filing it here: `resume` keeps the meeting so any instance resumes the transfer (a
+        shutdown); otherwise it waits for its meeting again (a retry button)."""
+        ...
+
+    async def resumable_drafts(self, now: datetime) -> Sequence[Draft]:
+        """Drafts with a meeting that no instance is filing (handed back, or their claim ran out)."""
+        ...
+
+    async def reclaim_draft(self, draft_id: str, until: datetime, now: datetime) -> Draft | None:
+        """Claim a resumable draft until `until`; None when another instance claimed it first."""
+        ...
+
+    async def finish_draft(self, draft_id: str) -> None:
+        """The draft is done with (its file landed, or it cannot be filed): removed."""
+        ...
 
 
 class NoChannel(DomainError):

@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from core.audit import AuditLog
-from core.errors import Conflict, Invalid, NotAllowed, NotFound, Unavailable
+from core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, Unavailable
 from core.materials import (
+    FILING_LEASE,
     MAX_FILE_BYTES,
     Draft,
     Entry,
@@ -268,10 +269,14 @@ async def take(
     is_coordinator: bool,
     team: Team | None,
     workspace: Workspace | None,
+    job: Mapping[str, str | None],
+    now: datetime,
 ) -> Filing:
-    """The "File it" click: check the person may file into that meeting and take the draft (a second click
-    finds it gone). `NotFound` for a draft or meeting that is gone, `NotAllowed` or `NoChannel`
-    (`core.materials.check_may_file`), `Conflict` before the bot knows the team."""
+    """The "File it" click: check the person may file into that meeting and claim the draft for filing it
+    there (a second click finds it gone); `job` is what a resumed transfer needs (`bot.filing`). The draft
+    stays in the store until its file has landed. `NotFound` for a draft or meeting that is gone,
+    `NotAllowed` or `NoChannel` (`core.materials.check_may_file`), `Conflict` before the bot knows the
+    team."""
     if not user:
         raise NotAllowed("materials.error.no_identity")
     if await store.get_draft(draft_id, user) is None:
@@ -282,9 +287,20 @@ async def take(
     network = check_may_file(meeting, await store.get_network(meeting.network_key), user, is_coordinator)
     if team is None or workspace is None:
         raise Conflict("materials.error.no_team")
-    draft = await store.take_draft(draft_id, user)
+    draft = await store.claim_draft(draft_id, user, meeting.id, job, now + FILING_LEASE)
     if draft is None:  # a second click on the same card
         raise NotFound("materials.error.draft_gone")
+    return Filing(draft, meeting, network, team)
+
+
+async def resumed(store: MaterialsStore, draft: Draft, team: Team | None) -> Filing | None:
+    """The filing of a draft handed back mid-transfer (claimed again by this instance), or None when its
+    meeting, network or team is gone (the draft is then dropped)."""
+    meeting = await store.get_meeting(draft.meeting_id) if draft.meeting_id else None
+    network = await store.get_network(meeting.network_key) if meeting else None
+    if meeting is None or network is None or not network.channel_id or team is None:
+        await store.finish_draft(draft.id)
+        return None
     return Filing(draft, meeting, network, team)
 
 
@@ -305,14 +321,18 @@ async def file(
     clean: Callable[[str], str],
     clock: Callable[[], datetime],
 ) -> Material:
-    """Transfer the draft into the meeting folder (`clean` is the SharePoint name rule) and record it. A
-    failure that trying again may cure (`Unavailable`: Graph busy, the link not answering) keeps the draft
-    for a retry; every failure raises its `DomainError`."""
+    """Transfer the draft into the meeting folder (`clean` is the SharePoint name rule), record it and only
+    then drop the draft. A failure that trying again may cure (`Unavailable`: Graph busy, the link not
+    answering) keeps the draft for a retry; any other `DomainError` drops it; every failure raises. A
+    transfer cut off (the service stopping) leaves the draft claimed: the caller hands it back."""
     draft, meeting = filing.draft, filing.meeting
     try:
         info = await _transfer(workspace, fetch, filing, team_id, clean)
     except Unavailable:
-        await store.save_draft(draft)
+        await store.release_draft(draft.id, resume=False)
+        raise
+    except DomainError:
+        await store.finish_draft(draft.id)
         raise
     material = Material(
         id=uuid.uuid4().hex,
@@ -328,6 +348,7 @@ async def file(
         link=draft.link,
     )
     await store.save_material(material)
+    await store.finish_draft(draft.id)
     await store.record(draft.owner, "material.file", f"meeting:{meeting.id}", {"name": info.name})
     return material
 

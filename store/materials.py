@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, Text, delete, select
+from sqlalchemy import JSON, BigInteger, Index, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.materials import DRAFT_TTL_HOURS, Draft, Kind, Material
@@ -117,11 +117,70 @@ class MaterialQueries(Database):
 
     async def take_draft(self, draft_id: str, owner: str) -> Draft | None:
         async with self._tx() as conn:
-            row = (await conn.execute(_draft_query(draft_id, owner))).first()
+            waiting = _draft_query(draft_id, owner).where(MaterialDraftRow.meeting_id.is_(None))
+            row = (await conn.execute(waiting)).first()
             if row is None:
                 return None
-            gone = await conn.execute(delete(MaterialDraftRow).where(MaterialDraftRow.id == draft_id))
+            gone = await conn.execute(
+                delete(MaterialDraftRow).where(
+                    MaterialDraftRow.id == draft_id, MaterialDraftRow.meeting_id.is_(None)
+                )
+            )
             return _draft(row) if gone.rowcount == 1 else None
+
+    async def claim_draft(
+        self, draft_id: str, owner: str, meeting_id: str, job: Mapping[str, str | None], until: datetime
+    ) -> Draft | None:
+        stale = utcnow() - timedelta(hours=DRAFT_TTL_HOURS)
+        claim = (
+            update(MaterialDraftRow)
+            .where(
+                MaterialDraftRow.id == draft_id,
+                MaterialDraftRow.owner == owner,
+                MaterialDraftRow.created_at >= stale,
+                MaterialDraftRow.meeting_id.is_(None),  # one click wins
+            )
+            .values(meeting_id=meeting_id, job=dict(job), claimed_until=until)
+            .returning(*MaterialDraftRow.__table__.columns)
+        )
+        async with self._tx() as conn:
+            row = (await conn.execute(claim)).first()
+        return _draft(row) if row is not None else None
+
+    async def release_draft(self, draft_id: str, *, resume: bool) -> None:
+        values: dict[str, Any] = {"claimed_until": None}
+        if not resume:
+            values |= {"meeting_id": None, "job": None}
+        async with self._tx() as conn:
+            await conn.execute(update(MaterialDraftRow).where(MaterialDraftRow.id == draft_id).values(values))
+
+    async def resumable_drafts(self, now: datetime) -> Sequence[Draft]:
+        async with self._tx() as conn:
+            rows = await conn.execute(
+                select(MaterialDraftRow)
+                .where(MaterialDraftRow.meeting_id.is_not(None), _unclaimed(now))
+                .order_by(MaterialDraftRow.created_at)
+            )
+            return [_draft(row) for row in rows]
+
+    async def reclaim_draft(self, draft_id: str, until: datetime, now: datetime) -> Draft | None:
+        claim = (
+            update(MaterialDraftRow)
+            .where(MaterialDraftRow.id == draft_id, MaterialDraftRow.meeting_id.is_not(None), _unclaimed(now))
+            .values(claimed_until=until)
+            .returning(*MaterialDraftRow.__table__.columns)
+        )
+        async with self._tx() as conn:
+            row = (await conn.execute(claim)).first()
+        return _draft(row) if row is not None else None
+
+    async def finish_draft(self, draft_id: str) -> None:
+        async with self._tx() as conn:
+            await conn.execute(delete(MaterialDraftRow).where(MaterialDraftRow.id == draft_id))
+
+
+def _unclaimed(now: datetime) -> Any:
+    return or_(MaterialDraftRow.claimed_until.is_(None), MaterialDraftRow.claimed_until < now)
 
 
 def _draft_query(draft_id: str, owner: str) -> Any:
@@ -175,4 +234,6 @@ def _draft(row: Any) -> Draft:
         link=row.link,
         conversation_id=row.conversation_id,
         service_url=row.service_url,
+        meeting_id=row.meeting_id,
+        job=dict(row.job) if row.job else None,
     )

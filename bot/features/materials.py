@@ -80,6 +80,8 @@ async def offer_link(turn: Turn, text: str) -> None:
 async def file_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     """The "File it" click: check the person may file into that meeting, then transfer in the background."""
     draft_id, meeting_id = cards.parse_file(data)
+    # Kept with the draft until its file lands: a transfer cut off by a restart is resumed with it.
+    resume = {"tenant_id": turn.tenant_id, "bot_id": turn.bot_id, "locale": turn.activity.locale}
     filing = await materials_flow.take(
         turn.services.store,
         draft_id,
@@ -88,6 +90,8 @@ async def file_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
         is_coordinator=turn.is_coordinator,
         team=await turn.project_team(),
         workspace=turn.services.workspace,
+        job={**resume, "person": turn.user_name},
+        now=datetime.now(UTC),
     )
     job = Job(
         filing,

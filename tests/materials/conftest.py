@@ -5,6 +5,7 @@ Teams' `downloadUrl` links."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
@@ -38,6 +39,9 @@ class FileServer:
     chunked: set[str] = field(default_factory=set)  # served without Content-Length
     claimed_sizes: dict[str, int] = field(default_factory=dict)  # a Content-Length the body never fills
     requests: list[dict[str, str]] = field(default_factory=list)
+    # served up to half, then held until the event is set (a transfer in progress)
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
+    holding: asyncio.Event = field(default_factory=asyncio.Event)  # a held download has begun
     base: str = ""
 
     def url(self, name: str) -> str:
@@ -56,6 +60,14 @@ class FileServer:
         data = self.files.get(name)
         if data is None:
             return web.Response(status=404)
+        if name in self.held:
+            response = web.StreamResponse(headers={"Content-Length": str(len(data))})
+            await response.prepare(request)
+            await response.write(data[: len(data) // 2])
+            self.holding.set()
+            await self.held[name].wait()
+            await response.write(data[len(data) // 2 :])
+            return response
         if name in self.chunked:
             response = web.StreamResponse()
             response.enable_chunked_encoding()

@@ -71,3 +71,26 @@ async def test_old_drafts_expire(store: SqlStore) -> None:
     await store.save_draft(draft("new"))  # saving sweeps expired drafts away
     assert await store.take_draft("old", "aad-matti") is None
     assert await store.take_draft("new", "aad-matti") is not None
+
+
+async def test_a_draft_is_claimed_once_kept_while_filed_and_resumed_by_one(store: SqlStore) -> None:
+    await store.save_draft(draft("d1"))
+    now = datetime.now(UTC)
+    until = now + timedelta(minutes=30)
+    claims = await asyncio.gather(
+        *(store.claim_draft("d1", "aad-matti", f"m{i}", {"locale": "fi-FI"}, until) for i in range(5))
+    )
+    (claimed,) = [c for c in claims if c is not None]
+    assert claimed.meeting_id and claimed.job == {"locale": "fi-FI"}
+    assert await store.take_draft("d1", "aad-matti") is None  # no cancel while it is being filed
+    assert await store.resumable_drafts(now) == []  # this instance is on it
+    await store.release_draft("d1", resume=True)  # the shutdown hands it back
+    assert [d.id for d in await store.resumable_drafts(now)] == ["d1"]
+    reclaimed = await asyncio.gather(*(store.reclaim_draft("d1", until, now) for _ in range(3)))
+    assert sum(r is not None for r in reclaimed) == 1
+    assert await store.resumable_drafts(until + timedelta(seconds=1)) != []  # a dead instance's claim ends
+    await store.release_draft("d1", resume=False)  # a retry: back to waiting for its meeting
+    assert await store.resumable_drafts(until + timedelta(seconds=1)) == []
+    assert (await store.get_draft("d1", "aad-matti")).meeting_id is None  # type: ignore[union-attr]
+    await store.finish_draft("d1")
+    assert await store.get_draft("d1", "aad-matti") is None

@@ -70,7 +70,7 @@ async def offer(store: SqlStore, sent: Sent, user: str = "aad-pekka", personal: 
 async def take(store: SqlStore, draft: str, user: str = "aad-pekka") -> materials_flow.Filing:
     workspace = RecordingWorkspace()
     return await materials_flow.take(
-        store, draft, "m-1", user=user, is_coordinator=False, team=TEAM, workspace=workspace
+        store, draft, "m-1", user=user, is_coordinator=False, team=TEAM, workspace=workspace, job={}, now=NOW
     )
 
 
@@ -88,15 +88,25 @@ async def test_only_presenters_and_facilitators_offer_and_file_and_a_draft_files
         await take(store, draft, user="aad-liisa")  # someone else's draft
     with pytest.raises(Conflict, match="no_team"):
         await materials_flow.take(
-            store, draft, "m-1", user="aad-pekka", is_coordinator=False, team=None, workspace=None
+            store,
+            draft,
+            "m-1",
+            user="aad-pekka",
+            is_coordinator=False,
+            team=None,
+            workspace=None,
+            job={},
+            now=NOW,
         )
     filing = await take(store, draft)
     with pytest.raises(NotFound, match="draft_gone"):
         await take(store, draft)  # the second click
     workspace = RecordingWorkspace()
+    assert await store.get_draft(draft, "aad-pekka") is not None  # kept until the file has landed
     material = await materials_flow.file(
         store, workspace, fetch, filing, team_id="team-1", clean=clean_folder_name, clock=lambda: NOW
     )
+    assert await store.get_draft(draft, "aad-pekka") is None
     folder = f"{HR}/{meeting_folder(MEETING, clean_folder_name)}"
     assert workspace.files == {(folder, "example.com/deck.url"): shortcut_file("https://example.com/deck")}
     assert material.kind is Kind.LINK and material.added_by == "aad-pekka"
