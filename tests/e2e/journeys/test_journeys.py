@@ -14,7 +14,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.e2e.browser import ROOT, Chat, PlaygroundWorld, served_file
+from tests.e2e.browser import _CLIPPED_JS, PHONE_CARD, ROOT, Chat, PlaygroundWorld, served_file
+from tests.e2e.journeys.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.playground
 
@@ -256,3 +257,157 @@ def test_a_link_and_a_file_filed_for_a_meeting_and_found_again(chat: Chat, world
     # last step here. (In Teams, accepting it saves the file in the person's OneDrive.)
     chat.press(found, re.compile(t("^Lähetä minulle$", "^Send to me$")))
     chat.text(re.compile("^File Consent Card is not supported yet$"))  # the message; its tooltip says more
+
+
+# The self-assessment's answers: every statement of a part gets the part's score (the option's title).
+SCORES = (4, 5, 3, 4, 5, 3)
+SCALE = {
+    "fi": {3: "3 Ei samaa eikä eri mieltä", 4: "4 Jokseenkin samaa mieltä", 5: "5 Täysin samaa mieltä"},
+    "en": {3: "3 Neither agree nor disagree", 4: "4 Somewhat agree", 5: "5 Strongly agree"},
+}
+PARTS = {
+    "fi": ["Muutosjohtaminen", "Pedagoginen johtaminen", "Palveluprosessien johtaminen"],
+    "en": ["Change leadership", "Pedagogical leadership", "Leading service processes"],
+}
+
+
+def _charts(card: object, kind: str) -> object:
+    """The card's rendered charts of one kind ("Vertical bar chart", "Gauge chart", "Horizontal bar chart"):
+    the renderer draws each as an element with role=alert whose label names the chart and its kind."""
+    return card.locator(f'[role="alert"][aria-label*="{kind}"]')  # type: ignore[attr-defined]
+
+
+def test_the_self_assessment_card_by_card_to_its_charts(chat: Chat, language: str, t) -> None:
+    chat.open(PERSONAL)
+    chat.say(t("arviointi", "assessment"))
+    start = chat.card(t("Johtamisosaamisen itsearviointi", "Leadership self-assessment"))
+    assert re.search(
+        t(r"Osioita on 6 ja väittämiä yhteensä \d+", r"It has 6 parts and \d+ statements"), start.inner_text()
+    )
+    chat.assert_whole(start)
+    chat.press(start, t("Aloita arviointi", "Start assessment"))
+    for part, score in enumerate(SCORES, start=1):
+        card = chat.card(t(f"Osio {part}/6", f"Part {part}/6"))
+        for which in range(card.get_by_role("combobox").count()):
+            chat.choose(card, SCALE[language][score], which)
+        chat.assert_whole(card)
+        chat.press(card, t("Seuraava", "Next"))
+    finish = chat.card(t("Kaikki osiot on vastattu", "Every part is answered"))
+    goal = t("Valmentava ote tiimipalavereihin", "A coaching touch in team meetings")
+    chat.fill(finish, t("Kehittymistavoitteeni", "My development goal"), goal)
+    chat.press(finish, t("Valmis", "Done"))
+
+    results = chat.card(t("Itsearvioinnin tulokset", "Your self-assessment results"))
+    # The overview chart is drawn (an SVG bar per part, named in its label); its numbers are also a table.
+    (overview,) = _charts(results, "Vertical bar chart").all()
+    expect(overview.locator("svg")).to_be_visible()
+    bars = [bar.get_attribute("aria-label") or "" for bar in overview.locator('g[role="img"]').all()]
+    assert [b.split(",")[0] for b in bars] == t(
+        ["Muutos", "Pedagogiikka", "Palvelut", "Valmentava", "Jaettu", "Verkostot"],
+        ["Change", "Pedagogy", "Services", "Coaching", "Shared", "Networks"],
+    ), bars
+    text = results.inner_text()
+    for name, mean in zip(
+        PARTS[language], ("4,0", "5,0", "3,0") if language == "fi" else ("4.0", "5.0", "3.0"), strict=True
+    ):
+        assert re.search(rf"{name}\s+{re.escape(mean)}\b", text), f"no {name} {mean} in the table:\n{text}"
+    # A gauge per part, each drawn, with the mean written the locale's way under it.
+    gauges = _charts(results, "Gauge chart")
+    expect(gauges).to_have_count(6)
+    for gauge in gauges.all():
+        expect(gauge.locator("svg")).to_be_visible()
+    assert t("4,0 / 5", "4.0 / 5") in text and t("Vahvuutesi", "Your strengths") in text
+    expect(results.get_by_label(t("Kehittymistavoitteeni", "My development goal")).first).to_have_value(goal)
+    for title in t(
+        ("Tallenna tavoite", "Uusi arviointi", "Lataa tiedostona", "Poista arviointini"),
+        ("Save goal", "New assessment", "Download as a file", "Delete my assessments"),
+    ):
+        expect(results.get_by_role("button", name=title, exact=True)).to_be_visible()
+    chat.assert_whole(results)
+    overview.scroll_into_view_if_needed()
+    chat.screenshot(SCREENSHOTS / f"assessment-results-{language}.png")
+
+
+def test_the_badge_the_assessment_earned_and_the_coordinators_counts(chat: Chat, language: str, t) -> None:
+    chat.open(PERSONAL)
+    name = t("Itsearvioija", "Self-assessor")
+    award = chat.card(t(f"Sait osaamismerkin: {name}", f"You earned a badge: {name}"))
+    image = award.get_by_role("img", name=name)
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0, "the badge image did not load"
+    expect(award.get_by_role("button", name=t("Lataa merkki", "Download badge"))).to_be_visible()
+    chat.assert_whole(award)
+    # Its verification page, opened from the card as a person would, says the badge is valid.
+    with chat.page.expect_popup() as opened:
+        award.get_by_role("link", name=t("Tarkista merkki", "Verify badge")).click()
+    verification = opened.value
+    expect(verification.locator('[data-status="valid"]')).to_be_visible()
+    verification.close()
+
+    chat.say(t("merkit", "badges"))
+    mine = chat.card(t("Osaamismerkkisi", "Your badges"))
+    assert re.search(t(r"Myönnetty .+ · voimassa", r"Issued .+ · valid"), mine.inner_text()), (
+        mine.inner_text()
+    )
+    chat.assert_whole(mine)
+    chat.press(mine, t("Merkkien hallinta", "Manage badges"))
+    manage = chat.card(t("Osaamismerkit", "Digital badges"))
+    (chart,) = _charts(manage, "Horizontal bar chart").all()
+    expect(chart.get_by_role("img", name=re.compile(f"^{name}, 1$"))).to_be_visible()
+    text = manage.inner_text()
+    assert re.search(
+        t(r"Organisaatio\s+Merkkejä\s+\S.*\s+1\b", r"Organisation\s+Badges\s+\S.*\s+1\b"), text
+    ), text
+    chat.assert_whole(manage)
+    chat.screenshot(SCREENSHOTS / f"badges-manage-{language}.png")
+
+
+def test_the_coaching_overview_for_the_coordinator(chat: Chat, t) -> None:
+    chat.open(PERSONAL)
+    chat.say(t("valmennus", "coaching"))
+    overview = chat.card(t("Vertaisvalmennuksen yhteenveto", "Peer coaching overview"))
+    for title in t(
+        ("Uusi kierros", "Organisaatiot", "Lataa CSV", "Valmennusvastaavat"),
+        ("New round", "Organisations", "Download CSV", "Coaching leads"),
+    ):
+        expect(overview.get_by_role("button", name=title, exact=True)).to_be_visible()
+    # Nobody is in the pool yet: no chart of nothing, the counts as text.
+    expect(_charts(overview, " chart")).to_have_count(0)
+    chat.assert_whole(overview)
+
+
+def test_every_card_fits_a_phone(chat: Chat, language: str, t) -> None:
+    """The cards of the afternoon (help, survey, meeting, poll, materials, assessment, badges, coaching),
+    as a phone shows them: nothing cut off, nothing past the edge, no card to scroll sideways."""
+    problems: dict[str, list[str]] = {}
+    seen: list[str] = []
+    for conversation in (PERSONAL, GENERAL, HR):
+        chat.open(conversation)  # the conversation list is the Playground's, off a phone-wide window
+        with chat.phone_width():
+            cards = chat.page.locator(".ac-adaptiveCard")
+            expect(cards.first).to_be_visible()
+            for card in cards.all():
+                if not card.is_visible():
+                    continue  # the card of a ShowCard action that is not open
+                card.scroll_into_view_if_needed()
+                assert (card.bounding_box() or {"width": 0})["width"] <= PHONE_CARD + 1
+                title = f"{conversation}: " + (card.inner_text().strip().splitlines() or ["?"])[0]
+                seen.append(title)
+                if found := card.evaluate(_CLIPPED_JS):
+                    problems[title] = found
+            chat.screenshot(SCREENSHOTS / f"phone-{language}-{conversation.replace(' ', '_')}.png")
+    assert not problems, f"cards that do not fit a {PHONE_CARD}px card: {problems}"
+    expected = [
+        f"{PERSONAL}: (Hei, olen|Hi, I'm) Vertaisbotti",
+        f"{PERSONAL}: " + t("Tarvekartoituksen tulokset", "Needs survey results"),
+        f"{PERSONAL}: " + t("Tapaamisen suunnittelu", "Planning the meeting"),
+        f"{PERSONAL}: " + t("Tapaamisten materiaalit", "Meeting materials"),
+        f"{PERSONAL}: " + t("Itsearvioinnin tulokset", "Your self-assessment results"),
+        f"{PERSONAL}: " + t("Osaamismerkit", "Digital badges"),
+        f"{PERSONAL}: " + t("Vertaisvalmennuksen yhteenveto", "Peer coaching overview"),
+        f"{GENERAL}: ",
+        f"{HR}: Tapaaminen: ",  # the channel's cards speak the team's language
+        f"{HR}: " + t("Mikä teema seuraavaksi", "Which theme next"),
+    ]
+    missing = [e for e in expected if not any(re.match(e, title) for title in seen)]
+    assert not missing, f"not among the cards checked: {missing}; checked: {seen}"
