@@ -30,20 +30,14 @@ log = logging.getLogger(__name__)
 ROSTER_PAGE = 100
 
 
-class SharedJson(dict[str, Any]):
-    """A card's JSON that copies of its activity share instead of copying. botbuilder deep-copies every
-    activity a turn sends (`TurnContext.send_activities`, to set the conversation on the copy); a card is
-    never changed once built, and copying it was a tenth of a help turn's CPU (issue 18)."""
-
-    def __deepcopy__(self, _memo: dict[int, Any]) -> SharedJson:
-        return self
-
-
 class Reply(Activity):
     """An activity the bot built to send. botbuilder's copy of it before sending (`TurnContext.
     send_activities` deep-copies it, then sets the conversation, both accounts, the ids and the hints on
     the copy) only needs its top-level fields to be its own: that copy is shallow. Deep-copying the
-    attachment and account models cost a tenth of a help turn's CPU (issue 18)."""
+    attachment and account models cost a tenth of a help turn's CPU (issue 18); the card's JSON is shared
+    by the copy too. (The JSON stays a plain dict: msrest, which writes every activity sent through the
+    connector client, a channel post or a proactive message, writes any other mapping as its Python repr,
+    a string, and Teams then shows an empty card.)"""
 
     def __deepcopy__(self, _memo: dict[int, Any]) -> Reply:
         return copy.copy(self)
@@ -51,7 +45,7 @@ class Reply(Activity):
 
 def card_activity(value: AdaptiveCard) -> Activity:
     """A message activity carrying one Adaptive Card, with the card's title as its notification summary."""
-    content = SharedJson(to_json(value))
+    content = to_json(value)
     return Reply(
         type=ActivityTypes.message,
         attachment_layout=AttachmentLayoutTypes.list,

@@ -169,3 +169,21 @@ def test_botbuilders_copy_of_a_card_reply_leaves_the_reply_as_built() -> None:
     assert reply.serialize() == before
     assert sent.serialize()["conversation"] == incoming.serialize()["conversation"]
     assert sent.attachments[0].content == reply.attachments[0].content
+
+
+def test_a_card_is_written_as_json_through_the_connector_client_too() -> None:
+    """Channel posts and proactive messages go through msrest's serializer (the connector client), which
+    writes a mapping that is not exactly a dict as its Python repr: the card must arrive as an object."""
+    from botbuilder.schema import ConversationParameters
+    from botframework.connector import models
+    from msrest import Serializer
+
+    reply = card_activity(help_card(Catalogs().for_locale("fi"), []))
+    parameters = ConversationParameters(
+        is_group=True, activity=reply, channel_data={"channel": {"id": "19:x"}}
+    )
+    types = {name: kind for name, kind in vars(models).items() if isinstance(kind, type)}
+    body = Serializer(types).body(parameters, "ConversationParameters")
+    content = body["activity"]["attachments"][0]["content"]
+    assert isinstance(content, dict) and content["type"] == "AdaptiveCard"
+    assert reply.serialize()["attachments"][0]["content"] == content
