@@ -261,14 +261,14 @@ def roster_size(config: Path) -> int:
     return int(bool(data.get("currentUser"))) + len(data.get("users") or ())
 
 
-async def wait_for_roster(store: Any, people: int, wait_seconds: float = 30.0) -> None:
+async def wait_for_roster(store: Any, team_id: str, people: int, wait_seconds: float = 30.0) -> None:
     """Wait until the bot has read the team's roster after its install (it reads it in the install's turn,
     which the Playground starts after answering `install_in_team`), so the first message already reaches
     the whole team; a bot that does not read it in time is reported, not waited for forever."""
     try:
         async with asyncio.timeout(wait_seconds):
             while True:
-                if len(await store.survey_recipients()) >= people:
+                if len(await store.survey_recipients(team_id)) >= people:
                     return
                 await asyncio.sleep(0.05)  # the roster is read in a turn of this process; no event to await
     except TimeoutError:
@@ -292,7 +292,7 @@ async def run(settings: Settings, port: int, locale: str) -> int:
         if services.graph.sandbox is not None:
             seed_playground_team(services.graph.sandbox, team)
         await install_in_team(pg.url, team)
-        await wait_for_roster(services.store, roster_size(CONFIG_FILE))
+        await wait_for_roster(services.store, team.graph_id, roster_size(CONFIG_FILE))
         print(f"Vertaisbotti is listening at {bot_url}/api/messages (local anonymous mode).", flush=True)
         print(f"Open the Microsoft 365 Agents Playground: {pg.url} (locale {locale})", flush=True)
         print(
