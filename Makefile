@@ -9,6 +9,7 @@ NPM_DEPLOY := tests/deploy/node_modules/.installed
 CHECKS := .venv-checks
 CHECKS_STAMP := $(CHECKS)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 # The container test (make test-container): podman builds the image on a local Debian base; these flags are
 # what this kind of machine needs (runc, as crun refuses its hybrid cgroups; limits no higher than its own).
@@ -83,8 +84,9 @@ test-container: $(STAMP) image
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# BENCH_ARGS: part names to run only those, and --full for the survey spike at its full size.
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import pkgutil
 import sys
 import time
@@ -32,4 +33,8 @@ async def main(selected: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(sys.argv[1:])))
+    args = sys.argv[1:]
+    if "--full" in args:  # the survey spike at the full size (tests/bench/survey.py)
+        args.remove("--full")
+        os.environ["BENCH_SURVEY_FULL"] = "1"
+    sys.exit(asyncio.run(main(args)))
