@@ -99,9 +99,11 @@ async def form(store: SurveyRecords, survey: Survey, user: str | None) -> Form:
 async def answer(store: SurveyRecords, survey_id: str | None, user: str | None, reply: Reply) -> Form:
     """Save (or replace) the person's answer; the form with it. Raises what `core.survey.answer_of` does."""
     survey = await survey_of(store, survey_id)
-    keys = [key for key, _name in await organizations(store)]
-    await store.save_answer(answer_of(survey, user, reply, await store.list_networks(), keys))
-    return await form(store, survey, user)
+    known = await organizations(store)
+    networks = await store.list_networks()
+    saved = await store.save_answer(answer_of(survey, user, reply, networks, [key for key, _ in known]))
+    person = await store.get_person(user) if user else None
+    return Form(survey, networks, known, saved, person.organization if person else None)
 
 
 async def start(

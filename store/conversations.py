@@ -90,7 +90,7 @@ class ConversationQueries(Database):
         return _ref(row) if row else None
 
     async def personal_conversation(self, user_aad_id: str) -> ConversationRef | None:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             row = (
                 await conn.execute(
                     select(ConversationRow.__table__)

@@ -147,11 +147,11 @@ class NetworkQueries(Database):
             return await seed_networks(conn, self.dialect, networks)
 
     async def list_networks(self) -> Sequence[Network]:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             return await _networks(conn)
 
     async def get_network(self, key: str) -> Network | None:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             found = await _networks(conn, key)
         return found[0] if found else None
 

@@ -130,7 +130,7 @@ class PeopleQueries(Database):
         return _person(row)
 
     async def get_person(self, aad_object_id: str) -> Person | None:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             row = (
                 await conn.execute(
                     select(PersonRow.__table__).where(PersonRow.aad_object_id == aad_object_id)
@@ -153,12 +153,12 @@ class PeopleQueries(Database):
         return saved[0]
 
     async def get_organization(self, key: str) -> Organization | None:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             found = await _load_organizations(conn, key)
         return found[0] if found else None
 
     async def list_organizations(self) -> Sequence[Organization]:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             return await _load_organizations(conn)
 
 

@@ -165,7 +165,7 @@ class SurveyQueries(Database):
             return _answer((await conn.execute(stmt)).one())
 
     async def get_answer(self, survey_id: str, person: str) -> Answer | None:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             row = (
                 await conn.execute(
                     select(SurveyAnswerRow.__table__).where(
@@ -211,6 +211,6 @@ class SurveyQueries(Database):
         query = select(SurveyRow.__table__).order_by(SurveyRow.started_at.desc(), SurveyRow.id).limit(1)
         if condition is not None:
             query = query.where(condition)
-        async with self._tx() as conn:
+        async with self._read() as conn:
             row = (await conn.execute(query)).first()
         return _survey(row) if row else None
