@@ -63,6 +63,31 @@ async def test_multiple_choice_keeps_every_chosen_option(store: SqlStore) -> Non
     assert tally.counts == (2, 1, 2) and tally.voters == 2
 
 
+async def test_votes_written_together_each_get_their_own_answer(store: SqlStore) -> None:
+    poll, other = make_poll(closes_at=NOW + timedelta(hours=1)), make_poll(question="Toinen?")
+    await store.create_poll(poll)
+    await store.create_poll(other)
+    votes = [
+        (poll.id, "aad-liisa", {0}, NOW),
+        (poll.id, "aad-matti", {7}, NOW),  # not an option of the poll
+        ("no-such-poll", "aad-liisa", {0}, NOW),
+        (poll.id, "aad-maija", {1}, NOW + timedelta(hours=2)),  # after the closing time
+        (other.id, "aad-liisa", {2}, NOW),
+        (poll.id, "aad-liisa", {2}, NOW),  # the same voter again: the later answer counts
+        *((poll.id, f"aad-{i}", {1}, NOW) for i in range(300)),  # more than one batch
+    ]
+    outcomes = await asyncio.gather(
+        *(store.cast_vote(p, v, frozenset(c), at) for p, v, c, at in votes), return_exceptions=True
+    )
+    assert isinstance(outcomes[1], ValueError)
+    assert isinstance(outcomes[2], NotFound)
+    assert isinstance(outcomes[3], Conflict)
+    assert outcomes[4].counts == (0, 0, 1)  # type: ignore[union-attr]
+    assert (await store.tally(poll.id)).counts == (0, 300, 1)
+    assert await store.ballot_of(poll.id, "aad-liisa") == frozenset({2})
+    assert await store.ballot_of(poll.id, "aad-maija") == frozenset()
+
+
 async def test_closed_unknown_and_ill_fitting_votes_are_refused(store: SqlStore) -> None:
     poll = make_poll(closes_at=NOW + timedelta(hours=1))
     await store.create_poll(poll)
