@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -45,7 +46,6 @@ from bot.seen import SeenMiddleware
 from bot.services import Services
 from bot.settings import Settings
 from bot.shared_cards import SharedCards
-from bot.telemetry import Telemetry, add_server_middleware, start_telemetry
 from bot.turn_errors import turn_error_handler
 from bot.turn_log import log_summary
 from core.coaching import CoachingConfig
@@ -58,6 +58,9 @@ from store.coaching_file import load_themes
 from store.networks import DEFAULT_CATALOGUE_FILE
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 
+if TYPE_CHECKING:
+    from bot.telemetry import Telemetry
+
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
@@ -69,7 +72,7 @@ BOT = web.AppKey("bot", VertaisBot)
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
 POLL_CLOSER = web.AppKey("poll_closer", PollCloser)
 DELIVERY_REPORTS = web.AppKey("delivery_reports", DeliveryReporter)
-TELEMETRY = web.AppKey("telemetry", Telemetry)
+TELEMETRY: web.AppKey[Telemetry] = web.AppKey("telemetry")
 BACKLOG_TIMEOUT_S = 2.0
 COACHING = web.AppKey("coaching", CoachingScheduler)
 RETENTION = web.AppKey("retention", RetentionScheduler)
@@ -84,10 +87,14 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app[METRICS].set_build(build_info(settings.build_revision))
-    telemetry = start_telemetry(settings, version())
-    if telemetry is not None:
-        app[TELEMETRY] = telemetry
-        add_server_middleware(app, telemetry)
+    if settings.applicationinsights_connection_string.get_secret_value():
+        # OpenTelemetry and its exporter are imported only when traces go somewhere (a start's 0.2 s)
+        from bot.telemetry import add_server_middleware, start_telemetry
+
+        telemetry = start_telemetry(settings, version())
+        if telemetry is not None:
+            app[TELEMETRY] = telemetry
+            add_server_middleware(app, telemetry)
     app.cleanup_ctx.append(_lifespan)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)

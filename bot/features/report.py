@@ -16,7 +16,6 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard
 
 from bot import file_offers, private
-from bot.report_workbook import workbook
 from bot.router import Router
 from bot.turn import Turn
 from cards import report as cards
@@ -46,7 +45,7 @@ async def summary(turn: Turn, period: Period) -> AdaptiveCard:
             await turn.project_team(),
             made,
             turn.t,
-            workbook,
+            _workbook,
             actor=turn.user_aad_id,
             is_coordinator=turn.is_coordinator,
         )
@@ -55,6 +54,13 @@ async def summary(turn: Turn, period: Period) -> AdaptiveCard:
         message = turn.t(error.key, **error.params)
         return cards.report_card(turn.t, made, error=turn.t("report.card.not_filed", reason=message))
     return cards.report_card(turn.t, made, files=filed)
+
+
+def _workbook(*args: Any, **kwargs: Any) -> bytes:
+    """bot.report_workbook's, with openpyxl loaded when a report is first filed, not at every start."""
+    from bot.report_workbook import workbook
+
+    return workbook(*args, **kwargs)
 
 
 async def offer_attendees(turn: Turn, period: Period) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 from bot import file_offers
 from bot.router import Router
 from bot.turn import Turn
-from bot.workbooks import workbook
 from cards import survey as cards
 from core.errors import DomainError
 from core.survey import export_name, export_table, find_survey, require_coordinator
@@ -25,6 +24,8 @@ async def offer_workbook(turn: Turn, data: dict[str, Any]) -> str:
     require_coordinator(turn.is_coordinator)
     survey = await find_survey(turn.services.store, str(data.get("survey") or "") or None)
     header, rows, count = await export_table(turn.services.store, turn.t, survey)
+    from bot.workbooks import workbook  # openpyxl, loaded when a workbook is first asked for
+
     size = len(workbook(turn.t("survey.export.sheet"), header, rows))
     name = export_name(survey, "xlsx")
     description = turn.t.plural("survey.export.workbook_description", count)
@@ -41,6 +42,8 @@ async def on_consent(turn: Turn, action: str, context: Any, upload: dict[str, An
     require_coordinator(turn.is_coordinator)
     survey = await find_survey(turn.services.store, ref.get("survey") or None)
     header, rows, _count = await export_table(turn.services.store, turn.t, survey)
+    from bot.workbooks import workbook
+
     data = workbook(turn.t("survey.export.sheet"), header, rows)
     try:
         await file_offers.deliver(turn, upload, export_name(survey, "xlsx"), data)
