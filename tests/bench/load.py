@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -77,6 +78,42 @@ async def drive(
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(concurrency)))
         return LoadResult(len(latencies), errors, time.perf_counter() - started, latencies)
+
+
+ROUND_NUMBERS = 10**7
+
+
+def _shifted(make: Callable[[int], dict[str, Any]], offset: int, number: int) -> dict[str, Any]:
+    return make(number + offset)
+
+
+def combined(results: list[LoadResult]) -> LoadResult:
+    """Rounds of one side as one result: what they did together in the time they took together."""
+    latencies = [latency for result in results for latency in result.latencies]
+    return LoadResult(
+        sum(r.requests for r in results),
+        sum(r.errors for r in results),
+        sum(r.seconds for r in results),
+        latencies,
+    )
+
+
+async def alternating(
+    sides: list[tuple[str, Callable[[int], dict[str, Any]]]],
+    *,
+    seconds: float,
+    rounds: int = 4,
+    **options: Any,
+) -> list[LoadResult]:
+    """Drives each (url, make) in turn for `seconds / rounds`, `rounds` times, so that the machine's load
+    changing during a run (other work on it) weighs on every side alike; one combined result per side."""
+    done: list[list[LoadResult]] = [[] for _ in sides]
+    for round_ in range(rounds):
+        offset = round_ * ROUND_NUMBERS  # a new activity (id) in every round: a repeated id is a redelivery
+        for index, (url, make) in enumerate(sides):
+            numbered = partial(_shifted, make, offset)
+            done[index].append(await drive(url, numbered, seconds=seconds / rounds, **options))
+    return [combined(results) for results in done]
 
 
 @dataclass(frozen=True)

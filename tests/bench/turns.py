@@ -1,11 +1,14 @@
-"""Turn throughput: the stock botbuilder echo bot against Vertaisbotti answering `help` with its card."""
+"""Turn throughput: the stock botbuilder echo bot against Vertaisbotti answering `help` with its card.
+
+Both run at once and are driven in alternating rounds (tests/bench/load.py `alternating`), so the load
+other work puts on the machine weighs on both alike."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from tests.bench.load import LoadResult, drive, server
+from tests.bench.load import LoadResult, alternating, server
 from tests.bench.report import BenchRow
 from tests.harness import activities as a
 from tests.harness.connector import ConnectorDouble
@@ -31,19 +34,19 @@ async def run() -> list[BenchRow]:
         def message(text: str):
             return lambda i: a.personal_message(connector.url, text, id=f"bench-{text}-{i}")
 
-        async with server(["tests.bench.echo_bot", "{port}"]) as echo:
-            stock = await drive(
-                echo.url + "/api/messages", message("hei"), seconds=SECONDS, concurrency=CONCURRENCY
-            )
-            rows += _rows("(a) stock CloudAdapter echo", stock, echo.rss_mib())
-        connector.sent.clear()
         with tempfile.TemporaryDirectory() as tmp:
             env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}", "VAR_DIR": tmp}
-            async with server(["bot"], env) as ours:
-                result = await drive(
-                    ours.url + "/api/messages", message("help"), seconds=SECONDS, concurrency=CONCURRENCY
+            async with server(["tests.bench.echo_bot", "{port}"]) as echo, server(["bot"], env) as ours:
+                stock, result = await alternating(
+                    [
+                        (echo.url + "/api/messages", message("hei")),
+                        (ours.url + "/api/messages", message("help")),
+                    ],
+                    seconds=SECONDS,
+                    concurrency=CONCURRENCY,
                 )
                 rss = ours.rss_mib()
+                rows += _rows("(a) stock CloudAdapter echo", stock, echo.rss_mib())
                 rows += _rows("(b) Vertaisbotti help card", result, rss)
         replies_with_card = sum(1 for sent in connector.sent if sent.card)
     ratio = result.rate / stock.rate if stock.rate else 0.0
