@@ -21,7 +21,7 @@ import aiohttp
 
 from core.conversations import ConversationRef
 from core.people import Person
-from core.teams import Team
+from core.teams import Team, TeamMember
 from store import open_store
 from tests.bench.load import LoadResult
 from tests.bench.report import BenchRow
@@ -69,6 +69,9 @@ async def _seed(url: str, service_url: str, members: list[User]) -> None:
                 user_aad_id=user.aad,
             )
             await store.save_conversation(chat)
+        # the team's roster as the bot last read it (the start reads it again from the connector double)
+        roster = [TeamMember(user.aad, user.id) for user in [MAIJA, *members]]
+        await store.replace_team_members(TEAM_AAD, roster)
     finally:
         await store.close()
 
@@ -117,7 +120,9 @@ async def run() -> list[BenchRow]:
             "COORDINATORS": MAIJA.aad,
             "TEAM_ID": TEAM_AAD,
         }
-        async with ThrottlingConnector(global_rate=RATE, global_burst=5.0) as double:
+        roster = [user.member() for user in [MAIJA, *members]]
+        double = ThrottlingConnector(global_rate=RATE, global_burst=5.0, members=roster, page_size=500)
+        async with double:
             await _seed(url, double.url, members)
             async with bot_process(env) as (bot, _process):
                 started = time.perf_counter()
@@ -129,7 +134,8 @@ async def run() -> list[BenchRow]:
                 try:
                     survey = await store.open_survey()
                     if survey is None:
-                        raise RuntimeError("the bench survey did not start")
+                        said = [sent.text for sent in double.sent if sent.text]
+                        raise RuntimeError(f"the bench survey did not start: {said}")
                     broadcast = f"survey:{survey.id}"
                     answering = asyncio.create_task(
                         _answers(bot.messages_url, double.url, survey.id, members, seconds)
