@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -102,6 +105,25 @@ class PlaygroundWorld:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def post_card(self, card: dict[str, object]) -> None:
+        """Post `card` into the personal chat as the bot, through the Playground's mock connector (the
+        REST call the bot makes), so the page renders a card built from data no journey has."""
+        config = yaml.safe_load((ROOT / ".m365agentsplayground.yml").read_text(encoding="utf-8"))
+        chat_id = config["personalChat"]["id"]
+        activity = {
+            "type": "message",
+            "from": {"id": config["bot"]["id"], "name": config["bot"]["name"]},
+            "conversation": {"id": chat_id},
+            "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}],
+        }
+        request = urllib.request.Request(
+            f"{self.url}/_connector/v3/conversations/{quote(chat_id, safe='')}/activities",
+            data=json.dumps(activity).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status in (200, 201), answer.status
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

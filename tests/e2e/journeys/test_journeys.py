@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser import _CLIPPED_JS, PHONE_CARD, ROOT, Chat, PlaygroundWorld, served_file
 from tests.e2e.journeys.conftest import SCREENSHOTS
+from tests.e2e.journeys.long_names import ORGANISATIONS, long_name_cards
 
 pytestmark = pytest.mark.playground
 
@@ -376,11 +377,19 @@ def test_the_coaching_overview_for_the_coordinator(chat: Chat, t) -> None:
     chat.assert_whole(overview)
 
 
-def test_every_card_fits_a_phone(chat: Chat, language: str, t) -> None:
+def test_every_card_fits_a_phone(chat: Chat, world: PlaygroundWorld, language: str, t) -> None:
     """The cards of the afternoon (help, survey, meeting, poll, materials, assessment, badges, coaching),
-    as a phone shows them: nothing cut off, nothing past the edge, no card to scroll sideways."""
+    and three with long organisation and network names, as a phone shows them: nothing cut off, nothing past
+    the edge, no card to scroll sideways."""
     problems: dict[str, list[str]] = {}
     seen: list[str] = []
+    texts: list[str] = []
+    chat.open(PERSONAL)
+    posted = long_name_cards(language)
+    before = chat.page.locator(".ac-adaptiveCard").count()
+    for card in posted:
+        world.post_card(card)
+    expect(chat.page.locator(".ac-adaptiveCard")).to_have_count(before + len(posted))
     for conversation in (PERSONAL, GENERAL, HR):
         chat.open(conversation)  # the conversation list is the Playground's, off a phone-wide window
         with chat.phone_width():
@@ -391,7 +400,8 @@ def test_every_card_fits_a_phone(chat: Chat, language: str, t) -> None:
                     continue  # the card of a ShowCard action that is not open
                 card.scroll_into_view_if_needed()
                 assert (card.bounding_box() or {"width": 0})["width"] <= PHONE_CARD + 1
-                title = f"{conversation}: " + (card.inner_text().strip().splitlines() or ["?"])[0]
+                texts.append(card.inner_text())
+                title = f"{conversation}: " + (texts[-1].strip().splitlines() or ["?"])[0]
                 seen.append(title)
                 if found := card.evaluate(_CLIPPED_JS):
                     problems[title] = found
@@ -410,4 +420,6 @@ def test_every_card_fits_a_phone(chat: Chat, language: str, t) -> None:
         f"{HR}: " + t("Mikä teema seuraavaksi", "Which theme next"),
     ]
     missing = [e for e in expected if not any(re.match(e, title) for title in seen)]
+    long_names = [text for text in texts if ORGANISATIONS["kpedu"] in text]
+    assert len(long_names) == 2, "the survey results and badge counts with long names were not checked"
     assert not missing, f"not among the cards checked: {missing}; checked: {seen}"
