@@ -10,6 +10,7 @@ Titles and descriptions are catalog keys `command.<name>.title` / `.description`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 SCOPES = ("personal", "team", "groupChat")
 PUNCTUATION = "?!.,:;"
@@ -109,5 +110,14 @@ def find_phrase(text: str) -> tuple[Command, str] | None:
 
 def find(word: str) -> Command | None:
     """The command one of whose words this is (case-insensitive, trailing punctuation ignored), if any."""
-    word = word.casefold().rstrip(PUNCTUATION)
-    return next((c for c in COMMANDS if word in c.words), None)
+    return _by_word().get(word.casefold().rstrip(PUNCTUATION))
+
+
+@cache
+def _by_word() -> dict[str, Command]:
+    """Each word of `COMMANDS` to its command (the first one naming it), looked up on every message."""
+    by_word: dict[str, Command] = {}
+    for command in COMMANDS:
+        for word in command.words:
+            by_word.setdefault(word, command)
+    return by_word

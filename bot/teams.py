@@ -43,9 +43,10 @@ class Reply(Activity):
         return copy.copy(self)
 
 
-def card_activity(value: AdaptiveCard) -> Activity:
-    """A message activity carrying one Adaptive Card, with the card's title as its notification summary."""
-    content = to_json(value)
+def card_activity(value: AdaptiveCard | dict[str, Any]) -> Activity:
+    """A message activity carrying one Adaptive Card (its model, or its JSON made once with `to_json` for a
+    card sent as it is again and again, never changed after), with the card's title as the summary."""
+    content = value if isinstance(value, dict) else to_json(value)
     return Reply(
         type=ActivityTypes.message,
         attachment_layout=AttachmentLayoutTypes.list,

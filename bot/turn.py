@@ -96,7 +96,7 @@ class Turn:
             )
         return await project_team(self.services.store, seen=seen, configured=self.services.settings.team_id)
 
-    async def send_card(self, value: AdaptiveCard) -> str | None:
+    async def send_card(self, value: AdaptiveCard | dict[str, Any]) -> str | None:
         response = await self.context.send_activity(card_activity(value))
         return response.id if response else None
 

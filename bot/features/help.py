@@ -10,6 +10,7 @@ from bot import commands
 from bot.i18n import LANGUAGES, Translator
 from bot.router import Router
 from bot.turn import Turn
+from cards.base import to_json
 from cards.help import CommandHelp, help_card
 from core.errors import Invalid
 
@@ -38,7 +39,11 @@ def _help(turn: Turn, t: Translator) -> AdaptiveCard:
 
 
 async def show_help(turn: Turn, _argument: str = "") -> None:
-    await turn.send_card(_help(turn, turn.t))
+    t, scope, coordinator = turn.t, turn.conversation_type, turn.is_coordinator
+    content = turn.services.catalogs.derived(  # its JSON too is made once (a twentieth of a help turn)
+        ("help card json", t.locale, scope, coordinator), lambda: to_json(_help(turn, t))
+    )
+    await turn.send_card(content)
 
 
 async def show_unknown(turn: Turn, text: str) -> None:
