@@ -24,6 +24,7 @@ from bot.failures import FailureLog
 from bot.features import build_router
 from bot.features.badges import after_assessment
 from bot.features.install import on_install, on_members_added, on_members_removed
+from bot.files import Downloads
 from bot.filing import FilingResumer, start_resumer
 from bot.graph_setup import open_graph
 from bot.guards import KeyedLocks
@@ -206,6 +207,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             graph=graph,
             key=key,
             background=background,
+            downloads=Downloads(loopback=settings.downloads_from_loopback),
             outbox=worker,
             shared_cards=SharedCards(background),
             recent_polls=RecentPolls(),

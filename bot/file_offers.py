@@ -26,7 +26,6 @@ from typing import Any
 from botbuilder.core import MessageFactory
 from botbuilder.schema import Activity, Attachment
 
-from bot.files import put_to_upload_url
 from bot.turn import Turn
 from core.errors import Conflict, Invalid, NotAllowed
 from core.material_offers import use_once
@@ -102,7 +101,7 @@ async def deliver(turn: Turn, upload: dict[str, Any], name: str, data: bytes) ->
     url = upload.get("uploadUrl")
     if not isinstance(url, str) or not url:
         raise Invalid("files.error.bad_upload")
-    await put_to_upload_url(url, io.BytesIO(data), len(data))
+    await turn.services.downloads.put(url, io.BytesIO(data), len(data))
     file_name = str(upload.get("name") or name)
     await turn.context.send_activity(
         Activity(

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
 from core.errors import Invalid, Unavailable
 from core.retry import Backoff, Retry, parse_retry_after, with_retries
@@ -64,32 +67,6 @@ def incoming_files(attachments: list[Any] | None) -> list[IncomingFile]:
     return found
 
 
-def check_download_url(url: str) -> str:
-    """`url` when it may be fetched: https to a named host or a public address, or http(s) to this machine
-    (local development and tests). Every redirect hop is checked with this too (`open_download`)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        raise Invalid("materials.error.bad_download") from None
-    if not host or parts.username or parts.password or parts.scheme not in ("http", "https"):
-        raise Invalid("materials.error.bad_download")
-    if host == "localhost":
-        return url
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:  # a host name
-        if parts.scheme == "https":
-            return url
-        raise Invalid("materials.error.bad_download") from None
-    mapped = getattr(address, "ipv4_mapped", None) or address
-    if mapped.is_loopback:
-        return url
-    if parts.scheme == "https" and mapped.is_global:
-        return url
-    raise Invalid("materials.error.bad_download")  # private, link-local (cloud metadata), reserved
-
-
 @dataclass
 class Download:
     """A file being fetched: its size and its bytes in chunks (read once)."""
@@ -98,48 +75,196 @@ class Download:
     chunks: AsyncIterator[bytes]
 
 
-@asynccontextmanager
-async def open_download(url: str, limit: int) -> AsyncIterator[Download]:
-    """Open `url` for streaming. Raises `FileTooLarge` above `limit` bytes, `Unavailable` when the link
-    does not answer with the file, `Invalid` for a link the bot does not fetch."""
-    check_download_url(url)
+class RefusedAddress(Exception):
+    """A host name that resolves to an address the bot does not fetch from (raised by `CheckedResolver`)."""
+
+
+def allowed_address(address: str, *, loopback: bool) -> bool:
+    """Whether an IP address may be fetched from: a public one, or this machine's with the `loopback`
+    allowance. Private, link-local (cloud metadata), shared, reserved, multicast and unspecified addresses
+    never; IPv6 forms carrying an IPv4 address (mapped, 6to4, Teredo, NAT64) are judged by that address."""
     try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as session, _get(session, url) as response:
-            if response.status in GONE:
-                raise Invalid("materials.error.bad_download")  # an expired or revoked link: send again
-            if response.status != 200:
-                raise Unavailable("materials.error.download_failed", status=response.status)
-            length = response.content_length
-            if length is not None and length > limit:
-                raise FileTooLarge("materials.error.too_large", max_mb=limit // (1024 * 1024))
-            if length is not None:
-                yield Download(length, _exactly(response, length))
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
+    if ip.is_loopback:
+        return loopback
+    return ip.is_global and not ip.is_multicast
+
+
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+class CheckedResolver(AbstractResolver):
+    """Resolves with `inner` and refuses the name when any address it resolves to is not allowed
+    (`allowed_address`); the connector then connects to exactly the addresses checked here, so a second
+    lookup cannot swap in another (DNS rebinding). `loopback_only` is set for a plain-http hop."""
+
+    def __init__(self, inner: AbstractResolver, *, loopback: bool) -> None:
+        self._inner = inner
+        self._loopback = loopback
+        self.loopback_only = False
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self._inner.resolve(host, port, family)
+        for each in found:
+            address = each["host"]
+            if not allowed_address(address, loopback=self._loopback) or (
+                self.loopback_only and not ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+            ):
+                raise RefusedAddress(f"{host} resolves to {address}")
+        return found
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def check_download_url(url: str, *, loopback: bool = False) -> str:
+    """`url` when it may be fetched as far as the URL shows: https to a host name (its addresses are
+    checked when it is resolved, `CheckedResolver`) or to a public address; with the `loopback` allowance
+    (local development and tests only) also http(s) to this machine. Every redirect hop is checked too."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise Invalid("materials.error.bad_download") from None
+    if not host or parts.username or parts.password or parts.scheme not in ("http", "https"):
+        raise Invalid("materials.error.bad_download")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:  # a host name: https, or http to this machine with the allowance
+        if parts.scheme == "https" or loopback:
+            return url
+        raise Invalid("materials.error.bad_download") from None
+    if not allowed_address(host, loopback=loopback):
+        raise Invalid("materials.error.bad_download")  # private, link-local (cloud metadata), reserved
+    if parts.scheme == "http" and not ipaddress.ip_address(host).is_loopback:
+        raise Invalid("materials.error.bad_download")  # plain http only on this machine
+    return url
+
+
+Resolvers = Callable[[], AbstractResolver]
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """How the bot fetches the files people send it and PUTs the files it sends: every URL and redirect hop
+    on the allow-list, every host name resolved and checked, connections only to the checked addresses.
+    `loopback` (setting DOWNLOADS_FROM_LOOPBACK, local anonymous mode only) also allows this machine;
+    `resolver` makes the name lookup (a test double in tests)."""
+
+    loopback: bool = False
+    resolver: Resolvers = ThreadedResolver
+
+    def check(self, url: str) -> str:
+        return check_download_url(url, loopback=self.loopback)
+
+    def _session(self, timeout: aiohttp.ClientTimeout) -> tuple[aiohttp.ClientSession, CheckedResolver]:
+        resolver = CheckedResolver(self.resolver(), loopback=self.loopback)
+        # No DNS cache: each connection resolves, and checks, anew.
+        connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False)
+        return aiohttp.ClientSession(timeout=timeout, connector=connector), resolver
+
+    @asynccontextmanager
+    async def open(self, url: str, limit: int) -> AsyncIterator[Download]:
+        """Open `url` for streaming. Raises `FileTooLarge` above `limit` bytes, `Unavailable` when the link
+        does not answer with the file, `Invalid` for a link the bot does not fetch."""
+        self.check(url)
+        session, resolver = self._session(TIMEOUT)
+        try:
+            async with session, self._get(session, resolver, url) as response:
+                if response.status in GONE:
+                    raise Invalid("materials.error.bad_download")  # an expired or revoked link: send again
+                if response.status != 200:
+                    raise Unavailable("materials.error.download_failed", status=response.status)
+                length = response.content_length
+                if length is not None and length > limit:
+                    raise FileTooLarge("materials.error.too_large", max_mb=limit // (1024 * 1024))
+                if length is not None:
+                    yield Download(length, _exactly(response, length))
+                    return
+                with tempfile.TemporaryFile() as spool:
+                    size = await _spool(response, spool, limit)
+                    yield Download(size, _from_file(spool))
+        except RefusedAddress as error:
+            raise Invalid("materials.error.bad_download") from error
+        except aiohttp.ClientError as error:
+            raise Unavailable("materials.error.download_failed", status=0) from error
+        finally:
+            await resolver.close()
+
+    @asynccontextmanager
+    async def _get(
+        self, session: aiohttp.ClientSession, resolver: CheckedResolver, url: str
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """GET `url`, following at most MAX_REDIRECTS redirects by hand: aiohttp's own following would
+        fetch any Location, so each one is checked against the allow-list before it is requested."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            resolver.loopback_only = urlsplit(url).scheme == "http"
+            response = await session.get(url, allow_redirects=False)
+            if response.status not in REDIRECTS:
+                try:
+                    yield response
+                finally:
+                    response.release()
                 return
-            with tempfile.TemporaryFile() as spool:
-                size = await _spool(response, spool, limit)
-                yield Download(size, _from_file(spool))
-    except aiohttp.ClientError as error:
-        raise Unavailable("materials.error.download_failed", status=0) from error
+            location = response.headers.get("Location", "")
+            response.release()
+            if not location:
+                raise Unavailable("materials.error.download_failed", status=response.status)
+            url = self.check(urljoin(url, location))
+        raise Unavailable("materials.error.download_failed", status=response.status)  # a redirect loop
 
+    async def put(self, url: str, spool: IO[bytes], size: int) -> None:
+        """PUT the `size` bytes of `spool` to the `uploadInfo.uploadUrl` Teams gave for an accepted
+        FileConsentCard: one request, `Content-Range: bytes 0-{size-1}/{size}`, no Authorization header
+        (the URL is pre-authorised), its host on the allow-list like a download's. 429 and 5xx are retried
+        (re-reading the spool). Raises `Unavailable`."""
+        try:
+            self.check(url)
+        except Invalid as error:
+            raise Unavailable("materials.error.send_failed_upload", status=0) from error
+        headers = {"Content-Length": str(size)}
+        if size:
+            headers["Content-Range"] = f"bytes 0-{size - 1}/{size}"
+        status = 0
 
-@asynccontextmanager
-async def _get(session: aiohttp.ClientSession, url: str) -> AsyncIterator[aiohttp.ClientResponse]:
-    """GET `url`, following at most MAX_REDIRECTS redirects by hand: aiohttp's own following would fetch
-    any Location, so each one is checked against the allow-list before it is requested."""
-    for _hop in range(MAX_REDIRECTS + 1):
-        response = await session.get(url, allow_redirects=False)
-        if response.status not in REDIRECTS:
+        async def once() -> None:
+            nonlocal status
+            await asyncio.to_thread(spool.seek, 0)
+            session, resolver = self._session(UPLOAD_TIMEOUT)
+            resolver.loopback_only = urlsplit(url).scheme == "http"
             try:
-                yield response
+                async with (
+                    session,
+                    # an upload URL that redirects is refused, not followed (the bytes go where Teams said)
+                    session.put(
+                        url, data=_from_file(spool), headers=headers, allow_redirects=False
+                    ) as response,
+                ):
+                    status = response.status
+                    if status not in (200, 201):
+                        raise _UploadRefused(status, parse_retry_after(response.headers.get("Retry-After")))
+            except aiohttp.ClientError:
+                status = 0
+                raise
             finally:
-                response.release()
-            return
-        location = response.headers.get("Location", "")
-        response.release()
-        if not location:
-            raise Unavailable("materials.error.download_failed", status=response.status)
-        url = check_download_url(urljoin(url, location))
-    raise Unavailable("materials.error.download_failed", status=response.status)  # a redirect loop
+                await resolver.close()
+
+        try:
+            await with_retries(
+                once, policy=UPLOAD_BACKOFF, retry_on=_upload_retryable, what="FileConsent upload"
+            )
+        except (_UploadRefused, aiohttp.ClientError, RefusedAddress) as error:
+            raise Unavailable("materials.error.send_failed_upload", status=status) from error
 
 
 async def _exactly(response: aiohttp.ClientResponse, length: int) -> AsyncIterator[bytes]:
@@ -183,41 +308,6 @@ async def spool_chunks(chunks: AsyncIterator[bytes], spool: IO[bytes], limit: in
         await asyncio.to_thread(spool.write, chunk)
     await asyncio.to_thread(spool.seek, 0)
     return size
-
-
-async def put_to_upload_url(url: str, spool: IO[bytes], size: int) -> None:
-    """PUT the `size` bytes of `spool` to the `uploadInfo.uploadUrl` Teams gave for an accepted
-    FileConsentCard: one request, `Content-Range: bytes 0-{size-1}/{size}`, no Authorization header (the
-    URL is pre-authorised). 429 and 5xx are retried (re-reading the spool). Raises `Unavailable`."""
-    try:
-        check_download_url(url)
-    except Invalid as error:
-        raise Unavailable("materials.error.send_failed_upload", status=0) from error
-    headers = {"Content-Length": str(size)}
-    if size:
-        headers["Content-Range"] = f"bytes 0-{size - 1}/{size}"
-    status = 0
-
-    async def once() -> None:
-        nonlocal status
-        await asyncio.to_thread(spool.seek, 0)
-        try:
-            async with (
-                aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session,
-                # an upload URL that redirects is refused, not followed (the bytes go only where Teams said)
-                session.put(url, data=_from_file(spool), headers=headers, allow_redirects=False) as response,
-            ):
-                status = response.status
-                if status not in (200, 201):
-                    raise _UploadRefused(status, parse_retry_after(response.headers.get("Retry-After")))
-        except aiohttp.ClientError:
-            status = 0
-            raise
-
-    try:
-        await with_retries(once, policy=UPLOAD_BACKOFF, retry_on=_upload_retryable, what="FileConsent upload")
-    except (_UploadRefused, aiohttp.ClientError) as error:
-        raise Unavailable("materials.error.send_failed_upload", status=status) from error
 
 
 class _UploadRefused(Exception):

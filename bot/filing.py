@@ -21,7 +21,6 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.announcements import refresh_announcement
 from bot.background import Stopping
-from bot.files import open_download
 from bot.outbox import send_later
 from bot.proactive import card_message
 from bot.schedules import Periodic
@@ -168,7 +167,7 @@ async def _file(services: Services, job: Job) -> Material:
         return await materials_flow.file(
             services.store,
             services.workspace,
-            open_download,
+            services.downloads.open,
             job.filing,
             team_id=job.filing.team.team_id,
             clean=clean_folder_name,

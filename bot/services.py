@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from bot.background import Background
+from bot.files import Downloads
 from bot.graph_setup import GraphSide
 from bot.guards import KeyedLocks
 from bot.i18n import Catalogs
@@ -47,6 +48,7 @@ class Services:
     graph: GraphSide
     key: ServerKey  # keys anonymous ballots, signs FileConsent contexts
     background: Background  # work that outlives its turn; shutdown awaits it
+    downloads: Downloads  # fetching files people send, PUTting files to Teams' upload URLs: allow-listed
     outbox: Outbox
     shared_cards: SharedCards  # coalesced updates of shared card messages (polls)
     recent_polls: RecentPolls  # the two-second read cache of the vote path

@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     # Proxies in front of the service that append to X-Forwarded-For (Container Apps' ingress: 1); 0 takes
     # the connecting address. The join page counts its requests per client address.
     forwarded_hops: int = Field(0, ge=0, le=5, validation_alias="FORWARDED_HOPS")
+    # Files sent to the bot are fetched only from public addresses; local development and tests serve them
+    # from this machine, which this allows (in local anonymous mode only).
+    downloads_from_loopback: bool = Field(False, validation_alias="DOWNLOADS_FROM_LOOPBACK")
 
     _app_cert: ClientCertificate | None = PrivateAttr(None)
     _graph_cert: ClientCertificate | None = PrivateAttr(None)
@@ -227,6 +230,11 @@ class Settings(BaseSettings):
         if not self.graph_base_url:
             has_credentials = bool(self.graph_client_id or self.app_id)
             self.graph_base_url = MICROSOFT_GRAPH if has_credentials else SANDBOX
+        if self.downloads_from_loopback and not self.anonymous:
+            raise ValueError(
+                "DOWNLOADS_FROM_LOOPBACK is for local development and tests (local anonymous mode): with "
+                "MicrosoftAppId set, files are fetched from public addresses only"
+            )
         if self.anonymous:
             if not is_loopback(self.host):
                 raise ValueError(

@@ -319,6 +319,8 @@ def with_playground_defaults(settings: Settings, config: Path = CONFIG_FILE) -> 
         update["team_id"] = data["team"]["aadGroupId"]
     if not settings.coordinators and (data.get("currentUser") or {}).get("aadObjectId"):
         update["coordinators"] = frozenset({data["currentUser"]["aadObjectId"].lower()})
+    if settings.anonymous:  # a file "sent" in the Playground is served from this machine (see README)
+        update["downloads_from_loopback"] = True
     return settings.model_copy(update=update) if update else settings
 
 

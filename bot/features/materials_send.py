@@ -27,7 +27,7 @@ from typing import Any
 from botbuilder.core import MessageFactory
 from botbuilder.schema import Attachment
 
-from bot.files import put_to_upload_url, spool_chunks
+from bot.files import spool_chunks
 from bot.outbox import send_later
 from bot.router import Router
 from bot.services import Services
@@ -155,7 +155,7 @@ async def transfer(services: Services, offer: Offer, upload_url: str) -> int:
         raise Conflict("materials.error.no_team")
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
         size = await spool_chunks(workspace.download(offer.drive, offer.item), spool, MAX_FILE_BYTES)
-        await put_to_upload_url(upload_url, spool, size)
+        await services.downloads.put(upload_url, spool, size)
     return size
 
 

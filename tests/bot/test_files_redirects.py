@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from bot.files import MAX_REDIRECTS, check_download_url, open_download, put_to_upload_url
+from bot.files import MAX_REDIRECTS, Downloads, check_download_url
 from core.errors import Invalid, Unavailable
+from tests.harness.resolver import Names
 
 
 class Links:
@@ -47,8 +48,12 @@ async def links() -> AsyncIterator[Links]:
         await runner.cleanup()
 
 
-async def _read(url: str) -> bytes:
-    async with open_download(url, 1024) as download:
+# The links server is on this machine: the tests' explicit allowance; names resolve to a public address.
+LOCAL = Downloads(loopback=True, resolver=Names)
+
+
+async def _read(url: str, downloads: Downloads = LOCAL) -> bytes:
+    async with downloads.open(url, 1024) as download:
         return b"".join([chunk async for chunk in download.chunks])
 
 
@@ -96,28 +101,35 @@ async def test_a_redirect_without_a_location_is_a_failed_download(links: Links) 
 async def test_an_upload_url_that_redirects_is_not_followed(links: Links) -> None:
     links.redirects["/upload"] = (307, f"{links.url}/elsewhere")
     with pytest.raises(Unavailable):
-        await put_to_upload_url(f"{links.url}/upload", io.BytesIO(b"x"), 1)
+        await LOCAL.put(f"{links.url}/upload", io.BytesIO(b"x"), 1)
     assert links.hits == ["/upload"]
 
 
 @pytest.mark.parametrize(
-    ("url", "allowed"),
+    ("url", "allowed", "with_loopback"),
     [
-        ("https://contoso.sharepoint.com/personal/x/file.pptx", True),
-        ("http://127.0.0.1:8080/file", True),
-        ("http://localhost/file", True),
-        ("https://127.0.0.1/file", True),
-        ("http://contoso.sharepoint.com/file", False),
-        ("https://192.168.1.1/file", False),
-        ("https://[::ffff:10.0.0.1]/file", False),
-        ("https://0.0.0.0/file", False),
-        ("https://user:pw@contoso.sharepoint.com/file", False),
-        ("https:///file", False),
+        ("https://contoso.sharepoint.com/personal/x/file.pptx", True, True),  # its addresses: when resolved
+        ("http://127.0.0.1:8080/file", False, True),
+        ("http://localhost/file", False, True),
+        ("https://127.0.0.1/file", False, True),
+        ("https://[::1]/file", False, True),
+        ("http://contoso.sharepoint.com/file", False, True),  # http: resolved, only to this machine
+        ("http://93.184.216.34/file", False, False),
+        ("https://192.168.1.1/file", False, False),
+        ("https://100.64.0.1/file", False, False),
+        ("https://[::ffff:10.0.0.1]/file", False, False),
+        ("https://[64:ff9b::a00:1]/file", False, False),  # NAT64 of 10.0.0.1
+        ("https://[2002:a00:1::]/file", False, False),  # 6to4 of 10.0.0.1
+        ("https://224.0.0.1/file", False, False),
+        ("https://0.0.0.0/file", False, False),
+        ("https://user:pw@contoso.sharepoint.com/file", False, False),
+        ("https:///file", False, False),
     ],
 )
-def test_the_allow_list(url: str, allowed: bool) -> None:
-    if allowed:
-        assert check_download_url(url) == url
-    else:
-        with pytest.raises(Invalid):
-            check_download_url(url)
+def test_the_allow_list(url: str, allowed: bool, with_loopback: bool) -> None:
+    for loopback, expected in ((False, allowed), (True, with_loopback)):
+        if expected:
+            assert check_download_url(url, loopback=loopback) == url
+        else:
+            with pytest.raises(Invalid):
+                check_download_url(url, loopback=loopback)

@@ -67,6 +67,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "VAR_DIR": str(tmp_path / "var"),
         "COORDINATORS": "aad-maija",
         "MANAGEMENT_PORT": "0",  # an ephemeral port: tests run side by side
+        "DOWNLOADS_FROM_LOOPBACK": "true",  # the tests' file servers are on 127.0.0.1 (test-only allowance)
         "GRAPH_RETRY_DELAY_SECONDS": "0",  # kiota's retries still happen, without its 3 s base wait
         **overrides,
     }
