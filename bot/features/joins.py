@@ -11,14 +11,19 @@ from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.commands import PUNCTUATION
 from bot.join_messages import ACTIONS, JoinMessages, names_for, signatures
-from bot.router import Router
+from bot.router import Router, command_text
 from bot.turn import Turn
 from cards import joins as cards
 from core import join_flow
+from core.errors import NotAllowed
 from core.joins import Status
 
 log = logging.getLogger(__name__)
+
+# the words of the command that ask for the list rather than invite (`bot/commands.py`)
+LIST_WORDS = frozenset({"pyynnöt", "pyynnot", "liittymispyynnöt", "requests"})
 
 
 async def _requests_card(turn: Turn) -> AdaptiveCard:
@@ -32,8 +37,11 @@ async def _requests_card(turn: Turn) -> AdaptiveCard:
 
 async def invite_command(turn: Turn, argument: str) -> None:
     if not argument.strip():
+        word = command_text(turn.activity.text).partition(" ")[0].casefold().rstrip(PUNCTUATION)
         if turn.is_coordinator:
             await turn.send_card(await _requests_card(turn))
+        elif word in LIST_WORDS:
+            raise NotAllowed("joins.error.coordinator_only")
         else:
             await turn.send_text("joins.error.invite_usage")
         return

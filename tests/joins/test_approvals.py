@@ -80,6 +80,10 @@ async def test_a_tenant_user_is_added_once_however_often_approved(world: World) 
     assert forged["statusCode"] == 400 and "ei tunnistettu" in forged["value"]["message"]
     status, body = await world.bot.post_json(_action(world, cards.APPROVE, approve, LIISA))
     assert status == 200 and "Vain projektipäällikkö" in body["value"]["message"]
+    [refused] = await world.say("pyynnöt", LIISA)
+    assert refused["text"] == "Vain projektipäällikkö voi käsitellä liittymispyyntöjä."
+    [usage] = await world.say("kutsu", LIISA)
+    assert usage["text"].startswith("Kirjoita kutsuttavan sähköpostiosoite")
 
 
 def _action(world: World, verb: str, data: dict[str, Any], user: User) -> dict[str, Any]:
