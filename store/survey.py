@@ -195,7 +195,7 @@ class SurveyQueries(Database):
                 TeamMemberRow.team_id == team_id
             )
         async with self._tx() as conn:
-            return {key: int(count) for key, count in await conn.execute(query)}
+            return {str(key): int(count) for key, count in await conn.execute(query)}
 
     async def survey_recipients(self, team_id: str) -> Sequence[Person]:
         async with self._tx() as conn:

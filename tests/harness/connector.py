@@ -143,7 +143,7 @@ class ConnectorDouble:
 
     async def _record(self, request: web.Request, conversation: str) -> web.Response | None:
         transport = request.transport
-        if transport in self._dead or self._resets:
+        if transport is not None and (transport in self._dead or self._resets):
             self.dropped += 1
             self._resets = max(0, self._resets - (transport not in self._dead))
             self._dead.discard(transport)
