@@ -87,9 +87,12 @@ async def results(turn: Turn, survey: Survey | None, *, offer_start: bool = Fals
     """The coordinator's results card (`survey` None: none run yet); `offer_start` adds the button that
     starts a new survey, with the number of people it would be sent to."""
     team = await turn.project_team() if offer_start and turn.is_coordinator else None
-    if team is not None:  # the button says how many a survey would reach now: the roster read again
-        with contextlib.suppress(Unavailable):  # none known and Teams not answering: the button says 0
-            await refresh_roster(turn.context, turn.services.store, team)
+    # The button counts the members the roster and its events left (the start reads the roster again);
+    # with none known yet (a bot upgraded into an existing team) the roster is read now.
+    store = turn.services.store
+    if team is not None and not await store.team_member_count(team.team_id):
+        with contextlib.suppress(Unavailable):  # Teams not answering either: the button says 0
+            await refresh_roster(turn.context, store, team)
     view = await survey_flow.results(
         turn.services.store,
         survey,
