@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -111,14 +112,18 @@ async def bot_process(
         "MANAGEMENT_PORT": str(management),
         **env,
     }
+    # The output goes to a file, not a pipe nobody drains: a bot logging 64 KiB (an INFO log during a database
+    # outage) blocked on its full pipe and hung the test. `process.stdout` reads that file from its start.
+    log = tempfile.NamedTemporaryFile(prefix="bot-process-", suffix=".log")  # noqa: SIM115 (closed below)
     # Popen only spawns (no wait); tests want its synchronous kill/signal/wait API.
     process = subprocess.Popen(  # noqa: ASYNC220
         [sys.executable, "-m", "bot"],
         cwd=ROOT,
         env=full_env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    process.stdout = open(log.name, "rb")  # noqa: SIM115, ASYNC230 (closed below; a local file)
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
@@ -150,3 +155,4 @@ async def bot_process(
                 process.wait()
         if process.stdout:
             process.stdout.close()
+        log.close()
