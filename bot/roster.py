@@ -7,7 +7,6 @@ the roster is read again when a survey starts; between starts the events keep it
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Protocol
@@ -59,7 +58,7 @@ async def _save(
 ) -> list[TeamMember]:
     """Upsert the people among `members` (those with an Entra object id); the team members they are."""
     pairs = [(m, p) for m in members if (p := _person(m, tenant_id)) is not None]
-    await asyncio.gather(*(store.upsert_person(person) for _member, person in pairs))
+    await store.upsert_people([person for _member, person in pairs])
     return [TeamMember(person.aad_object_id, member.id or None) for member, person in pairs]
 
 

@@ -98,35 +98,65 @@ def clean_domains(domains: Iterable[str]) -> tuple[str, ...]:
     return tuple(cleaned)
 
 
+PEOPLE_BATCH = 250  # people per transaction in `upsert_people` (SQLite's one writer is not held long)
+
+
 class PeopleQueries(Database):
     async def upsert_person(self, person: Person) -> Person:
         if not person.aad_object_id:
             raise Invalid("store.person.no_id")
-        now = utcnow()
+        async with self._tx() as conn:
+            return await self._upsert_one(conn, person, utcnow())
+
+    async def upsert_people(self, people: Sequence[Person]) -> int:
+        """`upsert_person` for many (a team's roster), a few hundred to a transaction; how many."""
+        # In one order (by id), so two rosters saved at once never wait on each other's rows in a cycle.
+        wanted = sorted((p for p in people if p.aad_object_id), key=lambda p: p.aad_object_id)
+        for start in range(0, len(wanted), PEOPLE_BATCH):
+            async with self._tx() as conn:
+                now = utcnow()
+                by_domain: dict[str | None, str | None] = {}
+                for person in wanted[start : start + PEOPLE_BATCH]:
+                    await self._upsert_one(conn, person, now, by_domain)
+        return len(wanted)
+
+    async def _upsert_one(
+        self,
+        conn: AsyncConnection,
+        person: Person,
+        now: datetime,
+        by_domain: dict[str | None, str | None] | None = None,
+    ) -> Person:
+        """One upsert in `conn`; `by_domain` remembers the organisation of each email domain seen."""
         # With an address the derived organisation replaces the stored one (even when none matched);
         # without one (and no explicit organisation), the stored organisation stays.
         keep_organization = person.organization is None and not person.address
         upsert = self._statement(
             f"upsert_person:{keep_organization}", partial(_upsert_person, keep_organization)
         )
-        async with self._tx() as conn:
-            organization = person.organization
-            if organization is None and person.address:
+        organization = person.organization
+        if organization is None and person.address:
+            domain = domain_of(person.address)
+            if by_domain is not None and domain in by_domain:
+                organization = by_domain[domain]
+            else:
                 organization = await _organization_key_for(conn, person.address)
-            elif organization is not None and not await _organization_exists(conn, organization):
-                raise Invalid("store.person.unknown_organization", organization=organization)
-            values = {
-                "aad_object_id": person.aad_object_id,
-                "name": person.name,
-                "email": person.email,
-                "upn": person.upn,
-                "locale": person.locale,
-                "tenant_id": person.tenant_id,
-                "organization_key": organization,
-                "first_seen": now,
-                "last_seen": now,
-            }
-            row = (await conn.execute(upsert, values)).one()
+                if by_domain is not None:
+                    by_domain[domain] = organization
+        elif organization is not None and not await _organization_exists(conn, organization):
+            raise Invalid("store.person.unknown_organization", organization=organization)
+        values = {
+            "aad_object_id": person.aad_object_id,
+            "name": person.name,
+            "email": person.email,
+            "upn": person.upn,
+            "locale": person.locale,
+            "tenant_id": person.tenant_id,
+            "organization_key": organization,
+            "first_seen": now,
+            "last_seen": now,
+        }
+        row = (await conn.execute(upsert, values)).one()
         return _person(row)
 
     async def get_person(self, aad_object_id: str) -> Person | None:
