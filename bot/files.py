@@ -104,12 +104,12 @@ NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 class CheckedResolver(AbstractResolver):
     """Resolves with `inner` and refuses the name when any address it resolves to is not allowed
     (`allowed_address`); the connector then connects to exactly the addresses checked here, so a second
-    lookup cannot swap in another (DNS rebinding). `loopback_only` is set for a plain-http hop."""
+    lookup cannot swap in another (DNS rebinding). It keeps no state per request: one resolver may serve
+    any number of concurrent requests."""
 
     def __init__(self, inner: AbstractResolver, *, loopback: bool) -> None:
         self._inner = inner
         self._loopback = loopback
-        self.loopback_only = False
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -117,9 +117,7 @@ class CheckedResolver(AbstractResolver):
         found = await self._inner.resolve(host, port, family)
         for each in found:
             address = each["host"]
-            if not allowed_address(address, loopback=self._loopback) or (
-                self.loopback_only and not ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
-            ):
+            if not allowed_address(address, loopback=self._loopback):
                 raise RefusedAddress(f"{host} resolves to {address}")
         return found
 
@@ -140,8 +138,8 @@ def check_download_url(url: str, *, loopback: bool = False) -> str:
         raise Invalid("materials.error.bad_download")
     try:
         ipaddress.ip_address(host)
-    except ValueError:  # a host name: https, or http to this machine with the allowance
-        if parts.scheme == "https" or loopback:
+    except ValueError:  # a host name: https, or http to this machine (`localhost`) with the allowance
+        if parts.scheme == "https" or (loopback and host == "localhost"):
             return url
         raise Invalid("materials.error.bad_download") from None
     if not allowed_address(host, loopback=loopback):
@@ -208,7 +206,6 @@ class Downloads:
         """GET `url`, following at most MAX_REDIRECTS redirects by hand: aiohttp's own following would
         fetch any Location, so each one is checked against the allow-list before it is requested."""
         for _hop in range(MAX_REDIRECTS + 1):
-            resolver.loopback_only = urlsplit(url).scheme == "http"
             response = await session.get(url, allow_redirects=False)
             if response.status not in REDIRECTS:
                 try:
@@ -241,7 +238,6 @@ class Downloads:
             nonlocal status
             await asyncio.to_thread(spool.seek, 0)
             session, resolver = self._session(UPLOAD_TIMEOUT)
-            resolver.loopback_only = urlsplit(url).scheme == "http"
             try:
                 async with (
                     session,

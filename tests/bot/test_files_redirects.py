@@ -113,7 +113,7 @@ async def test_an_upload_url_that_redirects_is_not_followed(links: Links) -> Non
         ("http://localhost/file", False, True),
         ("https://127.0.0.1/file", False, True),
         ("https://[::1]/file", False, True),
-        ("http://contoso.sharepoint.com/file", False, True),  # http: resolved, only to this machine
+        ("http://contoso.sharepoint.com/file", False, False),  # plain http only to this machine
         ("http://93.184.216.34/file", False, False),
         ("https://192.168.1.1/file", False, False),
         ("https://100.64.0.1/file", False, False),
