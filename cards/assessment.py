@@ -241,7 +241,9 @@ def _columns(t: Translator, results: Results) -> list[_Column]:
     ]
     for earlier, means in list(zip(results.earlier, results.earlier_means, strict=True))[:EARLIER_SHOWN]:
         date = t.date(earlier.completed_at or earlier.updated_at)
-        columns.append(_Column(t("assessment.results.earlier", date=date), date, means))
+        columns.append(
+            _Column(t("assessment.results.earlier", date=date), t("assessment.results.before"), means)
+        )
     for comparison in results.comparisons:
         group = _group_name(t, comparison.group, results.networks)
         legend = t("assessment.results.average", group=group)
@@ -251,13 +253,15 @@ def _columns(t: Translator, results: Results) -> list[_Column]:
 
 def _means_table(t: Translator, q: Questionnaire, columns: Sequence[_Column]) -> Table:
     """The chart's numbers as text, in the locale's decimals: the renderer scales the chart's axis to the
-    largest mean (it has no fixed 0-5 axis for grouped bars), shows no bar values and cuts the names."""
+    largest mean (it has no fixed 0-5 axis for grouped bars), shows no bar values and cuts the names. The
+    parts go by the chart's short names and the columns by short headers, so five columns still fit a
+    phone's card without breaking words (each part's full name heads its own section below)."""
     rows = [
-        [d.name(t.locale), *(score(t, c.means[d.key]) if d.key in c.means else "–" for c in columns)]
+        [d.short(t.locale), *(score(t, c.means[d.key]) if d.key in c.means else "–" for c in columns)]
         for d in q.dimensions
     ]
     return table(
-        [t("assessment.results.part"), *(c.header for c in columns)], rows, [3, *([2] * len(columns))]
+        [t("assessment.results.part"), *(c.header for c in columns)], rows, [2, *([1] * len(columns))]
     )
 
 

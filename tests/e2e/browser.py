@@ -81,6 +81,7 @@ class PlaygroundWorld:
             "HOST": "127.0.0.1",
             "PORT": str(free_port()),
             "PLAYGROUND_PORT": str(free_port()),
+            "MANAGEMENT_PORT": str(free_port()),  # not 3979, which another bot on the machine may hold
             "PLAYGROUND_LOCALE": self.locale,
             "VAR_DIR": str(self.var),
             "DATABASE_URL": f"sqlite:///{self.var / 'bot.db'}",
@@ -173,7 +174,7 @@ card => {
 # A phone's card: a screen 360 CSS px wide less Teams' 16 px margin on each side. The Playground draws every
 # card 446 px wide whatever the window (its message bubble has a fixed width and `msteams.width: "full"`
 # changes nothing there), so `Chat.phone_width` narrows the cards themselves; the renderer then lays them
-# out again, charts included (they follow their container's size).
+# out again, charts included (they follow their container's size, not the window's).
 PHONE_SCREEN = 360
 PHONE_CARD = PHONE_SCREEN - 2 * 16
 _PHONE_CSS = f""".ac-preview-panel, .ac-adaptiveCard {{ width: {PHONE_CARD}px !important;
@@ -302,16 +303,13 @@ class Chat:
 
     @contextmanager
     def phone_width(self) -> Iterator[None]:
-        """Inside the block the page is a phone's width and every card as wide as on that phone."""
-        size = self.page.viewport_size
-        self.page.set_viewport_size({"width": PHONE_SCREEN, "height": 800})
+        """Inside the block every card is as wide as on a phone. (Only the cards: the Playground's page
+        keeps its layout at any window width, so a phone-wide window would only hide half of it.)"""
         style = self.page.add_style_tag(content=_PHONE_CSS)
         try:
             yield
         finally:
             style.evaluate("node => node.remove()")
-            if size:
-                self.page.set_viewport_size(size)
 
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
