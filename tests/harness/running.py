@@ -68,10 +68,12 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "VAR_DIR": str(tmp_path / "var"),
         "COORDINATORS": "aad-maija",
         "MANAGEMENT_PORT": "0",  # an ephemeral port: tests run side by side
-        "DOWNLOADS_FROM_LOOPBACK": "true",  # the tests' file servers are on 127.0.0.1 (test-only allowance)
         "GRAPH_RETRY_DELAY_SECONDS": "0",  # kiota's retries still happen, without its 3 s base wait
         **overrides,
     }
+    if not any(values.get(name) for name in ("MicrosoftAppId", "APP_ID", "BOT_ID")):
+        # The tests' file servers are on 127.0.0.1: the test-only allowance (local anonymous mode only).
+        values["DOWNLOADS_FROM_LOOPBACK"] = "true"
     return Settings(_env_file=None, **values)
 
 
