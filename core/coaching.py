@@ -189,7 +189,9 @@ class Actor:
 
 async def actor(store: CoachingStore, person: str | None, *, coordinator: bool) -> Actor:
     """The acting person with their coaching rights."""
-    lead = bool(person) and person.casefold() in {p.casefold() for p in await store.coaching_leads()}
+    lead = False
+    if person:
+        lead = person.casefold() in {p.casefold() for p in await store.coaching_leads()}
     return Actor(person, coordinator=coordinator, lead=lead)
 
 

@@ -212,7 +212,7 @@ def _complementary(a: int, b: int) -> bool:
     return bool((a & 1 and b & 2) or (b & 1 and a & 2))
 
 
-def weights(people: Sequence[Candidate], history: History) -> list[array]:
+def weights(people: Sequence[Candidate], history: History) -> list[array[int]]:
     """The symmetric pair-weight matrix (rows of int32), `FORBIDDEN` on the diagonal."""
     n = len(people)
     theme_bits: dict[str, int] = {}
@@ -237,7 +237,7 @@ def weights(people: Sequence[Candidate], history: History) -> list[array]:
         if person.organization is not None:
             by_organization.setdefault(person.organization, []).append(i)
     past = _past(people, history)
-    rows: list[array] = []
+    rows: list[array[int]] = []
     for i, person in enumerate(people):
         row = rows_of(i)
         for j, cost in past.get(i, ()):
@@ -535,22 +535,21 @@ class _Search:
                 self.groups[g] = members[start : start + len(before[g])]
                 start += len(before[g])
             if not all(len(self.groups[g]) in self.people[m].sizes for g in near for m in self.groups[g]):
-                self._restore(before)
+                self._restore(before, near)
                 continue
             self._restore(self.groups, near)
             while any(self._improve_one(m, near) for m in members):
                 pass
             after = sum(self.contrib[m] for m in members)
             if after < score:
-                self._restore(before)
+                self._restore(before, near)
             elif after > score:
                 stalled = 0
 
-    def _restore(
-        self, groups: Mapping[int, list[int]] | list[list[int]], near: Sequence[int] | None = None
-    ) -> None:
-        """Put `groups` (by index) in place and refresh who is where and each member's score."""
-        for g in near if near is not None else groups:  # type: ignore[union-attr]
+    def _restore(self, groups: Mapping[int, list[int]] | Sequence[list[int]], near: Sequence[int]) -> None:
+        """Put groups `near` (indexes into `groups`) in place and refresh who is where and each member's
+        score."""
+        for g in near:
             members = list(groups[g])
             self.groups[g] = members
             for m in members:

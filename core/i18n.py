@@ -16,7 +16,7 @@ written the locale's way. `t(key, count=n)` renders a plural entry too, so a `Do
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime as dt
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -24,7 +24,10 @@ from typing import Any, Protocol
 class Translator(Protocol):
     """Turns a catalog key into text in one locale (`fi` or `en`)."""
 
-    locale: str
+    @property
+    def locale(self) -> str:
+        """`fi` or `en` (read-only: a translator is of one language)."""
+        ...
 
     def __call__(self, key: str, /, **params: Any) -> str:
         """The message for `key` with `{name}` placeholders filled from `params`.
@@ -42,10 +45,10 @@ class Translator(Protocol):
         """A number the way people of this locale write it (digit grouping, decimal separator)."""
         ...
 
-    def datetime(self, value: datetime) -> str:
+    def datetime(self, value: dt.datetime) -> str:
         """A date and time the way people of this locale write it, in Europe/Helsinki time."""
         ...
 
-    def date(self, value: datetime) -> str:
+    def date(self, value: dt.datetime) -> str:
         """A date the way people of this locale write it."""
         ...

@@ -33,6 +33,7 @@ from core.meetings import (
 from core.networks import Network, NetworkStore, network_of_channel
 from core.outbox import OutgoingMessage
 from core.people import PeopleStore, display_names
+from core.polls import ThemeResults
 from core.teams import Team
 from core.workspace import ConflictBehavior, FileInfo, Workspace
 
@@ -40,7 +41,7 @@ SUMMARY_FILE = "pienryhmat-yhteenveto.md"
 LISTED = 20
 
 
-class MeetingsStore(MeetingRecords, NetworkStore, PeopleStore, MaterialStore, Protocol):
+class MeetingsStore(MeetingRecords, NetworkStore, PeopleStore, MaterialStore, ThemeResults, Protocol):
     """What the meetings' use cases read and write."""
 
 

@@ -172,16 +172,15 @@ async def save(
     key = edit.key.strip().lower()
     current = await store.get_network(key) if key else None
     status = _status_after(current, edit.status)
-    texts = {
-        "name_fi": edit.name_fi,
-        "name_en": edit.name_en,
-        "purpose_fi": edit.purpose_fi,
-        "purpose_en": edit.purpose_en,
-    }
-    if current is not None:
-        network = replace(current, **texts, status=status, candidate=edit.candidate)
-    else:
-        network = Network(key=key, **texts, status=status, candidate=edit.candidate)
+    network = replace(
+        current or Network(key=key, name_fi="", name_en="", purpose_fi="", purpose_en=""),
+        name_fi=edit.name_fi,
+        name_en=edit.name_en,
+        purpose_fi=edit.purpose_fi,
+        purpose_en=edit.purpose_en,
+        status=status,
+        candidate=edit.candidate,
+    )
     address = (edit.facilitator or "").strip()
     facilitator: str | None = None
     if address:

@@ -243,7 +243,16 @@ class ThemeResult:
     votes: tuple[int, ...] = field(default=())
 
 
-class PollStore(Protocol):
+class ThemeResults(Protocol):
+    """What planning a meeting reads from the polls."""
+
+    async def winning_themes(self, network: str, now: datetime | None = None) -> Sequence[ThemeResult]:
+        """The winning themes of the network's theme polls whose voting has ended (by `now`, default the
+        current time), newest first; the meetings use them to plan coming meetings."""
+        ...
+
+
+class PollStore(ThemeResults, Protocol):
     async def create_poll(self, poll: Poll) -> bool:
         """Store a new poll; False (and nothing stored) when a poll with its id exists already."""
         ...
@@ -267,11 +276,6 @@ class PollStore(Protocol):
 
     async def close_poll(self, poll_id: str, now: datetime) -> Poll:
         """End voting now (idempotent: an ended poll keeps its end time); `NotFound` for no poll."""
-        ...
-
-    async def winning_themes(self, network: str, now: datetime | None = None) -> Sequence[ThemeResult]:
-        """The winning themes of the network's theme polls whose voting has ended (by `now`, default the
-        current time), newest first; the meetings use them to plan coming meetings."""
         ...
 
     async def ballots(self, poll_id: str) -> Sequence[tuple[str, frozenset[int]]]:
