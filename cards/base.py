@@ -4,9 +4,10 @@ and the bar chart of counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from microsoft_teams.cards import (
+    Action,
     AdaptiveCard,
     CardElement,
     ColumnDefinition,
@@ -19,19 +20,19 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-CARD_VERSION = "1.5"
+CARD_VERSION: Final = "1.5"
 
 
 def card(
-    body: list[CardElement], actions: list | None = None, *, wide: bool = False, **extra: Any
+    body: Sequence[CardElement], actions: Sequence[Action] | None = None, *, wide: bool = False, **extra: Any
 ) -> AdaptiveCard:
     """An Adaptive Card of the version Teams renders. `wide` (`msteams.width = "full"`) is for the cards
     a table or a chart needs the room for; a card of text and buttons reads better at Teams' own width,
     which keeps lines short on a desktop and changes nothing on a phone."""
     return AdaptiveCard(
         version=CARD_VERSION,
-        body=body,
-        actions=actions or None,
+        body=list(body),
+        actions=list(actions) if actions else None,
         msteams=TeamsCardProperties(width="full") if wide else None,
         **extra,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, TextBlock
+from microsoft_teams.cards import AdaptiveCard, CardElement, ExecuteAction, Fact, FactSet, TextBlock
 
 from cards.base import card, heading
 from core.i18n import Translator
@@ -20,7 +20,7 @@ class CommandHelp:
 def help_card(
     t: Translator, commands: Sequence[CommandHelp], unknown_text: str | None = None
 ) -> AdaptiveCard:
-    body = [heading(t("help.title"))]
+    body: list[CardElement] = [heading(t("help.title"))]
     if unknown_text:
         body.append(TextBlock(text=t("help.unknown", text=unknown_text[:80]), color="Attention", wrap=True))
     body += [

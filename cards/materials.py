@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from microsoft_teams.cards import (
+    Action,
     ActionSet,
     AdaptiveCard,
     CardElement,
@@ -101,7 +102,7 @@ def _file_row(t: Translator, entry: Entry, names: Mapping[str, str], *, send: bo
     ]
     # One action per control: the file opens from its own button, beside "Send to me". (The name in accent
     # colour was the only sign of a link, in a clickable row that also held a button: mis-taps on phones.)
-    buttons: list[OpenUrlAction | ExecuteAction] = []
+    buttons: list[Action] = []
     if entry.web_url:
         buttons.append(OpenUrlAction(title=t("materials.action.open"), url=entry.web_url))
     if send and entry.item_id and entry.drive_id:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from microsoft_teams.cards import (
+    Action,
     ActionSet,
     AdaptiveCard,
     CardElement,
@@ -105,7 +106,7 @@ def networks_card(
             TextBlock(text=_short(network.purpose(t.locale), 300), wrap=True, is_subtle=True),
             FactSet(facts=facts),
         ]
-        buttons = []
+        buttons: list[Action] = []
         if network.status is NetworkStatus.ACTIVE and network.key not in mine:
             buttons.append(join_action(t, network))
         if network.key in mine:
