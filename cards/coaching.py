@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from microsoft_teams.cards import (
@@ -54,7 +54,9 @@ def _theme_names(t: Translator, keys: Sequence[str], themes: Sequence[Theme]) ->
     return ", ".join(names.get(k, k) for k in keys)
 
 
-def _status_text(t: Translator, profile: Profile | None, today: date) -> tuple[str, str]:
+def _status_text(
+    t: Translator, profile: Profile | None, today: date
+) -> tuple[str, Literal["Default", "Attention", "Warning", "Good"]]:
     if profile is None:
         return t("coaching.profile.not_joined"), "Default"
     if profile.status is PoolStatus.LEFT:
@@ -88,7 +90,7 @@ def profile_card(
     body: list[CardElement] = [
         _title(t("coaching.profile.title")),
         TextBlock(text=t("coaching.profile.intro"), wrap=True),
-        TextBlock(text=status, wrap=True, weight="Bolder", color=color),  # type: ignore[arg-type]
+        TextBlock(text=status, wrap=True, weight="Bolder", color=color),
     ]
     if notice:
         body.append(TextBlock(text=notice, wrap=True, color="Good"))
