@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import JSON, Index, Integer, String, Table, Text, delete, func, select, text, update
+from sqlalchemy import JSON, Index, Integer, String, Text, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.assessment import Assessment, Participation, Status
 from core.errors import Invalid, NotFound
 from core.questionnaire import Questionnaire, parse_questionnaire
-from store.base import Base, UtcDateTime, utcnow
+from store.base import Base, UtcDateTime, table_of, utcnow
 from store.database import Database
 
 DEFAULT_QUESTIONNAIRE_FILE = Path(__file__).resolve().parents[1] / "config" / "assessment.yml"
@@ -95,9 +95,9 @@ def _assessment(row: Any) -> Assessment:
     )
 
 
-_TABLE: Table = AssessmentRow.__table__  # type: ignore[assignment]
+_TABLE = table_of(AssessmentRow)
 
-_QUESTIONNAIRES: Table = QuestionnaireRow.__table__  # type: ignore[assignment]
+_QUESTIONNAIRES = table_of(QuestionnaireRow)
 
 
 class AssessmentQueries(Database):
@@ -211,9 +211,9 @@ class AssessmentQueries(Database):
         async with self._read() as conn:
             rows = (
                 await conn.execute(
-                    select(_TABLE.c.person, _TABLE.c.status, func.count())
-                    .where(_TABLE.c.questionnaire == questionnaire_id)
-                    .group_by(_TABLE.c.person, _TABLE.c.status)
+                    select(AssessmentRow.person, AssessmentRow.status, func.count())
+                    .where(AssessmentRow.questionnaire == questionnaire_id)
+                    .group_by(AssessmentRow.person, AssessmentRow.status)
                 )
             ).all()
         people = {person for person, _, _ in rows}

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.audit import AuditEntry
-from store.base import Base, UtcDateTime, utcnow
+from store.base import Base, UtcDateTime, table_of, utcnow
 from store.database import Database
 
 
@@ -46,7 +46,7 @@ class AuditQueries(Database):
         async with self._tx() as conn:
             row = (
                 await conn.execute(
-                    AuditRow.__table__.insert().values(**values).returning(*AuditRow.__table__.columns)
+                    table_of(AuditRow).insert().values(**values).returning(*AuditRow.__table__.columns)
                 )
             ).one()
         return _entry(row)

@@ -21,7 +21,6 @@ from sqlalchemy import (
     Boolean,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
     func,
@@ -37,7 +36,7 @@ from core.assessment import Status
 from core.badges import Award, BadgeClass, Counts, Facts, Rule, validate_class
 from core.errors import Conflict, Invalid, NotFound
 from store.assessment import AssessmentRow
-from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.base import Base, UtcDateTime, insert_for, table_of, utcnow
 from store.coaching import CoachingCheckInRow
 from store.database import Database
 from store.meetings import MeetingAttendeeRow, MeetingPresenterRow, MeetingRow
@@ -175,9 +174,9 @@ def _award(row: Any) -> Award:
     )
 
 
-_AWARDS: Table = BadgeAwardRow.__table__  # type: ignore[assignment]
-_CLASSES: Table = BadgeClassRow.__table__  # type: ignore[assignment]
-_KEYS: Table = BadgeKeyRow.__table__  # type: ignore[assignment]
+_AWARDS = table_of(BadgeAwardRow)
+_CLASSES = table_of(BadgeClassRow)
+_KEYS = table_of(BadgeKeyRow)
 
 
 async def seed_badge_classes(conn: AsyncConnection, dialect: str, classes: Sequence[BadgeClass]) -> int:
@@ -294,8 +293,10 @@ class BadgeQueries(Database):
 
     async def revoked_indexes(self) -> Sequence[int]:
         async with self._read() as conn:
-            rows = await conn.execute(select(_AWARDS.c.status_index).where(_AWARDS.c.revoked_at.is_not(None)))
-            return [index for (index,) in rows]
+            rows = await conn.scalars(
+                select(BadgeAwardRow.status_index).where(BadgeAwardRow.revoked_at.is_not(None))
+            )
+            return list(rows)
 
     async def award_counts(self) -> Counts:
         async with self._read() as conn:
@@ -309,7 +310,9 @@ class BadgeQueries(Database):
             )
             by_org_rows = (
                 await conn.execute(
-                    select(_AWARDS.c.organization, func.count()).where(valid).group_by(_AWARDS.c.organization)
+                    select(BadgeAwardRow.organization, func.count())
+                    .where(valid)
+                    .group_by(BadgeAwardRow.organization)
                 )
             ).all()
             revoked = await conn.scalar(
@@ -364,7 +367,7 @@ class BadgeQueries(Database):
             rows = await conn.execute(
                 select(BadgeKeyRow.kid, BadgeKeyRow.jwk).order_by(BadgeKeyRow.created_at)
             )
-            return {kid: jwk for kid, jwk in rows}
+            return {row.kid: row.jwk for row in rows}
 
     async def forget_badge_recipient(self, person: str) -> int:
         async with self._tx() as conn:

@@ -46,7 +46,7 @@ from core.errors import Conflict, NotFound
 from core.meetings import Reach
 from core.outbox import OutgoingMessage
 from core.people import Organization
-from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.base import Base, UtcDateTime, insert_for, table_of, utcnow
 from store.database import Database
 from store.outbox import write_outbox
 from store.people import OrganizationRow, save_organizations
@@ -302,7 +302,9 @@ class CoachingQueries(Database):
                 .values(status=RoundStatus.CANCELLED.value)
             )
             await conn.execute(
-                CoachingRoundRow.__table__.insert().values(
+                table_of(CoachingRoundRow)
+                .insert()
+                .values(
                     id=proposal.id,
                     size=proposal.spec.size,
                     theme=proposal.spec.theme,
@@ -338,7 +340,7 @@ class CoachingQueries(Database):
             ]
             for table, rows in ((CoachingGroupRow, groups), (CoachingMemberRow, members)):
                 for start in range(0, len(rows), 500):
-                    await conn.execute(table.__table__.insert(), rows[start : start + 500])
+                    await conn.execute(table_of(table).insert(), rows[start : start + 500])
         return proposal
 
     async def get_round(self, round_id: str) -> Round | None:

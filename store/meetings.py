@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.errors import Conflict, NotFound
 from core.meetings import Contribution, GroupAnswer, Meeting, Plan, Reach
 from core.outbox import OutgoingMessage
-from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.base import Base, UtcDateTime, insert_for, table_of, utcnow
 from store.database import Database
 from store.outbox import write_outbox
 
@@ -157,7 +157,7 @@ class MeetingQueries(Database):
             if created.first() is None:  # the same form, submitted twice
                 return False
             await conn.execute(
-                MeetingPresenterRow.__table__.insert(),
+                table_of(MeetingPresenterRow).insert(),
                 [
                     {"meeting_id": meeting.id, "person": person, "position": index}
                     for index, person in enumerate(meeting.presenters)
@@ -290,7 +290,7 @@ class MeetingQueries(Database):
                 raise NotFound("meetings.error.unknown")
             await conn.execute(delete(MeetingGroupRow).where(MeetingGroupRow.meeting_id == meeting_id))
             if rows:
-                await conn.execute(MeetingGroupRow.__table__.insert(), rows)
+                await conn.execute(table_of(MeetingGroupRow).insert(), rows)
 
     async def groups_of(self, meeting_id: str) -> Sequence[Sequence[str]]:
         async with self._tx() as conn:

@@ -180,11 +180,12 @@ async def _personal_chats(conn: AsyncConnection, who: Identity) -> list[str]:
     query = select(table.c.conversation_id).where(
         table.c.user_aad_id == who.aad_object_id, table.c.scope == "personal"
     )
-    return [conversation for (conversation,) in await conn.execute(query)]
+    chats: Sequence[str] = (await conn.scalars(query)).all()
+    return list(chats)
 
 
 def _own_match(table: Table, holds: Holds, who: Identity, chats: Sequence[str]) -> ColumnElement[bool] | None:
-    conditions = [table.c[column].in_(_ids(who)) for column in holds.own]
+    conditions: list[ColumnElement[bool]] = [table.c[column].in_(_ids(who)) for column in holds.own]
     if chats:
         conditions += [table.c[column].in_(chats) for column in holds.personal_chat]
     return or_(*conditions) if conditions else None
@@ -194,7 +195,7 @@ def _whole_row_match(
     table: Table, holds: Holds, who: Identity, chats: Sequence[str]
 ) -> ColumnElement[bool] | None:
     """Rows exported in full: the person's own, those naming them in a cleared column or as the actor."""
-    conditions = [table.c[column].in_(_ids(who)) for column in holds.clear]
+    conditions: list[ColumnElement[bool]] = [table.c[column].in_(_ids(who)) for column in holds.clear]
     conditions += [_contains_any(table.c[column], who.identifiers()) for column in holds.actor]
     own = _own_match(table, holds, who, chats)
     if own is not None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from alembic import context
 
 from store.base import UtcDateTime
 from store.schema import metadata
 
 
-def render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(kind: str, obj: object, autogen_context: object) -> str | Literal[False]:
     """Generated revisions spell the store's column types in plain SQLAlchemy (no import of `store`)."""
     if kind == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
