@@ -13,8 +13,8 @@ from typing import Any
 
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
-from msgraph import GraphRequestAdapter
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+from msgraph.graph_request_adapter import GraphRequestAdapter
 
 from core.workspace import Throttled
 from graph.config import GraphConfig
@@ -59,7 +59,9 @@ async def batch_get(
     raise Throttled()
 
 
-async def _post(adapter: GraphRequestAdapter, config: GraphConfig, urls: dict[str, str]) -> dict[str, dict]:
+async def _post(
+    adapter: GraphRequestAdapter, config: GraphConfig, urls: dict[str, str]
+) -> dict[str, dict[str, Any]]:
     base = config.base_url.rstrip("/")
     requests = [
         {"id": key, "method": "GET", "url": url.removeprefix(base) if url.startswith(base) else url}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import httpx
 from kiota_abstractions.authentication import BaseBearerTokenAuthenticationProvider
 from kiota_http.middleware.options import RetryHandlerOption
-from msgraph import GraphRequestAdapter, GraphServiceClient
+from msgraph.graph_request_adapter import GraphRequestAdapter
+from msgraph.graph_service_client import GraphServiceClient
 from msgraph_core import GraphClientFactory
 
 from graph.auth import MsalTokenProvider

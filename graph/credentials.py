@@ -144,8 +144,12 @@ class AppTokens:
     def _acquire(self) -> dict[str, Any]:
         if isinstance(self.credential, ManagedIdentity):
             client = self._managed_identity_client()
-            return client.acquire_token_for_client(resource=self.scope.removesuffix("/.default"))
-        return self._confidential_client().acquire_token_for_client(scopes=[self.scope])
+            result: dict[str, Any] = client.acquire_token_for_client(
+                resource=self.scope.removesuffix("/.default")
+            )
+        else:
+            result = self._confidential_client().acquire_token_for_client(scopes=[self.scope])
+        return result
 
     def _managed_identity_client(self) -> msal.ManagedIdentityClient:
         if self._client is None:

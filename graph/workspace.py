@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 
-from msgraph import GraphServiceClient
+from msgraph.graph_service_client import GraphServiceClient
 
 from core.workspace import Channel, Chat, ConflictBehavior, FileInfo, Folder
 from graph import channels, chats, files, listing, membership, search

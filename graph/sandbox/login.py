@@ -120,7 +120,9 @@ def login_app(state: State) -> web.Application:
         resource = request.query.get("resource", "")
         client_id = request.query.get("client_id", state.client_id)
         if not resource or request.query.get("api-version") != "2019-08-01":
-            return web.json_response({"statusCode": 400, "message": "resource and api-version required"}, 400)
+            return web.json_response(
+                {"statusCode": 400, "message": "resource and api-version required"}, status=400
+            )
         if client_id != state.client_id:
             return web.json_response(
                 {"statusCode": 400, "message": f"No managed identity with client id {client_id}"}, status=400

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from graph.sandbox import uploads
 from graph.sandbox.api import GraphApi
@@ -28,7 +28,7 @@ def graph_app(state: State, api: GraphApi) -> web.Application:
     """Graph under `/v1.0`, upload sessions under `/upload`, files under `/sites`."""
 
     @web.middleware
-    async def round_trips(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def round_trips(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path.startswith(("/v1.0/", "/upload/")):
             state.round_trips += 1
             state.log.append(f"{request.method} {request.path}")

@@ -3,8 +3,10 @@ token authority (a locally generated certificate, a local identity endpoint; not
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 
+import aiohttp
 import pytest
 
 from core.errors import Unavailable
@@ -75,6 +77,21 @@ async def test_a_managed_identity_the_host_does_not_have_is_an_auth_error(
     finally:
         await workspace.close()
     assert caught.value.key == "graph.error.auth"
+
+
+async def test_the_identity_endpoint_answers_400_to_a_request_without_a_resource(sandbox: Sandbox) -> None:
+    # What msal would see from App Service's endpoint for a malformed request: a JSON 400, not a failure.
+    env = sandbox.managed_identity_env()
+    trust = ssl.create_default_context(cafile=str(sandbox.ca_bundle))
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trust)) as session,
+        session.get(
+            env["IDENTITY_ENDPOINT"],
+            params={"api-version": "2019-08-01"},
+            headers={"X-IDENTITY-HEADER": env["IDENTITY_HEADER"]},
+        ) as response,
+    ):
+        assert (response.status, (await response.json())["statusCode"]) == (400, 400)
 
 
 def test_graph_takes_one_credential() -> None:
