@@ -22,6 +22,7 @@ from aiohttp import web
 from botbuilder.core import Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     AuthenticationConstants,
@@ -68,7 +69,7 @@ class _PooledConnectorFactory(ConnectorFactory):
         self._app_id = app_id
         self._pool = pool
 
-    async def create(self, service_url: str, audience: str | None = None):  # type: ignore[override]
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (self._app_id, service_url, audience or "")
         return await self._pool.get(key, lambda: self._inner.create(service_url, audience))
 

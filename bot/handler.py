@@ -111,10 +111,10 @@ class VertaisBot(TeamsActivityHandler):
             value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
             return unsupported_invoke(str(name), value, self.turn(turn_context).t)
         turn = self.turn(turn_context)
-        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        value = _object(turn_context.activity.value)
+        action = _object(value.get("action"))
         verb = action.get("verb")
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        data = _object(action.get("data"))
         handler = self._router.actions.get(verb) if isinstance(verb, str) else None
         if handler is None:
             return card_action_error(400, "unknownVerb", turn.t("error.unknown_action"))
@@ -180,3 +180,8 @@ class VertaisBot(TeamsActivityHandler):
             return
         bot = any(m.id == bot_id for m in teams_members_removed)
         await self._on_members_removed(self.turn(turn_context), team_info, teams_members_removed, bot=bot)
+
+
+def _object(value: object) -> dict[str, Any]:
+    """A JSON object of the activity as a dict; anything else (absent, a list, a string) as an empty one."""
+    return value if isinstance(value, dict) else {}

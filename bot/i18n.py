@@ -11,12 +11,12 @@ evaluates it the way GNU gettext does. See `core.i18n.Translator` for the calls.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -115,7 +115,7 @@ def read_catalog(lang: str, directory: Path = LOCALE_DIR) -> Catalog:
             if key in messages:
                 raise ValueError(f"{path}: message {key!r} is defined twice for {lang}")
             if message.pluralizable:
-                forms = tuple(str(form or "") for form in message.string)
+                forms = tuple(str(form or "") for form in message.string or ())
                 if len(forms) != _nplurals(header):
                     raise ValueError(f"{path}: {key!r} has {len(forms)} forms, the header says otherwise")
                 messages[key] = forms
@@ -166,14 +166,14 @@ class Translator:
             for name, value in params.items()
         }
 
-    def datetime(self, value: datetime) -> str:
+    def datetime(self, value: dt.datetime) -> str:
         style = DATE_STYLES[self.locale]
         local = value.astimezone(HELSINKI)
         date = format_date(local, style.date_in_datetime, locale=style.locale)
         time = format_time(local, "short", locale=style.locale)
         return str(Locale.parse(style.locale).datetime_formats["short"]).format(time, date)
 
-    def date(self, value: datetime) -> str:
+    def date(self, value: dt.datetime) -> str:
         return format_date(value.astimezone(HELSINKI), "medium", locale=DATE_STYLES[self.locale].locale)
 
 

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.outbox import send_later
 from bot.turn import Turn
 from cards.base import to_json
-from core.outbox import OutgoingMessage, Priority, Target
+from core.outbox import OutgoingMessage, Priority, Target, TargetKind
 
 CARD_CONTENT = "application/vnd.microsoft.card.adaptive"
 
@@ -21,10 +21,10 @@ def card_message(value: AdaptiveCard) -> dict[str, Any]:
     return {"type": "message", "attachments": [{"contentType": CARD_CONTENT, "content": to_json(value)}]}
 
 
-def target(turn: Turn, kind: str, service_url: str | None, **where: str) -> Target:
+def target(turn: Turn, kind: TargetKind, service_url: str | None, **where: str) -> Target:
     """A target in the Teams this turn came from (its serviceUrl unless given, its tenant, this bot)."""
     return Target(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         service_url=service_url or turn.activity.service_url,
         tenant_id=turn.tenant_id,
         bot_id=turn.bot_id,

@@ -58,7 +58,9 @@ class RetentionScheduler(Periodic):
         return purged
 
 
-def start_retention(store: RetentionStore, settings: Settings, **options: object) -> RetentionScheduler:
-    scheduler = RetentionScheduler(store, policy_of(settings), **options)  # type: ignore[arg-type]
+def start_retention(
+    store: RetentionStore, settings: Settings, *, interval: float = INTERVAL_S, clock: Clock = utcnow
+) -> RetentionScheduler:
+    scheduler = RetentionScheduler(store, policy_of(settings), interval=interval, clock=clock)
     scheduler.start()
     return scheduler

@@ -103,7 +103,7 @@ class SeenMiddleware(Middleware):
         self._store = store
         self._recent = recent or RecentlySaved()
 
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> None:  # type: ignore[override]
+    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> None:
         activity = context.activity
         conversation_id = activity.conversation.id if activity.conversation else ""
         # An invoke is answered in its own HTTP response: a repeated one must get a real answer, not

@@ -303,7 +303,7 @@ class Settings(BaseSettings):
         return self.graph_base_url == SANDBOX
 
     def is_coordinator(self, aad_object_id: str | None) -> bool:
-        return bool(aad_object_id) and aad_object_id.lower() in self.coordinators
+        return aad_object_id is not None and aad_object_id.lower() in self.coordinators
 
     def botbuilder_configuration(self) -> object:
         """The attribute bag botbuilder's ConfigurationBotFrameworkAuthentication reads."""

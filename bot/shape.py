@@ -81,7 +81,7 @@ def check_activity(body: dict[str, Any]) -> None:
         _text(body, key, limit=MAX_NAME)
     _text(body, "text", limit=None)
     _service_url(body.get("serviceUrl"))
-    conversation = _object(body, "conversation", required=True)
+    conversation = _required_object(body, "conversation")
     _text(conversation, "id", required=True, where="conversation.", printable=True)
     for key in ("conversationType", "tenantId"):
         _text(conversation, key, where="conversation.", printable=True)
@@ -172,6 +172,13 @@ def _service_url(url: Any) -> None:
     except ValueError:
         if not all(label and len(label) < 64 for label in parts.hostname.split(".")):
             raise Malformed("serviceUrl is not a usable URL") from None
+
+
+def _required_object(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    value = _object(parent, key, required=True)
+    if value is None:  # _object raises first: a required object is never None
+        raise Malformed(f"{key} must be an object")
+    return value
 
 
 def _object(

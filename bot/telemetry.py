@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import TraceConfig, web
+from aiohttp.typedefs import Handler, Middleware
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -36,8 +36,6 @@ EXPORTER_SELF_TELEMETRY = (
     "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED",
 )
 PROBES = frozenset({"/healthz", "/readyz", "/metrics"})  # polled every few seconds: not worth a trace each
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 
 @dataclass

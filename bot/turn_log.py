@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from botbuilder.schema import Activity
 
@@ -31,8 +30,9 @@ def _safe(value: object, limit: int = _MAX) -> str:
 
 def _tenant(activity: Activity) -> str | None:
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
-    return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+    tenant = data.get("tenant")
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
+    return tenant_id or getattr(activity.conversation, "tenant_id", None)
 
 
 def _route(activity: Activity) -> str:
@@ -50,7 +50,7 @@ def _route(activity: Activity) -> str:
         return command.name if command else "unknown"
     if activity.type == "invoke":
         name = activity.name or "-"
-        value: Any = activity.value
+        value = activity.value
         action = value.get("action") if isinstance(value, dict) else None
         if name == "adaptiveCard/action" and isinstance(action, dict):
             return f"action:{_safe(action.get('verb') or '-', 40)}"

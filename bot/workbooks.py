@@ -9,6 +9,8 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.spreadsheets import Cell, local_time
 
@@ -22,6 +24,8 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) 
     as real date cells in Helsinki time, columns as wide as their content allows."""
     book = Workbook()
     sheet = book.active
+    if not isinstance(sheet, Worksheet):  # a new workbook opens on its one worksheet
+        raise TypeError("a new workbook has no worksheet")
     sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:SHEET_TITLE_MAX] or "1"
     widths = [len(h) for h in header]
     for column, text in enumerate(header, start=1):
@@ -41,9 +45,7 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) 
                 width = max((len(line) for line in value.splitlines()), default=0)
             widths[column - 1] = max(widths[column - 1], width)
     for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(
-            width + 2, COLUMN_WIDTH_MAX
-        )
+        sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, COLUMN_WIDTH_MAX)
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = sheet.dimensions

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
@@ -41,9 +42,7 @@ async def split_groups(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
             members,
             key=f"meeting:{meeting.id}:group:{split.key}",
             broadcast=f"meeting:{meeting.id}:groups",
-            build=lambda t, number=number, members=members: cards.group_card(
-                t, meeting, number, members, names
-            ),
+            build=partial(cards.group_card, meeting=meeting, number=number, members=members, names=names),
         )
     log.info("meeting %s: %d attendees split into %d groups", meeting.id, len(names), len(split.groups))
     return cards.groups_done_card(turn.t, meeting, split.groups, names)

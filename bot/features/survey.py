@@ -31,7 +31,7 @@ from cards import survey as cards
 from cards.delivery import delivery_report_card
 from core import delivery_reports, survey_flow
 from core.errors import NotFound, Unavailable
-from core.survey import Survey, SurveyStatus
+from core.survey import Survey, SurveyStatus, require_coordinator
 
 WORDS = {
     "aloita": "start",
@@ -68,7 +68,7 @@ async def start(turn: Turn) -> tuple[Survey, int]:
     """Open the survey with the announcement and the form of each current member of the project team
     (its roster read again first) queued; (survey, forms)."""
     team = await turn.project_team()
-    survey_flow.require_coordinator(turn.is_coordinator)
+    require_coordinator(turn.is_coordinator)
     if team is not None:
         await refresh_roster(turn.context, turn.services.store, team)
     started = await survey_flow.start(
@@ -114,7 +114,7 @@ async def _reply(turn: Turn, value: AdaptiveCard) -> AdaptiveCard | None:
 async def export(turn: Turn, survey: Survey) -> AdaptiveCard:
     """The answers as CSV in the General channel's Files folder (replacing the previous export); the card
     offers the same table as a workbook (`bot.features.survey_export`)."""
-    survey_flow.require_coordinator(turn.is_coordinator)
+    require_coordinator(turn.is_coordinator)
     done = await survey_flow.export(
         turn.services.store,
         turn.services.workspace,
@@ -140,9 +140,9 @@ async def survey_command(turn: Turn, argument: str) -> None:
         return
     current = await survey_flow.current(store)
     if word == "start":
-        survey, sent = await start(turn)
+        started, sent = await start(turn)
         await turn.send_text("survey.started", count=sent)
-        await _show(turn, await results(turn, survey))
+        await _show(turn, await results(turn, started))
         return
     if word is None and not turn.is_coordinator:
         if current is None:
@@ -151,7 +151,7 @@ async def survey_command(turn: Turn, argument: str) -> None:
         return
     if word is None and current is None:
         # Never starts here: the latest results (if any) and the button that starts a new survey.
-        survey_flow.require_coordinator(turn.is_coordinator)
+        require_coordinator(turn.is_coordinator)
         await _show(turn, await results(turn, await survey_flow.latest(store), offer_start=True))
         return
     survey = current or await survey_flow.latest(store)
@@ -191,19 +191,19 @@ async def answer_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 
 async def results_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
-    survey_flow.require_coordinator(turn.is_coordinator)
+    require_coordinator(turn.is_coordinator)
     survey = await _survey_of(turn, data)
     offer = await survey_flow.may_start_after(turn.services.store, survey)
     return await _reply(turn, await results(turn, survey, offer_start=offer))
 
 
 async def export_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
-    survey_flow.require_coordinator(turn.is_coordinator)
+    require_coordinator(turn.is_coordinator)
     return await _reply(turn, await export(turn, await _survey_of(turn, data)))
 
 
 async def close_action(turn: Turn, data: dict[str, Any]) -> AdaptiveCard | None:
-    survey_flow.require_coordinator(turn.is_coordinator)
+    require_coordinator(turn.is_coordinator)
     closed = await _close(turn, await _survey_of(turn, data))
     offer = await survey_flow.may_start_after(turn.services.store, closed)
     return await _reply(turn, await results(turn, closed, offer_start=offer))

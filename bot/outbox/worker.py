@@ -108,11 +108,11 @@ class OutboxWorker:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
-        for task in (flush, lease):
-            if task is not None:
-                task.cancel()
+        for loop in (flush, lease):
+            if loop is not None:
+                loop.cancel()
                 with suppress(asyncio.CancelledError):
-                    await task
+                    await loop
         await self._flush(final=True)
         log.info("outbox worker %s stopped", self.name)
 

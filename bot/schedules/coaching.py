@@ -5,6 +5,7 @@ that are due (`core.coaching_rounds.due_followups`, exactly once across instance
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.coaching_messages import CoachingMessages
 from bot.schedules import Clock, Periodic, utcnow
@@ -12,6 +13,7 @@ from bot.services import Services
 from core.coaching_chats import create_group_chats
 from core.coaching_rounds import Round, RoundGroup, due_followups
 from core.coaching_views import members_of
+from core.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ class _ChatPosts:
     async def topic(self, due: Round, group: RoundGroup) -> str:
         return self._messages.topic(group, await members_of(self._services.store, group.members))
 
-    async def in_chat(self, due: Round, group: RoundGroup, chat_id: str):  # type: ignore[no-untyped-def]
+    async def in_chat(self, due: Round, group: RoundGroup, chat_id: str) -> Sequence[OutgoingMessage]:
         return await self._messages.in_chat(due, group, chat_id)
 
 
@@ -55,7 +57,9 @@ class CoachingScheduler(Periodic):
         return queued
 
 
-def start_coaching(services: Services, **options: object) -> CoachingScheduler:
-    scheduler = CoachingScheduler(services, **options)  # type: ignore[arg-type]
+def start_coaching(
+    services: Services, *, interval: float = INTERVAL_S, clock: Clock = utcnow
+) -> CoachingScheduler:
+    scheduler = CoachingScheduler(services, interval=interval, clock=clock)
     scheduler.start()
     return scheduler
