@@ -65,6 +65,7 @@ CHROMIUM := /usr/bin/chromium
 
 test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST) $(NPM_DEPLOY) check-deploy
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 	@test -x $(CHROMIUM) || echo "*** $(CHROMIUM) is missing: the browser suite (tests/e2e/journeys) is SKIPPED. \
 	Install Debian's chromium to run it: sudo make chromium ***"
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -90,6 +91,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 
 package: $(STAMP) $(NPM_MANIFEST)
 	$(PY) -m manifest
