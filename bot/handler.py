@@ -35,7 +35,7 @@ MembersHook = Callable[[Turn, TeamInfo, list[TeamsChannelAccount]], Awaitable[No
 
 class RemovedHook(Protocol):
     async def __call__(
-        self, turn: Turn, team: TeamInfo, members: list[TeamsChannelAccount], *, bot: bool
+        self, turn: Turn, team: TeamInfo, members: list[TeamsChannelAccount], /, *, bot: bool
     ) -> None: ...
 
 

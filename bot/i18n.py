@@ -198,4 +198,4 @@ class Catalogs:
         made on first use and then reused: the texts do not change while the service runs."""
         if key not in self._derived:
             self._derived[key] = build()
-        return self._derived[key]  # type: ignore[no-any-return]
+        return self._derived[key]

@@ -209,4 +209,4 @@ class JoinQueries(Database):
         )
         async with self._read() as conn:
             rows = (await conn.execute(query)).all()
-        return list(dict.fromkeys(user for networks, user in rows if network in (networks or ())))
+        return list(dict.fromkeys(row.user_id for row in rows if network in (row.networks or ())))
