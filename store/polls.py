@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, bindparam, func, select, update
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Select, String, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -99,7 +99,7 @@ def _poll_query(dialect: str, write: bool) -> Any:
 
 
 @cache
-def _tally_query() -> Any:
+def _tally_query() -> Select[int, int]:
     return (
         select(BallotRow.choices, func.count())
         .where(BallotRow.poll_id == bindparam("poll_id"))
