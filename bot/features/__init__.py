@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.features import (
     assessment,
+    badge_admin,
     badges,
     coaching,
     coaching_export,
@@ -19,6 +20,7 @@ from bot.features import (
     polls,
     report,
     survey,
+    survey_actions,
     survey_export,
 )
 from bot.features import help as help_feature
@@ -32,6 +34,7 @@ def build_router() -> Router:
         polls,
         networks,
         survey,
+        survey_actions,
         survey_export,
         materials,
         materials_send,
@@ -40,6 +43,7 @@ def build_router() -> Router:
         meeting_groups,
         assessment,
         badges,
+        badge_admin,
         report,
         joins,
     ):

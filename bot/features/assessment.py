@@ -16,7 +16,6 @@ from bot.turn import Turn
 from cards import assessment as cards
 from core import assessment as core
 from core.errors import Conflict, DomainError, NotAllowed
-from core.questionnaire import Questionnaire
 
 EXPORT_KIND = "assessment.export"
 
@@ -33,14 +32,15 @@ def _person(turn: Turn) -> str:
     return turn.user_aad_id
 
 
-def _questionnaire(turn: Turn) -> Questionnaire:
-    return turn.services.questionnaire
+def _versions(turn: Turn) -> core.Versions:
+    """Every version of the questionnaire a stored assessment may have been answered in."""
+    return core.Versions(turn.services.store, turn.services.questionnaire)
 
 
 async def _start_card(turn: Turn, person: str) -> AdaptiveCard:
     where = await core.standing(turn.services.store, person)
     return cards.start_card(
-        turn.t, _questionnaire(turn), where.draft, where.completed, coordinator=turn.is_coordinator
+        turn.t, turn.services.questionnaire, where.draft, where.completed, coordinator=turn.is_coordinator
     )
 
 
@@ -54,15 +54,13 @@ async def show(turn: Turn, _argument: str = "") -> None:
 
 async def start(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     """Begin, or resume where the person left off."""
-    person, questionnaire = _person(turn), _questionnaire(turn)
+    person, questionnaire = _person(turn), turn.services.questionnaire
     assessment = await core.begin(turn.services.store, questionnaire, person, _now())
     return await _step_card(turn, assessment)
 
 
 async def _step_card(turn: Turn, assessment: core.Assessment) -> AdaptiveCard:
-    questionnaire = await core.Versions(turn.services.store, _questionnaire(turn))(
-        assessment.questionnaire, assessment.version
-    )
+    questionnaire = await _versions(turn)(assessment.questionnaire, assessment.version)
     if assessment.position >= len(questionnaire.dimensions):
         return cards.finish_card(turn.t, questionnaire, assessment)
     return cards.dimension_card(turn.t, questionnaire, assessment)
@@ -73,7 +71,7 @@ async def answer(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     form = cards.parse_answer(data)
     store = turn.services.store
     draft = await core.own_assessment(store, person, form.assessment)
-    questionnaire = await core.Versions(store, _questionnaire(turn))(draft.questionnaire, draft.version)
+    questionnaire = await _versions(turn)(draft.questionnaire, draft.version)
     try:
         saved = await core.answer(
             store,
@@ -101,7 +99,7 @@ async def finish(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     store = turn.services.store
     assessment_id = cards.parse_assessment_ref(data) or ""
     draft = await core.own_assessment(store, person, assessment_id)
-    questionnaire = await core.Versions(store, _questionnaire(turn))(draft.questionnaire, draft.version)
+    questionnaire = await _versions(turn)(draft.questionnaire, draft.version)
     try:
         done = await core.finish(store, questionnaire, person, assessment_id, cards.parse_goal(data), _now())
     except DomainError as error:
@@ -115,9 +113,7 @@ async def finish(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 
 async def _results_card(turn: Turn, person: str, assessment_id: str | None) -> AdaptiveCard:
     store = turn.services.store
-    results = await core.results(
-        store, store, core.Versions(store, _questionnaire(turn)), person, assessment_id
-    )
+    results = await core.results(store, store, _versions(turn), person, assessment_id)
     return cards.own_results_card(turn.t, results)
 
 
@@ -144,7 +140,7 @@ async def export(turn: Turn, _data: dict[str, Any]) -> str:
     """Offer the person's assessments as a JSON file in their chat (FileConsent)."""
     person = _person(turn)
     store = turn.services.store
-    document = await core.export(store, core.Versions(store, _questionnaire(turn)), person, turn.t.locale)
+    document = await core.export(store, _versions(turn), person, turn.t.locale)
     if not document["assessments"]:
         raise Conflict("assessment.error.nothing")
     name = _export_name(turn)
@@ -160,7 +156,7 @@ async def on_export_consent(turn: Turn, action: str, context: Any, upload: dict[
         return
     person = _person(turn)
     store = turn.services.store
-    document = await core.export(store, core.Versions(store, _questionnaire(turn)), person, turn.t.locale)
+    document = await core.export(store, _versions(turn), person, turn.t.locale)
     await file_offers.deliver(turn, upload, _export_name(turn), _export_bytes(document))
 
 
@@ -181,7 +177,7 @@ async def delete_confirmed(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
 async def show_overview(turn: Turn, _data: dict[str, Any]) -> AdaptiveCard:
     _person(turn)
     store = turn.services.store
-    questionnaire = _questionnaire(turn)
+    questionnaire = turn.services.questionnaire
     overview = await core.overview(store, store, questionnaire, is_coordinator=turn.is_coordinator)
     return cards.overview_card(turn.t, questionnaire, overview)
 
