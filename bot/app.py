@@ -198,6 +198,9 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         stack.callback(adapter.close)
         worker = build_worker(store, adapter, settings, app[METRICS])
         background = Background()
+        downloads = Downloads(loopback=settings.downloads_from_loopback)
+        downloads.session()  # opened here, in the loop; closed after the background transfers below
+        stack.push_async_callback(downloads.close)
         services = Services(
             settings=settings,
             catalogs=Catalogs(),
@@ -207,7 +210,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             graph=graph,
             key=key,
             background=background,
-            downloads=Downloads(loopback=settings.downloads_from_loopback),
+            downloads=downloads,
             outbox=worker,
             shared_cards=SharedCards(background),
             recent_polls=RecentPolls(),

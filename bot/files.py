@@ -15,8 +15,9 @@ import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import IO, Any
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import IO, Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -152,33 +153,56 @@ def check_download_url(url: str, *, loopback: bool = False) -> str:
 Resolvers = Callable[[], AbstractResolver]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Downloads:
     """How the bot fetches the files people send it and PUTs the files it sends: every URL and redirect hop
     on the allow-list, every host name resolved and checked, connections only to the checked addresses.
     `loopback` (setting DOWNLOADS_FROM_LOOPBACK, local anonymous mode only) also allows this machine;
-    `resolver` makes the name lookup (a test double in tests)."""
+    `resolver` makes the name lookup (a test double in tests).
+
+    All of it goes through one aiohttp session, opened on first use (in the running loop) and closed by
+    `close` at shutdown (`bot.app`, after the background transfers) or at the end of `async with`."""
 
     loopback: bool = False
     resolver: Resolvers = ThreadedResolver
+    _session: aiohttp.ClientSession | None = field(default=None, init=False, repr=False)
+    _checked: CheckedResolver | None = field(default=None, init=False, repr=False)
 
     def check(self, url: str) -> str:
         return check_download_url(url, loopback=self.loopback)
 
-    def _session(self, timeout: aiohttp.ClientTimeout) -> tuple[aiohttp.ClientSession, CheckedResolver]:
-        resolver = CheckedResolver(self.resolver(), loopback=self.loopback)
-        # No DNS cache: each connection resolves, and checks, anew.
-        connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False)
-        return aiohttp.ClientSession(timeout=timeout, connector=connector), resolver
+    def session(self) -> aiohttp.ClientSession:
+        """The one session of every download and upload. No DNS cache and no kept-alive connections: each
+        request resolves and checks its host anew (DNS rebinding), and no cookie jar, so nothing one
+        pre-authorised URL is given travels with the next request to its host."""
+        if self._session is None or self._session.closed:
+            self._checked = CheckedResolver(self.resolver(), loopback=self.loopback)
+            connector = aiohttp.TCPConnector(resolver=self._checked, use_dns_cache=False, force_close=True)
+            self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._checked is not None:
+            await self._checked.close()
+        self._session = self._checked = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
 
     @asynccontextmanager
     async def open(self, url: str, limit: int) -> AsyncIterator[Download]:
         """Open `url` for streaming. Raises `FileTooLarge` above `limit` bytes, `Unavailable` when the link
         does not answer with the file, `Invalid` for a link the bot does not fetch."""
         self.check(url)
-        session, resolver = self._session(TIMEOUT)
         try:
-            async with session, self._get(session, resolver, url) as response:
+            async with self._get(self.session(), url) as response:
                 if response.status in GONE:
                     raise Invalid("materials.error.bad_download")  # an expired or revoked link: send again
                 if response.status != 200:
@@ -196,17 +220,13 @@ class Downloads:
             raise Invalid("materials.error.bad_download") from error
         except aiohttp.ClientError as error:
             raise Unavailable("materials.error.download_failed", status=0) from error
-        finally:
-            await resolver.close()
 
     @asynccontextmanager
-    async def _get(
-        self, session: aiohttp.ClientSession, resolver: CheckedResolver, url: str
-    ) -> AsyncIterator[aiohttp.ClientResponse]:
+    async def _get(self, session: aiohttp.ClientSession, url: str) -> AsyncIterator[aiohttp.ClientResponse]:
         """GET `url`, following at most MAX_REDIRECTS redirects by hand: aiohttp's own following would
         fetch any Location, so each one is checked against the allow-list before it is requested."""
         for _hop in range(MAX_REDIRECTS + 1):
-            response = await session.get(url, allow_redirects=False)
+            response = await session.get(url, allow_redirects=False, timeout=TIMEOUT)
             if response.status not in REDIRECTS:
                 try:
                     yield response
@@ -237,23 +257,21 @@ class Downloads:
         async def once() -> None:
             nonlocal status
             await asyncio.to_thread(spool.seek, 0)
-            session, resolver = self._session(UPLOAD_TIMEOUT)
             try:
-                async with (
-                    session,
-                    # an upload URL that redirects is refused, not followed (the bytes go where Teams said)
-                    session.put(
-                        url, data=_from_file(spool), headers=headers, allow_redirects=False
-                    ) as response,
-                ):
+                # an upload URL that redirects is refused, not followed (the bytes go where Teams said)
+                async with self.session().put(
+                    url,
+                    data=_from_file(spool),
+                    headers=headers,
+                    allow_redirects=False,
+                    timeout=UPLOAD_TIMEOUT,
+                ) as response:
                     status = response.status
                     if status not in (200, 201):
                         raise _UploadRefused(status, parse_retry_after(response.headers.get("Retry-After")))
             except aiohttp.ClientError:
                 status = 0
                 raise
-            finally:
-                await resolver.close()
 
         try:
             await with_retries(

@@ -48,12 +48,15 @@ async def links() -> AsyncIterator[Links]:
         await runner.cleanup()
 
 
-# The links server is on this machine: the tests' explicit allowance; names resolve to a public address.
-LOCAL = Downloads(loopback=True, resolver=Names)
+def _local() -> Downloads:
+    """The links server is on this machine: the tests' explicit allowance; names resolve to a public
+    address."""
+    return Downloads(loopback=True, resolver=Names)
 
 
-async def _read(url: str, downloads: Downloads = LOCAL) -> bytes:
-    async with downloads.open(url, 1024) as download:
+async def _read(url: str, downloads: Downloads | None = None) -> bytes:
+    """The file at `url`, through `downloads` (whose session is closed afterwards, as at shutdown)."""
+    async with downloads or _local() as through, through.open(url, 1024) as download:
         return b"".join([chunk async for chunk in download.chunks])
 
 
@@ -100,8 +103,9 @@ async def test_a_redirect_without_a_location_is_a_failed_download(links: Links) 
 
 async def test_an_upload_url_that_redirects_is_not_followed(links: Links) -> None:
     links.redirects["/upload"] = (307, f"{links.url}/elsewhere")
-    with pytest.raises(Unavailable):
-        await LOCAL.put(f"{links.url}/upload", io.BytesIO(b"x"), 1)
+    async with _local() as downloads:
+        with pytest.raises(Unavailable):
+            await downloads.put(f"{links.url}/upload", io.BytesIO(b"x"), 1)
     assert links.hits == ["/upload"]
 
 
@@ -133,3 +137,15 @@ def test_the_allow_list(url: str, allowed: bool, with_loopback: bool) -> None:
         else:
             with pytest.raises(Invalid):
                 check_download_url(url, loopback=loopback)
+
+
+async def test_downloads_and_uploads_go_through_one_session_closed_at_the_end(links: Links) -> None:
+    downloads = _local()
+    async with downloads:
+        session = downloads.session()
+        async with downloads.open(f"{links.url}/file", 1024) as download:
+            assert b"".join([chunk async for chunk in download.chunks]) == b"slides"
+        with pytest.raises(Unavailable):  # 404 from the upload URL: refused, not retried
+            await downloads.put(f"{links.url}/missing", io.BytesIO(b"x"), 1)
+        assert downloads.session() is session and not session.closed
+    assert session.closed and links.hits == ["/file", "/missing"]

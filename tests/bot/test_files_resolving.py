@@ -37,8 +37,9 @@ async def test_a_name_resolving_to_a_non_public_address_is_refused_unconnected(a
     with pytest.raises(Invalid):
         await _read("https://files.example/deck.pptx", downloads)
     assert names.calls == ["files.example"]
-    with pytest.raises(Unavailable):  # an upload URL naming such a host is refused alike
-        await downloads.put("https://files.example/upload", io.BytesIO(b"x"), 1)
+    async with downloads:
+        with pytest.raises(Unavailable):  # an upload URL naming such a host is refused alike
+            await downloads.put("https://files.example/upload", io.BytesIO(b"x"), 1)
 
 
 async def test_the_connection_goes_to_the_checked_address(links: Links) -> None:  # noqa: F811
