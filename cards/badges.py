@@ -247,12 +247,12 @@ def class_form_card(
     if badge and badge.rule is not Rule.MANUAL:
         body.append(TextBlock(text=_rule(t, badge), wrap=True, is_subtle=True))
 
-    def text(
-        field_id: str, label: str, value: str, *, multiline: bool = False, limit: int = TEXT_MAX
-    ) -> TextInput:
+    def text(field: str, *, multiline: bool = False, limit: int = TEXT_MAX) -> TextInput:
+        """The class's text `field` (name_fi, criteria_en, ...), labelled `badges.form.<field>`."""
+        value: str = getattr(badge, field) if badge else ""
         return TextInput(
-            id=field_id,
-            label=label,
+            id=field,
+            label=t(f"badges.form.{field}"),
             is_required=True,
             error_message=t("badges.form.required"),
             is_multiline=multiline,
@@ -260,37 +260,25 @@ def class_form_card(
             value=value or None,
         )
 
+    def pick(field: str, options: Sequence[str]) -> ChoiceSetInput:
+        """One of `options` for `field` (color, emblem), each named `badges.<field>.<option>`."""
+        return ChoiceSetInput(
+            id=field,
+            label=t(f"badges.form.{field}"),
+            style="compact",
+            value=getattr(badge, field) if badge else options[0],
+            choices=[Choice(title=t(f"badges.{field}.{option}"), value=option) for option in options],
+        )
+
     body += [
-        text("name_fi", t("badges.form.name_fi"), badge.name_fi if badge else "", limit=NAME_MAX),
-        text("name_en", t("badges.form.name_en"), badge.name_en if badge else "", limit=NAME_MAX),
-        text(
-            "description_fi",
-            t("badges.form.description_fi"),
-            badge.description_fi if badge else "",
-            multiline=True,
+        text("name_fi", limit=NAME_MAX),
+        text("name_en", limit=NAME_MAX),
+        *(
+            text(field, multiline=True)
+            for field in ("description_fi", "description_en", "criteria_fi", "criteria_en")
         ),
-        text(
-            "description_en",
-            t("badges.form.description_en"),
-            badge.description_en if badge else "",
-            multiline=True,
-        ),
-        text("criteria_fi", t("badges.form.criteria_fi"), badge.criteria_fi if badge else "", multiline=True),
-        text("criteria_en", t("badges.form.criteria_en"), badge.criteria_en if badge else "", multiline=True),
-        ChoiceSetInput(
-            id="color",
-            label=t("badges.form.color"),
-            style="compact",
-            value=badge.color if badge else COLORS[0],
-            choices=[Choice(title=t(f"badges.color.{c}"), value=c) for c in COLORS],
-        ),
-        ChoiceSetInput(
-            id="emblem",
-            label=t("badges.form.emblem"),
-            style="compact",
-            value=badge.emblem if badge else EMBLEMS[0],
-            choices=[Choice(title=t(f"badges.emblem.{e}"), value=e) for e in EMBLEMS],
-        ),
+        pick("color", COLORS),
+        pick("emblem", EMBLEMS),
         NumberInput(
             id="valid_months",
             label=t("badges.form.valid_months"),
