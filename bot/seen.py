@@ -13,6 +13,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from botbuilder.core import Middleware, TurnContext
@@ -83,6 +84,7 @@ class RecentlySaved:
     seconds (last-seen times stay accurate to `ttl`). Bounded; least recently used dropped first."""
 
     def __init__(self, ttl: float = 600.0, size: int = 4096) -> None:
+        self.ttl = ttl
         self._ttl = ttl
         self._size = size
         self._items: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
@@ -103,6 +105,17 @@ class SeenMiddleware(Middleware):
         self._store = store
         self._recent = recent or RecentlySaved()
 
+    def _stored_alike(self, person: Person, stored: Person | None) -> bool:
+        """Whether upserting `person` would change nothing but a recent last-seen time: every field the
+        activity carries is stored as it is, and the person was seen within the cache's time. A read, not
+        a write, for someone this instance has not seen lately (a roster already stored them)."""
+        if stored is None or stored.last_seen is None or person.organization is not None:
+            return False
+        carried = {name: value for name, value in vars(person).items() if value is not None}
+        if any(getattr(stored, name) != value for name, value in carried.items()):
+            return False
+        return datetime.now(UTC) - stored.last_seen < timedelta(seconds=self._recent.ttl)
+
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> None:
         activity = context.activity
         conversation_id = activity.conversation.id if activity.conversation else ""
@@ -120,7 +133,8 @@ class SeenMiddleware(Middleware):
                 return
         person = person_of(activity)
         if person is not None and not self._recent.fresh(("person", person.aad_object_id), person):
-            await self._store.upsert_person(person)
+            if not self._stored_alike(person, await self._store.get_person(person.aad_object_id)):
+                await self._store.upsert_person(person)
             self._recent.remember(("person", person.aad_object_id), person)
         reference = reference_of(activity)
         if reference is not None and not self._recent.fresh(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+from dataclasses import replace
 
 import pytest
 
 from bot.seen import SeenMiddleware
 from core.errors import Unavailable
+from core.people import Person
 from store import SqlStore, open_store
 from tests.harness import activities as teams
 from tests.store.proxy import free_port
@@ -113,3 +115,21 @@ async def test_unreachable_store_fails_the_turn() -> None:
     finally:
         await store.close()
     assert logic.calls == 0
+
+
+async def test_a_sender_stored_alike_lately_is_read_not_written_again(store: SqlStore) -> None:
+    roster = Person(
+        teams.MAIJA.aad,
+        name=teams.MAIJA.name,
+        email=teams.MAIJA.email,
+        locale="fi-FI",
+        tenant_id=teams.TENANT,
+    )
+    stored = await store.upsert_person(roster)  # as the team's roster stored her, email included
+    await SeenMiddleware(store).on_turn(turn_for(teams.personal_message(SERVICE, "apua")), Logic())
+    again = await store.get_person(teams.MAIJA.aad)
+    assert again is not None and again.last_seen == stored.last_seen  # nothing new: not written
+    renamed = replace(teams.MAIJA, name="Maija Virtanen")
+    await SeenMiddleware(store).on_turn(turn_for(teams.personal_message(SERVICE, "apua", renamed)), Logic())
+    changed = await store.get_person(teams.MAIJA.aad)
+    assert changed is not None and (changed.name, changed.email) == ("Maija Virtanen", teams.MAIJA.email)
