@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from microsoft_teams.cards import AdaptiveCard
+
 from bot.proactive import target, to_channel, to_person
 from bot.turn import Turn
 from cards import survey as cards
@@ -25,6 +27,9 @@ class SurveyMessages:
     def __init__(self, turn: Turn, service_url: str | None) -> None:
         self._turn = turn
         self._service_url = service_url
+        # A form is the same for everyone of one language and organisation: built once per start for each
+        # (at 1,000 members, building every form's card models held the start turn for seconds).
+        self._forms: dict[tuple[str, str | None], AdaptiveCard] = {}
 
     def announcement(self, survey: Survey, team: Team) -> OutgoingMessage:
         value = cards.announcement_card(self._turn.services.catalogs.for_locale("fi"), survey)
@@ -43,7 +48,10 @@ class SurveyMessages:
         self, survey: Survey, person: Person, networks: Sequence[Network], organizations: Organizations
     ) -> OutgoingMessage:
         t = self._turn.services.catalogs.for_locale(person.locale)
-        value = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
+        value = self._forms.get((t.locale, person.organization))
+        if value is None:
+            value = cards.answer_card(t, survey, networks, organizations, organization=person.organization)
+            self._forms[(t.locale, person.organization)] = value
         key, who = survey.broadcast, person.aad_object_id
         return to_person(
             self._turn,
