@@ -91,7 +91,7 @@ class ActivityQueries(Database):
         rows = [
             {"channel_id": c, "conversation_id": v, "activity_id": a, "claimed_at": now} for c, v, a in keys
         ]
-        async with self._tx() as conn:
+        async with self._one_statement() as conn:  # one INSERT of the whole batch
             claim = self._statement("claim_activity", _claim_statement)
             result = await conn.execute(claim, rows)
             return {(row[0], row[1], row[2]) for row in result.all()}

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.errors import Unavailable
-from store.engine import READ_ONLY
+from store.engine import ONE_STATEMENT, READ_ONLY
 from store.errors import UNAVAILABLE_KEY, unavailable_on_failure
 
 Setup = Callable[[AsyncEngine], Awaitable[None]]
@@ -74,6 +74,22 @@ class Database:
             with unavailable_on_failure():
                 async with self._engine.begin() as connection:
                     yield connection
+
+    @asynccontextmanager
+    async def _one_statement(self) -> AsyncIterator[AsyncConnection]:
+        """For a single write statement: on SQLite it runs without BEGIN IMMEDIATE (a statement is atomic
+        by itself), still queued behind this process's other writers; elsewhere it is `_tx`."""
+        if self._sqlite_writer is None:
+            async with self._tx() as connection:
+                yield connection
+            return
+        await self.ensure_ready()
+        async with self._sqlite_writer:
+            with unavailable_on_failure():
+                async with self._engine.connect() as connection:
+                    connection = await connection.execution_options(**{ONE_STATEMENT: True})
+                    async with connection.begin():
+                        yield connection
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:

@@ -19,6 +19,7 @@ from store.urls import sqlite_path
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 READ_ONLY = "vertaisbotti_read_only"
+ONE_STATEMENT = "vertaisbotti_one_statement"  # SQLite: a lone statement is its own transaction (no BEGIN)
 CONNECT_TIMEOUT_S = 5.0
 COMMAND_TIMEOUT_S = 30.0
 
@@ -79,8 +80,10 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
         # IMMEDIATE takes the write lock up front: a read-then-write transaction never fails with
         # "database is locked" half-way; concurrent writers wait up to the busy timeout instead.
         # Read-only transactions (`READ_ONLY`) take no write lock: in WAL mode they never wait for writers.
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get(ONE_STATEMENT, False):
+            return  # autocommit (isolation_level None): SQLite makes the one statement atomic by itself
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")
 
     return engine
 
