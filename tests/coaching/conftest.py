@@ -4,19 +4,16 @@ Graph sandbox, a real database), and helpers that act as coaches from several or
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
-from core.people import Person
 from store.outbox import OutboxRow
 from tests.cards.checks import assert_teams_card as check_card
-from tests.harness.activities import LIISA, MAIJA, MATTI, TENANT, User
-from tests.networks.conftest import World, open_world
+from tests.harness.activities import LIISA, MAIJA, MATTI, User
+from tests.harness.people import seed_people
+from tests.networks.conftest import World, world_fixtures
 
 PEKKA = User("pekka", "Pekka Mäkinen", "pekka.makinen@omnia.fi")
 SANNA = User("sanna", "Sanna Öhman", "sanna.ohman@tredu.fi", "en-US")
@@ -62,21 +59,8 @@ class Coaching:
 
 
 async def prepare(world: World) -> Coaching:
-    for user in (PEKKA, SANNA, EMILIA, OSKARI, AINO):
-        await world.store.upsert_person(
-            Person(user.aad, name=user.name, email=user.email, locale=user.locale, tenant_id=TENANT)
-        )
+    await seed_people(world.store, PEKKA, SANNA, EMILIA, OSKARI, AINO)
     return Coaching(world)
 
 
-@pytest.fixture
-async def cw(tmp_path: Path) -> AsyncIterator[Coaching]:
-    async for world in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}"):
-        yield await prepare(world)
-
-
-@pytest.fixture
-async def any_cw(database_url: str, tmp_path: Path) -> AsyncIterator[Coaching]:
-    url = database_url
-    async for world in open_world(tmp_path, url):
-        yield await prepare(world)
+cw, any_cw = world_fixtures("cw", prepare)

@@ -5,19 +5,15 @@ three partner organisations."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import SERVICES
 from core.meetings import HELSINKI
 from core.networks import LaunchStep, NetworkStatus
-from core.people import Person
 from store.networks import load_catalogue
 from store.outbox import OutboxRow
 from tests.cards.checks import assert_teams_card as check_card
@@ -26,13 +22,13 @@ from tests.harness.activities import (
     MAIJA,
     MATTI,
     TEAM_AAD,
-    TENANT,
     User,
     card_action,
     channel_message,
     team_channel_data,
 )
-from tests.networks.conftest import World, open_world
+from tests.harness.people import seed_people
+from tests.networks.conftest import World, world_fixtures
 
 HR = "hr-kehittajat"
 PEKKA = User("pekka", "Pekka Mäkinen", "pekka.makinen@omnia.fi")
@@ -124,23 +120,10 @@ async def prepare(world: World) -> MeetingWorld:
     await store.seed_networks(await load_catalogue())
     await store.record_launch(HR, LaunchStep.DONE, channel_id=channel.id, status=NetworkStatus.ACTIVE)
     await store.set_facilitator(HR, LIISA.aad)
-    for user in (PEKKA, SANNA, EMILIA):
-        await store.upsert_person(
-            Person(user.aad, name=user.name, email=user.email, locale=user.locale, tenant_id=TENANT)
-        )
+    await seed_people(store, PEKKA, SANNA, EMILIA)
     for user in (MATTI, MAIJA, PEKKA, SANNA, EMILIA):
         await store.join_network(HR, user.aad)
     return MeetingWorld(world, channel.id)
 
 
-@pytest.fixture
-async def mw(tmp_path: Path) -> AsyncIterator[MeetingWorld]:
-    async for world in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}"):
-        yield await prepare(world)
-
-
-@pytest.fixture
-async def any_mw(database_url: str, tmp_path: Path) -> AsyncIterator[MeetingWorld]:
-    url = database_url
-    async for world in open_world(tmp_path, url):
-        yield await prepare(world)
+mw, any_mw = world_fixtures("mw", prepare)

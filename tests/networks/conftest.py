@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from bot.app import SERVICES
 from core.outbox import DeliveryReport
-from core.people import Person
 from core.teams import Team
 from graph import open_workspace
 from graph.sandbox import Sandbox, start_sandbox
@@ -35,7 +34,10 @@ from tests.harness.activities import (
     team_channel_data,
 )
 from tests.harness.connector import ConnectorDouble
+from tests.harness.people import seed_people
 from tests.harness.running import RunningBot, make_settings, running_bot
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -154,12 +156,7 @@ async def open_world(
                     await store.save_team(Team(TEAM_AAD, "Vertaansa vailla", TENANT, connector.url, general))
                 # The project team's roster, read again when a survey starts.
                 connector.members = [user.member() for user in (MAIJA, MATTI, LIISA)]
-                for user in (MAIJA, MATTI, LIISA):
-                    await store.upsert_person(
-                        Person(
-                            user.aad, name=user.name, email=user.email, locale=user.locale, tenant_id=TENANT
-                        )
-                    )
+                await seed_people(store, MAIJA, MATTI, LIISA)
                 try:
                     yield World(bot, connector, sandbox, channels["General"])
                     # Every proactive message of every journey tells its notification what it is.
@@ -170,6 +167,21 @@ async def open_world(
                     services.workspace = None
     finally:
         await sandbox.stop()
+
+
+def world_fixtures(name: str, prepare: Callable[[World], Awaitable[T]]) -> tuple[Any, Any]:
+    """Two fixtures of a feature's world (`open_world`, then `prepare`): `<name>` on SQLite and
+    `any_<name>` on each database of the `database_url` fixture (SQLite, and PostgreSQL when configured)."""
+
+    async def on_sqlite(tmp_path: Path) -> AsyncIterator[T]:
+        async for world in open_world(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}"):
+            yield await prepare(world)
+
+    async def on_any(database_url: str, tmp_path: Path) -> AsyncIterator[T]:
+        async for world in open_world(tmp_path, database_url):
+            yield await prepare(world)
+
+    return pytest.fixture(name=name)(on_sqlite), pytest.fixture(name=f"any_{name}")(on_any)
 
 
 @pytest.fixture
