@@ -130,6 +130,24 @@ def card_text(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
 
 
+def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Action.Execute of a card, in the body's action sets and at the bottom."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
 async def open_world(
     tmp_path: Path, database_url: str, *, team: bool = True, **settings: Any
 ) -> AsyncIterator[World]:

@@ -16,29 +16,11 @@ from core.survey import TEXT_MAX, Answer, Survey, SurveyStatus, summarize
 from tests.cards.checks import assert_teams_card as check_card
 from tests.harness.activities import LIISA, MAIJA, MATTI, User, channel_message, group_message
 from tests.harness.connector import Sent
-from tests.networks.conftest import World, card_text
+from tests.networks.conftest import World, actions_of, card_text
 from tests.networks.test_cards import NOW, big_networks
 
 ERROR = "application/vnd.microsoft.error"
 NOTHING = "application/vnd.microsoft.activity.message"
-
-
-def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every Action.Execute of a card, in the body's action sets and at the bottom."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
 
 
 def start_button(card: dict[str, Any]) -> dict[str, Any] | None:

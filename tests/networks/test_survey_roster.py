@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.harness.activities import LIISA, MAIJA, MATTI, User, team_install
-from tests.networks.conftest import World, card_text
+from tests.networks.conftest import World, actions_of, card_text
 
 PEKKA = User("pekka", "Pekka Mäkinen", "pekka.makinen@sedu.fi")  # writes to the bot, not in the team
 ANNA = User("anna", "Anna Laine", "anna.laine@omnia.fi")  # joins the team, then leaves
@@ -26,24 +26,7 @@ def _event(world: World, **members: list[dict[str, Any]]) -> dict[str, Any]:
 async def _send_to(world: World) -> str:
     """The start button's label on the coordinator's results card (who a new survey would reach)."""
     (card,) = [r["attachments"][0]["content"] for r in await world.say("kartoitus") if r.get("attachments")]
-    return next(a["title"] for a in card_text_actions(card) if a.get("verb") == "survey.start")
-
-
-def card_text_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return next(a["title"] for a in actions_of(card) if a.get("verb") == "survey.start")
 
 
 async def test_only_current_team_members_get_the_form(world: World) -> None:
