@@ -12,6 +12,7 @@ from microsoft_teams.cards import AdaptiveCard, CardElement, ExecuteAction, Fact
 from cards.base import card, count_chart, heading, table
 from core.errors import Invalid
 from core.i18n import Translator
+from core.ratios import percent
 from core.report import ActivityReport
 from core.report_tables import period_label
 
@@ -93,7 +94,7 @@ def _survey_totals(report: ActivityReport) -> list[tuple[Any, int]]:
         counts = by_survey.setdefault(rate.survey_started, [0, 0])
         counts[0] += rate.answered
         counts[1] += rate.known
-    return [(when, round(100 * a / k) if k else 0) for when, (a, k) in by_survey.items()]
+    return [(when, percent(a, k)) for when, (a, k) in by_survey.items()]
 
 
 def report_card(

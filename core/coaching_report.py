@@ -13,6 +13,7 @@ from core.coaching import Actor, Method, PoolStatus
 from core.coaching_rounds import CheckIn, Decision, Round, RoundStore
 from core.i18n import Translator
 from core.people import Organization, PeopleStore, Person
+from core.ratios import percent
 from core.spreadsheets import Cell, csv_for_excel
 
 LEARNED_SHOWN = 15
@@ -43,12 +44,12 @@ class Overview:
     @property
     def meeting_rate(self) -> int:
         """Per cent of answered check-ins that say the group met."""
-        return round(100 * self.met / self.answers) if self.answers else 0
+        return percent(self.met, self.answers)
 
     @property
     def cross_rate(self) -> int:
         total = self.pairs + self.groups
-        return round(100 * self.cross_organization / total) if total else 0
+        return percent(self.cross_organization, total)
 
 
 class ReportStore(RoundStore, PeopleStore, Protocol):

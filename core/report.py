@@ -36,6 +36,7 @@ from core.errors import NotAllowed
 from core.networks import Network, NetworkStatus, NetworkStore
 from core.people import PeopleStore
 from core.periods import Period
+from core.ratios import percent
 from core.survey import Survey, SurveyStore, summarize
 
 PROJECT = "*"  # the key of the whole project's row
@@ -113,7 +114,7 @@ class Figures:
     @property
     def participation(self) -> int:
         """Per cent of ballots against the members the polls were posted to."""
-        return round(100 * self.ballots / self.eligible) if self.eligible else 0
+        return percent(self.ballots, self.eligible)
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class RateLine:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.known) if self.known else 0
+        return percent(self.answered, self.known)
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,12 @@ class CoachingReport:
 
     @property
     def meeting_rate(self) -> int:
-        return round(100 * self.met / self.answers) if self.answers else 0
+        return percent(self.met, self.answers)
 
     @property
     def cross_rate(self) -> int:
         total = self.pairs + self.groups
-        return round(100 * self.cross_organization / total) if total else 0
+        return percent(self.cross_organization, total)
 
 
 @dataclass(frozen=True)

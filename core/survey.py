@@ -19,6 +19,7 @@ from core.i18n import Translator
 from core.networks import Network, NetworkStatus
 from core.outbox import OutgoingMessage
 from core.people import Organization, Person
+from core.ratios import percent
 from core.spreadsheets import Cell
 
 TEXT_MAX = 1000
@@ -180,7 +181,7 @@ class OrganizationRate:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.known) if self.known else 0
+        return percent(self.answered, self.known)
 
 
 @dataclass(frozen=True)
