@@ -235,12 +235,13 @@ async def build(store: ReportStore, period: Period, *, now: datetime, is_coordin
     orgs = dict(records.organizations)
     rates: list[RateLine] = []
     surveyed: set[str] = set()
+    headcounts = await store.headcounts() if records.surveys else {}
     for survey in sorted(records.surveys, key=lambda s: s.started_at):
         answers = await store.list_answers(survey.id)
         for answer in answers:
             surveyed.add(answer.person)
             orgs.setdefault(answer.person, answer.organization)
-        summary = summarize(survey, answers, networks, await store.headcounts())
+        summary = summarize(survey, answers, networks, headcounts)
         rates += [
             RateLine(survey.started_at, names.get(r.organization, r.organization), r.answered, r.known)
             for r in summary.rates

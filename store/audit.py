@@ -46,7 +46,7 @@ class AuditQueries(Database):
         async with self._tx() as conn:
             row = (
                 await conn.execute(
-                    table_of(AuditRow).insert().values(**values).returning(*AuditRow.__table__.columns)
+                    table_of(AuditRow).insert().values(**values).returning(*table_of(AuditRow).columns)
                 )
             ).one()
         return _entry(row)

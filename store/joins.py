@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String, Table, Text, func, or_, select, update
+from sqlalchemy import JSON, Boolean, Integer, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.joins import JoinRequest, Source, Status, Step
-from store.base import Base, UtcDateTime, utcnow
+from store.base import Base, UtcDateTime, table_of, utcnow
 from store.database import Database
 
 
@@ -43,7 +43,7 @@ class JoinRequestRow(Base):
     arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-_T = cast(Table, JoinRequestRow.__table__)
+_T = table_of(JoinRequestRow)
 
 
 def _request(row: Any) -> JoinRequest:

@@ -155,7 +155,7 @@ class MaterialQueries(Database):
             await conn.execute(update(MaterialDraftRow).where(MaterialDraftRow.id == draft_id).values(values))
 
     async def resumable_drafts(self, now: datetime) -> Sequence[Draft]:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 select(MaterialDraftRow)
                 .where(MaterialDraftRow.meeting_id.is_not(None), _unclaimed(now))

@@ -194,11 +194,11 @@ class SurveyQueries(Database):
             query = query.join(TeamMemberRow, TeamMemberRow.person == PersonRow.aad_object_id).where(
                 TeamMemberRow.team_id == team_id
             )
-        async with self._tx() as conn:
+        async with self._read() as conn:
             return {str(key): int(count) for key, count in await conn.execute(query)}
 
     async def survey_recipients(self, team_id: str) -> Sequence[Person]:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 select(PersonRow.__table__)
                 .join(TeamMemberRow, TeamMemberRow.person == PersonRow.aad_object_id)

@@ -113,7 +113,7 @@ class TeamQueries(Database):
             return (await conn.execute(query)).rowcount or 0
 
     async def team_member_count(self, team_id: str) -> int:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             query = select(func.count()).select_from(TeamMemberRow).where(TeamMemberRow.team_id == team_id)
             return int((await conn.execute(query)).scalar_one())
 
