@@ -32,7 +32,7 @@ from core.meetings import (
 )
 from core.networks import Network, NetworkStore, network_of_channel
 from core.outbox import OutgoingMessage
-from core.people import PeopleStore, display_names
+from core.people import PeopleStore, display_names, people_by_id, shown_name
 from core.polls import ThemeResults
 from core.teams import Team
 from core.workspace import ConflictBehavior, FileInfo, Workspace
@@ -315,14 +315,12 @@ async def split(
     found = await meeting(store, meeting_id)
     await _require_planner(store, found, user, is_coordinator)
     attendees = await store.attendees(found.id)
-    organisations: dict[str, str | None] = {}
-    for person_id in attendees:
-        person = await store.get_person(person_id)
-        organisations[person_id] = person.organization if person else None
+    known = await people_by_id(store, attendees)
+    organisations = {aad: person.organization if person else None for aad, person in known.items()}
     groups = split_into_groups(organisations, size, seed=found.id)
     await store.save_groups(found.id, groups)
     key = hashlib.sha256(repr(groups).encode()).hexdigest()[:12]
-    return Split(found, groups, await display_names(store, attendees), key)
+    return Split(found, groups, {aad: shown_name(aad, person) for aad, person in known.items()}, key)
 
 
 @dataclass(frozen=True)
@@ -434,11 +432,9 @@ async def send_reminders(store: MeetingsStore, reminders: Reminders, now: dateti
         if not reminder_due(meeting, now):
             continue
         people = list(dict.fromkeys([*await store.network_members(meeting.network_key), *meeting.presenters]))
-        names = await display_names(store, people)
-        locales: dict[str, str | None] = {}
-        for aad in people:
-            person = await store.get_person(aad)
-            locales[aad] = person.locale if person else None
+        known = await people_by_id(store, people)
+        names = {aad: shown_name(aad, person) for aad, person in known.items()}
+        locales = {aad: person.locale if person else None for aad, person in known.items()}
         owner = await store.get_network(meeting.network_key)
         reminded = Reminded(meeting, owner, reach, people, names, locales)
         queued += await store.claim_reminder(meeting.id, now, reminders.messages(reminded))

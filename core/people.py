@@ -118,11 +118,15 @@ async def display_names(
 ) -> dict[str, str]:
     """How to show people (Entra ids) the bot has met: their name, else their email. A person the store does
     not know shows as `unknown`, or as their id when `unknown` is None."""
-    names: dict[str, str] = {}
-    for aad in dict.fromkeys(ids):
-        person = await store.get_person(aad)
-        if person is None:
-            names[aad] = aad if unknown is None else unknown
-        else:
-            names[aad] = person.name or person.email or (aad if unknown is None else unknown)
-    return names
+    return {aad: shown_name(aad, person, unknown) for aad, person in (await people_by_id(store, ids)).items()}
+
+
+async def people_by_id(store: PeopleStore, ids: Iterable[str]) -> dict[str, Person | None]:
+    """Each of `ids` (read once, in order) with what the store knows of them; None for a stranger."""
+    return {aad: await store.get_person(aad) for aad in dict.fromkeys(ids)}
+
+
+def shown_name(aad: str, person: Person | None, unknown: str | None = None) -> str:
+    """`display_names`' rule for one person: name, else email, else `unknown` (their id when None)."""
+    fallback = aad if unknown is None else unknown
+    return (person.name or person.email or fallback) if person else fallback

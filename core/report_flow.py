@@ -12,7 +12,7 @@ from core.audit import AuditLog
 from core.errors import Conflict
 from core.i18n import Translator
 from core.networks import NetworkStore
-from core.people import PeopleStore
+from core.people import PeopleStore, people_by_id
 from core.periods import Period
 from core.report import ActivityReport, ActivityStore, require_coordinator
 from core.report_tables import csv_table
@@ -78,6 +78,9 @@ async def attendance_csv(
         t(f"report.attendees.column.{c}")
         for c in ("date", "network", "theme", "name", "email", "organization", "role")
     ]
+    known = await people_by_id(
+        store, (p for m in records.meetings for p in (*m.presenters, *m.attendees, *m.group_members))
+    )
     rows: list[list[Cell]] = []
     for meeting in sorted(records.meetings, key=lambda m: (m.starts_at, m.network_key)):
         roles: dict[str, list[str]] = {}
@@ -87,7 +90,7 @@ async def attendance_csv(
             for someone in people:
                 roles.setdefault(someone, []).append(t(f"report.attendees.role.{role}"))
         for person_id, taken in roles.items():
-            person = await store.get_person(person_id)
+            person = known[person_id]
             org = person.organization if person else None
             rows.append(
                 [
