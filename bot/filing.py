@@ -31,7 +31,7 @@ from core.errors import DomainError, Unavailable
 from core.materials import FILING_LEASE, Entry, Material
 from core.materials_flow import Filing
 from core.outbox import OutgoingMessage, Target
-from core.teams import project_team
+from core.teams import Team, project_team
 from graph.names import clean_folder_name
 
 log = logging.getLogger(__name__)
@@ -71,12 +71,15 @@ class FilingResumer(Periodic):
 
     async def tick(self) -> int:
         store, now = self._services.store, datetime.now(UTC)
+        configured = self._services.settings.team_id or None
         resumed = 0
+        team: Team | None = None
         for waiting in await store.resumable_drafts(now):
             draft = await store.reclaim_draft(waiting.id, now + FILING_LEASE, now)
             if draft is None:  # another instance was first
                 continue
-            team = await project_team(store, seen=None, configured=self._services.settings.team_id or None)
+            if team is None:  # the same for every draft: read once a round, and only when one is waiting
+                team = await project_team(store, seen=None, configured=configured)
             filing = await materials_flow.resumed(store, draft, team)
             if filing is None:
                 log.warning("filing %s dropped: its meeting, network or team is gone", draft.name)

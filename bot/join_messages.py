@@ -60,6 +60,7 @@ class JoinMessages:
         services = self._services
         names = await names_for(services, request)
         messages = []
+        signed = signatures(services, request.id) if kind == "ask" else {}
         for person in people:
             target = await self._target(person)
             if target is None:
@@ -68,7 +69,7 @@ class JoinMessages:
             known = await services.store.get_person(person)
             t = services.catalogs.for_locale(known.locale if known else None)
             if kind == "ask":
-                value = cards.approval_card(t, request, names, signatures(services, request.id))
+                value = cards.approval_card(t, request, names, signed)
             else:
                 value = cards.decided_card(t, request, names)
             activity = card_message(value) | {"summary": t(f"joins.summary.{kind}")}

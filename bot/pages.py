@@ -81,7 +81,8 @@ nav a {{ margin-right: .2rem; }} nav a[aria-current] {{ font-weight: 700; }}
 """
 
 
-def _language(request: web.Request) -> str:
+def language(request: web.Request) -> str:
+    """The language a page is asked for: `?lang=`, else the browser's Accept-Language; Finnish by default."""
     wanted = request.query.get("lang") or request.headers.get("Accept-Language") or ""
     return "en" if wanted.lower().startswith("en") else "fi"
 
@@ -93,7 +94,7 @@ def add_routes(app: web.Application, services_key: web.AppKey[Any]) -> None:
             services = request.app.get(services_key)
             if services is None:  # still starting
                 raise web.HTTPServiceUnavailable()
-            lang = _language(request)
+            lang = language(request)
             return web.Response(
                 text=render(services.catalogs, services.settings, page, lang),
                 content_type="text/html",

@@ -14,11 +14,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.workbooks import sheet_title
 from core.i18n import Translator
 from core.report import ActivityReport
 from core.report_tables import Section, Value, front, period_label, sections
 
-SHEET_TITLE_MAX = 31
 COLUMN_WIDTH_MAX = 50
 CHART_ROWS = 16  # the rows one chart takes on the sheet
 
@@ -27,7 +27,7 @@ def workbook(t: Translator, report: ActivityReport) -> bytes:
     book = Workbook()
     cover = book.active
     assert cover is not None
-    cover.title = _title(t("report.sheet.front"))
+    cover.title = sheet_title(t("report.sheet.front"))
     cover["A1"] = t("report.workbook.title", period=period_label(t, report.period))
     cover["A1"].font = Font(bold=True, size=14)
     for number, (label, text) in enumerate(front(t, report), start=3):
@@ -36,14 +36,10 @@ def workbook(t: Translator, report: ActivityReport) -> bytes:
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 100
     for section in sections(t, report):
-        _sheet(book.create_sheet(_title(section.title)), section)
+        _sheet(book.create_sheet(sheet_title(section.title)), section)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _title(text: str) -> str:
-    return "".join(c for c in text if c not in "[]:*?/\\")[:SHEET_TITLE_MAX] or "1"
 
 
 def _text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:

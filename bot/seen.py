@@ -85,13 +85,12 @@ class RecentlySaved:
 
     def __init__(self, ttl: float = 600.0, size: int = 4096) -> None:
         self.ttl = ttl
-        self._ttl = ttl
         self._size = size
         self._items: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
 
     def fresh(self, key: Hashable, value: object) -> bool:
         item = self._items.get(key)
-        return item is not None and item[0] == value and time.monotonic() - item[1] < self._ttl
+        return item is not None and item[0] == value and time.monotonic() - item[1] < self.ttl
 
     def remember(self, key: Hashable, value: object) -> None:
         self._items[key] = (value, time.monotonic())

@@ -19,6 +19,11 @@ COLUMN_WIDTH_MAX = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def sheet_title(text: str) -> str:
+    """`text` as an Excel sheet name: without the characters Excel refuses, at most 31 characters."""
+    return "".join(c for c in text if c not in "[]:*?/\\")[:SHEET_TITLE_MAX] or "1"
+
+
 def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     """One sheet: a bold, frozen header row with a filter, text cells as strings (never formulas), times
     as real date cells in Helsinki time, columns as wide as their content allows."""
@@ -26,7 +31,7 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) 
     sheet = book.active
     if not isinstance(sheet, Worksheet):  # a new workbook opens on its one worksheet
         raise TypeError("a new workbook has no worksheet")
-    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:SHEET_TITLE_MAX] or "1"
+    sheet.title = sheet_title(title)
     widths = [len(h) for h in header]
     for column, text in enumerate(header, start=1):
         cell = sheet.cell(row=1, column=column)

@@ -27,6 +27,7 @@ from aiohttp import web
 from bot.badges.images import badge_png
 from bot.badges.signing import JoseSigner
 from bot.i18n import Translator
+from bot.pages import language
 from core.badges import BadgeStore, Verdict, verify_award
 from core.credentials import Issuer, achievement, status_list_credential
 from core.errors import DomainError, NotFound, Unavailable
@@ -128,7 +129,7 @@ async def _badge_class(request: web.Request, services: Any) -> Any:
 
 async def _class(request: web.Request, services: Any) -> web.Response:
     badge = await _badge_class(request, services)
-    locale = _language(request)
+    locale = language(request)
     issuer: Issuer = services.badges.issuer
     document = {"@context": issuer.profile()["@context"], **achievement(issuer, badge.text(locale))}
     return _json(document, JSON_LD)
@@ -137,15 +138,10 @@ async def _class(request: web.Request, services: Any) -> web.Response:
 async def _image(request: web.Request, services: Any) -> web.Response:
     badge = await _badge_class(request, services)
     return web.Response(
-        body=badge_png(badge, _language(request)),
+        body=badge_png(badge, language(request)),
         content_type="image/png",
         headers={"Cache-Control": "max-age=3600"},
     )
-
-
-def _language(request: web.Request) -> str:
-    wanted = request.query.get("lang") or request.headers.get("Accept-Language") or ""
-    return "en" if wanted.lower().startswith("en") else "fi"
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -178,7 +174,7 @@ async def _credential(request: web.Request, services: Any) -> web.StreamResponse
                 "jws": award.jws,
             }
         )
-    t = services.catalogs.for_locale(_language(request))
+    t = services.catalogs.for_locale(language(request))
     return web.Response(
         text=_page(t, services.badges.issuer, result), content_type="text/html", charset="utf-8"
     )

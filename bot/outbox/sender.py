@@ -32,6 +32,7 @@ from botframework.connector.auth import AuthenticationConstants
 from bot.adapter import TeamsAdapter
 from bot.connector import ConnectorError
 from bot.summaries import with_summary
+from bot.wire import activity_of
 from core.conversations import ConversationRef
 from core.outbox import ClaimedMessage, Target
 
@@ -69,7 +70,7 @@ class TeamsSender:
         target = claimed.message.target
         created: str | None = None
         try:
-            activity = Activity().deserialize(with_summary(claimed.message.activity))
+            activity = activity_of(with_summary(claimed.message.activity))
             conversation_id = claimed.conversation_id or target.conversation_id
             if target.kind == "channel":
                 return await self._post_to_channel(target, activity)
