@@ -7,12 +7,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from graph import GraphConfig, GraphWorkspace, open_workspace
 from graph.credentials import ClientCertificate, ManagedIdentity
 from graph.observe import RequestObserver
-from graph.sandbox import Sandbox, start_sandbox
+
+if TYPE_CHECKING:
+    from graph.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ async def open_graph(settings: Settings, observer: RequestObserver | None = None
     """The workspace the settings name; `observer` is told of every HTTP request it sends."""
     sandbox = None
     if settings.graph_sandbox:
+        from graph.sandbox import start_sandbox  # local mode only: a service on Graph never loads it
+
         sandbox = await start_sandbox(settings.var_dir / "graph-sandbox")
         log.info("Graph sandbox at %s (files under %s)", sandbox.base_url, settings.var_dir / "graph-sandbox")
         config = sandbox.graph_config(retry_delay=settings.graph_retry_delay)

@@ -1,7 +1,12 @@
-"""The msgraph-sdk client, pointed at `GraphConfig.base_url` with tokens from msal."""
+"""The msgraph-sdk client, pointed at `GraphConfig.base_url` with tokens from msal, and the httpx transport
+that reports each request to the config's observer.
+
+Everything heavy of the Graph side (msgraph, kiota, httpx, msal's app) is imported from here and from the
+operation modules, which `graph.workspace` loads on its first call: the bot's start does not pay for them."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -13,7 +18,29 @@ from msgraph_core import GraphClientFactory
 
 from graph.auth import MsalTokenProvider
 from graph.config import GraphConfig
-from graph.observe import ObservedTransport
+from graph.observe import RequestObserver
+
+
+class ObservedTransport(httpx.AsyncBaseTransport):
+    """Reports every HTTP request it sends to an observer. It sits under kiota's middleware (retries,
+    redirects), so each attempt is reported on its own."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, observer: RequestObserver) -> None:
+        self._inner = inner
+        self._observer = observer
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        try:
+            response = await self._inner.handle_async_request(request)
+        except Exception:  # no answer (connection refused, timeout, TLS): counted, then raised as is
+            self._observer(request.method, None, time.perf_counter() - started)
+            raise
+        self._observer(request.method, response.status_code, time.perf_counter() - started)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,13 @@
-"""An httpx transport that reports every HTTP request it sends (method, status, seconds) to an observer.
+"""What Graph code tells the service about each HTTP request it sends (method, status, seconds).
 
-It sits under kiota's middleware (retries, redirects), so each attempt is reported on its own. The observer
-is the service's metrics; Graph code itself knows nothing about Prometheus.
+The observer is the service's metrics; Graph code itself knows nothing about Prometheus. The transport that
+reports to it is `graph.client.ObservedTransport`, beside the httpx clients it sits in, so this module (and
+`graph.config`) stays free of httpx.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-
-import httpx
 
 # (method, status or None when no answer came, seconds until the answer's headers)
 RequestObserver = Callable[[str, int | None, float], None]
-
-
-class ObservedTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, observer: RequestObserver) -> None:
-        self._inner = inner
-        self._observer = observer
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        started = time.perf_counter()
-        try:
-            response = await self._inner.handle_async_request(request)
-        except Exception:  # no answer (connection refused, timeout, TLS): counted, then raised as is
-            self._observer(request.method, None, time.perf_counter() - started)
-            raise
-        self._observer(request.method, response.status_code, time.perf_counter() - started)
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
