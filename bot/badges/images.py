@@ -1,16 +1,21 @@
 """Badge images: each class's PNG is drawn from its colour, emblem and name (Pillow), and a baked copy
 carries the signed credential in an iTXt chunk with the keyword `openbadgecredential`, uncompressed
-(1EdTech OB 3.0, "Baked Badge": for a VC-JWT the chunk's text is the compact JWS)."""
+(1EdTech OB 3.0, "Baked Badge": for a VC-JWT the chunk's text is the compact JWS).
+
+Pillow (with its FreeType and HarfBuzz libraries) is imported when an image is first drawn or baked, not
+when the bot starts (issue 18)."""
 
 from __future__ import annotations
 
 import io
 import math
 from functools import lru_cache
-
-from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+from typing import TYPE_CHECKING
 
 from core.badges import BadgeClass
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 SIZE = 400
 BAKED_KEYWORD = "openbadgecredential"
@@ -93,6 +98,8 @@ EMBLEMS = {
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     try:
         return ImageFont.load_default(size=size)
     except (TypeError, OSError):  # Pillow built without FreeType: the small bitmap font
@@ -101,6 +108,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 @lru_cache(maxsize=64)
 def _drawn(color: str, emblem: str, name: str) -> bytes:
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     fill = COLORS.get(color, COLORS["teal"])
@@ -123,6 +132,8 @@ def badge_png(badge: BadgeClass, locale: str = "fi") -> bytes:
 
 def bake(png: bytes, token: str) -> bytes:
     """The image with the credential baked in (one iTXt chunk, not compressed; an old one is replaced)."""
+    from PIL import Image, PngImagePlugin
+
     image = Image.open(io.BytesIO(png))
     info = PngImagePlugin.PngInfo()
     for key, value in (getattr(image, "text", None) or {}).items():
