@@ -17,7 +17,8 @@ from pathlib import Path
 
 from alembic import command
 
-from store.migrate import alembic_config
+from store.engine import create_engine
+from store.migrate import alembic_config, upgrade_to_head
 from store.sql_store import open_store
 from store.urls import describe, normalize_url
 
@@ -36,14 +37,16 @@ async def upgrade(database_url: str) -> int:
 
 async def revision(message: str) -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        store = await open_store(f"sqlite:///{Path(scratch) / 'scratch.db'}")  # at head: compare from there
+        engine = create_engine(normalize_url(f"sqlite:///{Path(scratch) / 'scratch.db'}"))
         try:
-            async with store.engine.begin() as conn:
+            async with engine.begin() as conn:
+                # The migrations' schema (a new `open_store` database is the models' own: nothing to compare).
+                await upgrade_to_head(conn)
                 await conn.run_sync(
                     lambda sync: command.revision(alembic_config(sync), message=message, autogenerate=True)
                 )
         finally:
-            await store.close()
+            await engine.dispose()
     return 0
 
 

@@ -26,7 +26,6 @@ from store.engine import create_engine
 from store.joins import JoinQueries
 from store.materials import MaterialQueries
 from store.meetings import MeetingQueries
-from store.migrate import upgrade_to_head
 from store.networks import NetworkQueries, load_catalogue, seed_networks
 from store.organizations_file import DEFAULT_ORGANIZATIONS_FILE, load_organizations
 from store.outbox import OutboxQueries
@@ -35,6 +34,7 @@ from store.personal import PersonalDataQueries
 from store.polls import PollQueries
 from store.report import ReportQueries
 from store.retention import RetentionQueries
+from store.schema import bring_to_head
 from store.survey import SurveyQueries
 from store.teams import TeamQueries
 from store.urls import describe, normalize_url, sqlite_path
@@ -78,7 +78,7 @@ def _setup(
         if url_path is not None:
             await asyncio.to_thread(url_path.parent.mkdir, parents=True, exist_ok=True)
         async with engine.begin() as conn:
-            await upgrade_to_head(conn)
+            await bring_to_head(conn)
             if organizations:
                 await save_organizations(conn, organizations)
             added = await seed_networks(conn, engine.dialect.name, networks)

@@ -1,9 +1,9 @@
 """Fresh databases for store tests: a SQLite file, or a uniquely named PostgreSQL database dropped afterwards.
 
 PostgreSQL runs only when `TEST_POSTGRES_URL` names a server that answers; otherwise those tests are skipped
-with the reason. A `migrated` database is a copy of one migrated once per test process (SQLite's backup API,
-PostgreSQL's `CREATE DATABASE ... TEMPLATE`): running every migration for each of hundreds of tests was a
-large share of the suite's time. Tests of migrating itself ask for an empty database.
+with the reason. A `migrated` database is a copy of one brought to head once per test process, as the service
+does on a new install (SQLite's backup API, PostgreSQL's `CREATE DATABASE ... TEMPLATE`): doing so for each of
+hundreds of tests was a large share of the suite's time. Tests of migrating itself ask for an empty database.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from store.engine import create_engine
-from store.migrate import upgrade_to_head
+from store.schema import bring_to_head
 from store.urls import normalize_url
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
@@ -37,7 +37,7 @@ async def _migrate(url: str) -> None:
     engine = create_engine(normalize_url(url))
     try:
         async with engine.begin() as conn:
-            await upgrade_to_head(conn)
+            await bring_to_head(conn)
     finally:
         await engine.dispose()
 

@@ -1,27 +1,113 @@
-"""Migrations: empty or older to head, idempotent, safe from concurrent starts, matching the models."""
+"""Migrations: empty or older to head, idempotent, safe from concurrent starts, matching the models.
+
+A new install is not migrated but created from the models and stamped at head: its schema must be the one the
+migrations build. Starts on a new or a current database leave Alembic (and Mako, Pygments) unimported.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import TypeEngine
 
 import store.__main__ as store_cli
 from core.people import Person
 from store import SqlStore, open_store
-from store.migrate import alembic_config, current_revisions, head_revisions
-from store.schema import metadata
+from store.engine import create_engine
+from store.migrate import alembic_config, upgrade_to_head
+from store.revisions import current_revisions, head_revisions, recorded_revisions
+from store.schema import bring_to_head, metadata
+from store.urls import normalize_url, sqlite_path
+from tests.harness.running import ROOT
+from tests.store.databases import fresh_database
+
+T = TypeVar("T")
+Build = Callable[[AsyncConnection], Awaitable[None]]
+# A new install's way (the models' tables, stamped at head), and every migration from the first.
+BUILDS: dict[str, Build] = {"created": bring_to_head, "migrated": upgrade_to_head}
 
 
 @pytest.fixture
 def database_url(empty_database_url: str) -> str:
     """These tests migrate for themselves: they start from an empty database, not the migrated copy."""
     return empty_database_url
+
+
+@asynccontextmanager
+async def engine_for(url: str) -> AsyncIterator[AsyncEngine]:
+    normalized = normalize_url(url)
+    path = sqlite_path(normalized)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)  # as `open_store` makes it
+    engine = create_engine(normalized)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def build(url: str, how: Build) -> None:
+    async with engine_for(url) as engine, engine.begin() as conn:
+        await how(conn)
+
+
+async def read(url: str, reader: Callable[[Connection], T]) -> T:
+    async with engine_for(url) as engine, engine.connect() as conn:
+        return await conn.run_sync(reader)
+
+
+async def make_older(url: str, target: str) -> None:
+    """The database of `url`, brought to head and then downgraded to `target`."""
+    await build(url, bring_to_head)
+    await build(url, lambda conn: conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), target)))
+
+
+def alembic_heads() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def schema(connection: Connection) -> dict[str, dict[str, Any]]:
+    """Every table as reflected: columns (type, nullable, server default, ...), keys, indexes, constraints;
+    types and SQL fragments (a partial index's WHERE) as their SQL text, lists in a stable order."""
+    inspector = inspect(connection)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        if isinstance(value, TypeEngine):
+            return value.compile(connection.dialect)
+        return str(value) if isinstance(value, ClauseElement) else value
+
+    def listed(items: list[Any]) -> list[Any]:
+        return sorted(plain(items), key=repr)
+
+    return {
+        table: {
+            "columns": {column["name"]: plain(column) for column in inspector.get_columns(table)},
+            "primary key": plain(inspector.get_pk_constraint(table)),
+            "foreign keys": listed(inspector.get_foreign_keys(table)),
+            "indexes": listed(inspector.get_indexes(table)),
+            "unique constraints": listed(inspector.get_unique_constraints(table)),
+            "check constraints": listed(inspector.get_check_constraints(table)),
+        }
+        for table in inspector.get_table_names()
+    }
 
 
 TABLES = {
@@ -35,6 +121,32 @@ TABLES = {
     "teams",
 }
 
+SCRIPT = """
+revision{annotation} = {revision!r}
+down_revision{annotation} = {down!r}
+"""
+
+
+def test_heads_are_read_without_alembic_as_alembic_reads_them() -> None:
+    assert head_revisions() == alembic_heads()
+
+
+@pytest.mark.parametrize(
+    ("scripts", "heads"),
+    [
+        ({"a": None, "b": "a", "c": "a"}, {"b", "c"}),  # two features branched from one revision
+        ({"a": None, "b": "a", "c": "a", "m": ("b", "c")}, {"m"}),  # and merged again
+        ({"a": None, "b": ["a"]}, {"b"}),
+    ],
+)
+def test_heads_of_branches_and_merges(tmp_path: Path, scripts: dict[str, Any], heads: set[str]) -> None:
+    for number, (revision, down) in enumerate(scripts.items()):
+        annotation = ": str | None" if number % 2 else ""  # newer Alembic templates annotate them
+        text = SCRIPT.format(annotation=annotation, revision=revision, down=down)
+        (tmp_path / f"{number:04}_{revision}.py").write_text(text)
+    (tmp_path / "helpers.py").write_text("UTC = None\n")  # no revision: not a script
+    assert head_revisions(tmp_path) == heads
+
 
 async def test_empty_database_is_migrated_to_head(store: SqlStore) -> None:
     assert head_revisions()
@@ -44,12 +156,24 @@ async def test_empty_database_is_migrated_to_head(store: SqlStore) -> None:
     assert tables >= TABLES
 
 
-async def test_models_and_migrations_agree(store: SqlStore) -> None:
-    def diff(sync: Connection) -> list[object]:
-        return compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), metadata())
+async def test_a_new_install_has_the_schema_the_migrations_build(database_url: str, tmp_path: Path) -> None:
+    kind = make_url(database_url).get_backend_name()
+    async with fresh_database(kind, tmp_path / "migrated") as migrated_url:
+        await build(database_url, bring_to_head)
+        await build(migrated_url, upgrade_to_head)
+        created, migrated = await read(database_url, schema), await read(migrated_url, schema)
+    assert created.keys() >= TABLES
+    assert created == migrated
 
-    async with store.engine.connect() as conn:
-        assert await conn.run_sync(diff) == []
+
+@pytest.mark.parametrize("how", BUILDS)
+async def test_alembic_finds_each_build_at_head_and_like_the_models(database_url: str, how: str) -> None:
+    def heads_and_difference(sync: Connection) -> tuple[set[str], list[object]]:
+        context = MigrationContext.configure(sync, opts={"compare_type": True})
+        return set(context.get_current_heads()), compare_metadata(context, metadata())
+
+    await build(database_url, BUILDS[how])
+    assert await read(database_url, heads_and_difference) == (alembic_heads(), [])
 
 
 async def test_reopening_keeps_data_and_stays_at_head(store: SqlStore, database_url: str) -> None:
@@ -64,13 +188,10 @@ async def test_reopening_keeps_data_and_stays_at_head(store: SqlStore, database_
         await again.close()
 
 
-async def test_older_database_is_upgraded(store: SqlStore, database_url: str) -> None:
-    async with store.engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "base"))
-        assert await current_revisions(conn) == set()
-        tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-    assert tables <= {"alembic_version"}
-    await store.close()
+@pytest.mark.parametrize("target", ["base", "-1"])
+async def test_older_database_is_upgraded(database_url: str, target: str) -> None:
+    await make_older(database_url, target)
+    assert await read(database_url, recorded_revisions) != head_revisions()
 
     upgraded = await open_store(database_url)
     try:
@@ -81,7 +202,10 @@ async def test_older_database_is_upgraded(store: SqlStore, database_url: str) ->
         await upgraded.close()
 
 
-async def test_processes_starting_together_migrate_once(database_url: str) -> None:
+@pytest.mark.parametrize("start", ["empty", "behind head"])
+async def test_processes_starting_together_migrate_once(database_url: str, start: str) -> None:
+    if start == "behind head":
+        await make_older(database_url, "-1")
     stores = await asyncio.gather(*(open_store(database_url) for _ in range(4)))
     try:
         for opened in stores:
@@ -95,6 +219,31 @@ async def test_processes_starting_together_migrate_once(database_url: str) -> No
     finally:
         for opened in stores:
             await opened.close()
+
+
+OPEN_TWICE = """
+import asyncio, sys
+from store import open_store
+
+async def main(url):
+    for _ in range(2):  # a new database, then one at head
+        store = await open_store(url)
+        await store.ping()
+        await store.close()
+
+asyncio.run(main(sys.argv[1]))
+print(sorted({name.split(".")[0] for name in sys.modules} & {"alembic", "mako", "pygments"}))
+"""
+
+
+async def test_starts_on_a_new_or_current_database_leave_alembic_unimported(database_url: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", OPEN_TWICE, database_url, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    assert out.decode().strip() == "[]"
+    assert await read(database_url, recorded_revisions) == head_revisions()
 
 
 def test_command_line_upgrade(
