@@ -51,21 +51,22 @@ def to_channel(
 def to_person(
     turn: Turn,
     person_id: str,
-    value: AdaptiveCard,
+    value: AdaptiveCard | dict[str, Any],
     *,
     key: str,
     broadcast: str,
     service_url: str | None = None,
     priority: Priority = Priority.NORMAL,
 ) -> OutgoingMessage:
-    """An outbox message with a card for one person's personal chat (the outbox opens it when needed)."""
+    """An outbox message with a card (or a ready activity) for one person's personal chat (the outbox
+    opens it when needed)."""
     where = target(turn, "person", service_url, user_id=person_id)
     return OutgoingMessage(
         key=key,
         broadcast=broadcast,
         recipient=person_id,
         target=where,
-        activity=card_message(value),
+        activity=value if isinstance(value, dict) else card_message(value),
         priority=priority,
     )
 

@@ -176,7 +176,7 @@ class SurveyQueries(Database):
         return _answer(row) if row else None
 
     async def list_answers(self, survey_id: str) -> Sequence[Answer]:
-        async with self._tx() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 select(SurveyAnswerRow.__table__)
                 .where(SurveyAnswerRow.survey_id == survey_id)

@@ -24,6 +24,18 @@ async def test_enqueue_is_idempotent_by_key(store: SqlStore) -> None:
     assert (report.sent, report.pending, report.total) == (0, 7, 7)
 
 
+async def test_a_large_enqueue_counts_only_new_keys(store: SqlStore) -> None:
+    """More rows than SQLAlchemy writes in one multi-row INSERT; keys queued before, or twice in the same
+    call, are written once and not counted again."""
+    assert await store.enqueue(broadcast(URL, 700)) == 700
+    again = broadcast(URL, 2500)
+    assert await store.enqueue([*again, again[-1]]) == 1800
+    report = await store.delivery_counts("survey-1")
+    assert (report.pending, report.total) == (2500, 2500)
+    [claimed] = await store.claim_due("w-1", 1, 30.0)
+    assert claimed.message == again[0]
+
+
 async def test_enqueue_commits_or_rolls_back_with_the_domain_change(store: SqlStore) -> None:
     async def change(conn) -> None:  # type: ignore[no-untyped-def]
         await conn.execute(
