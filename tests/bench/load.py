@@ -117,16 +117,29 @@ async def alternating(
 
 
 @dataclass(frozen=True)
+class Memory:
+    """A process's resident memory (/proc/<pid>/status), MiB: all of it, and its private part (heap, the
+    Python objects) apart from pages of mapped files (shared libraries, shared with other processes)."""
+
+    resident: float
+    anonymous: float
+    file_backed: float
+
+
+@dataclass(frozen=True)
 class Server:
     url: str
     pid: int
 
-    def rss_mib(self) -> float:
+    def memory(self) -> Memory:
+        fields: dict[str, float] = {}
         with open(f"/proc/{self.pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "RssAnon", "RssFile"):
+                    fields[name] = int(value.split()[0]) / 1024
+        nan = float("nan")
+        return Memory(fields.get("VmRSS", nan), fields.get("RssAnon", nan), fields.get("RssFile", nan))
 
 
 @asynccontextmanager

@@ -37,6 +37,7 @@ async def run() -> list[BenchRow]:
         with tempfile.TemporaryDirectory() as tmp:
             env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}", "VAR_DIR": tmp}
             async with server(["tests.bench.echo_bot", "{port}"]) as echo, server(["bot"], env) as ours:
+                at_start = ours.memory()
                 stock, result = await alternating(
                     [
                         (echo.url + "/api/messages", message("hei")),
@@ -45,8 +46,10 @@ async def run() -> list[BenchRow]:
                     seconds=SECONDS,
                     concurrency=CONCURRENCY,
                 )
-                rss = ours.rss_mib()
-                rows += _rows("(a) stock CloudAdapter echo", stock, echo.rss_mib())
+                after = ours.memory()
+                rss = after.resident
+                echo_after = echo.memory()
+                rows += _rows("(a) stock CloudAdapter echo", stock, echo_after.resident)
                 rows += _rows("(b) Vertaisbotti help card", result, rss)
         replies_with_card = sum(1 for sent in connector.sent if sent.card)
     ratio = result.rate / stock.rate if stock.rate else 0.0
@@ -60,5 +63,10 @@ async def run() -> list[BenchRow]:
             rss < MEMORY_GOAL_MIB,
         )
     )
+    start = f"{at_start.resident:.0f} MiB"
+    rows.append(BenchRow("turns", "(b) resident memory at start, before any turn", start))
+    for name, memory in (("(a)", echo_after), ("(b)", after)):
+        split = f"{memory.anonymous:.0f} MiB / {memory.file_backed:.0f} MiB"
+        rows.append(BenchRow("turns", f"{name} after the load: private (heap) / mapped files", split))
     rows.append(BenchRow("turns", "(b) replies that carried the help card", f"{replies_with_card}"))
     return rows
