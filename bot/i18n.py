@@ -20,18 +20,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from core.timezone import HELSINKI
+
 T = TypeVar("T")
 
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
-HELSINKI = ZoneInfo("Europe/Helsinki")
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 

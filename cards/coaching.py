@@ -31,7 +31,7 @@ from core.coaching_rounds import LEARNED_MAX, CheckIn, Decision, Round, RoundGro
 from core.coaching_views import Member
 from core.errors import Invalid
 from core.i18n import Translator
-from core.meetings import HELSINKI
+from core.timezone import HELSINKI
 
 PROFILE, SAVE, PAUSE, RESUME = "coaching.profile", "coaching.save", "coaching.pause", "coaching.resume"
 LEAVE, REJOIN, CHECKIN, OVERVIEW = (

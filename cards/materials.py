@@ -25,7 +25,8 @@ from cards.base import card, heading, to_json
 from core.errors import Invalid
 from core.i18n import Translator
 from core.materials import MAX_FILE_BYTES, Entry, MeetingFiles
-from core.meetings import HELSINKI, Meeting
+from core.meetings import Meeting
+from core.timezone import HELSINKI
 
 FILE = "materials.file"
 CANCEL = "materials.cancel"

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from microsoft_teams.cards import (
     AdaptiveCard,
@@ -42,8 +41,8 @@ from core.polls import (
     Results,
     Tally,
 )
+from core.timezone import HELSINKI
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 CREATE, VOTE, REFRESH, CLOSE = "poll.create", "poll.vote", "poll.refresh", "poll.close"
 VOTERS = "poll.voters"
 

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from core.errors import Invalid
 from core.networks import Network, is_facilitator, may_lead
 from core.people import same_person
+from core.timezone import HELSINKI
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 FOLDER_ROOT = "Tapaamiset"
 MIN_PRESENTERS = 1
 MAX_PRESENTERS = 3

@@ -19,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from core.errors import Invalid
+from core.timezone import HELSINKI
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FINNISH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")

@@ -14,9 +14,9 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from core.timezone import HELSINKI
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | datetime
 

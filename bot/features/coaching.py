@@ -22,8 +22,8 @@ from core import coaching, coaching_report, coaching_rounds, coaching_views
 from core.coaching import Actor, Profile
 from core.coaching_views import ProfileChoices
 from core.errors import NotAllowed
-from core.meetings import HELSINKI
 from core.outbox import OutgoingMessage
+from core.timezone import HELSINKI
 
 PROFILE_WORDS = ("profiili", "profile")
 

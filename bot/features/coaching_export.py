@@ -15,7 +15,7 @@ from cards import coaching_rounds as cards
 from core import coaching, coaching_report
 from core.coaching import Actor
 from core.errors import DomainError
-from core.meetings import HELSINKI
+from core.timezone import HELSINKI
 
 log = logging.getLogger(__name__)
 

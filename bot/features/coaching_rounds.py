@@ -18,7 +18,8 @@ from core import coaching, coaching_rounds, coaching_views
 from core.coaching import Actor
 from core.coaching_rounds import Round
 from core.errors import Conflict, Invalid, NotAllowed
-from core.meetings import HELSINKI, Reach
+from core.meetings import Reach
+from core.timezone import HELSINKI
 
 
 async def _who(turn: Turn) -> Actor:

@@ -21,7 +21,8 @@ from bot.turn import Turn
 from cards import report as cards
 from core import periods, report, report_flow
 from core.errors import DomainError
-from core.periods import HELSINKI, Period
+from core.periods import Period
+from core.timezone import HELSINKI
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import SERVICES
-from core.meetings import HELSINKI
 from core.networks import LaunchStep, NetworkStatus
+from core.timezone import HELSINKI
 from store.networks import load_catalogue
 from store.outbox import OutboxRow
 from tests.cards.checks import assert_teams_card as check_card

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bot.app import SERVICES
 from bot.schedules.polls import PollCloser
 from bot.shared_cards import SharedCards
-from cards.polls import HELSINKI
+from core.timezone import HELSINKI
 from tests.cards.checks import assert_teams_card
 from tests.harness import activities as a
 from tests.harness.activities import LIISA, MAIJA, MATTI
