@@ -40,18 +40,10 @@ class MsalCredentialsFactory(ServiceClientCredentialsFactory):
     """Credentials for the app `app_id` proved with a certificate or a managed identity; one `AppTokens`
     (and so one msal token cache) per login endpoint and scope."""
 
-    def __init__(
-        self,
-        app_id: str,
-        tenant_id: str,
-        credential: Credential,
-        *,
-        ca_bundle: str | None = None,
-    ) -> None:
+    def __init__(self, app_id: str, tenant_id: str, credential: Credential) -> None:
         self.app_id = app_id
         self.tenant_id = tenant_id
         self.credential = credential
-        self._ca_bundle = ca_bundle
         self._tokens: dict[tuple[str, str], AppTokens] = {}
 
     async def is_valid_app_id(self, app_id: str) -> bool:
@@ -70,9 +62,7 @@ class MsalCredentialsFactory(ServiceClientCredentialsFactory):
         key = (authority, scope)
         if key not in self._tokens:
             msal_scope = scope if scope.endswith("/.default") else f"{scope}/.default"
-            self._tokens[key] = AppTokens(
-                self.app_id, self.credential, authority=authority, scope=msal_scope, ca_bundle=self._ca_bundle
-            )
+            self._tokens[key] = AppTokens(self.app_id, self.credential, authority=authority, scope=msal_scope)
         return MsalAppCredentials(app_id, scope, self._tokens[key])
 
     def authority(self, login_endpoint: str) -> str:
