@@ -3,7 +3,10 @@
 
 A new concern: put its tables (on `store.base.Base`) and queries in `store/<concern>.py`, import the module in
 `store/schema.py`, add its query mixin to `store.sql_store.SqlStore`, then run `revision` and read the file it
-wrote in `store/migrations/versions/` before committing it.
+wrote in `store/migrations/versions/` before committing it. Write the revision before starting the bot on a
+new database: a new database is built from the models and stamped at the newest revision there is, so one
+made from a changed model before its revision exists already has the change, which the revision then adds
+again (delete that `var/*.db` if it happened).
 """
 
 from __future__ import annotations

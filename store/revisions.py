@@ -58,7 +58,9 @@ def _script_links(script: Path) -> tuple[str, set[str]] | None:
 @cache
 def head_revisions(versions: Path = VERSIONS) -> frozenset[str]:
     """The newest revision of every branch of the scripts in `versions`, read as Alembic's
-    `ScriptDirectory.get_heads()` does (every revision no other names as its `down_revision`)."""
+    `ScriptDirectory.get_heads()` does (every revision no other names as its `down_revision`). A file that
+    declares no `revision` is skipped (Alembic would refuse it). No scripts at all is an error: stamping
+    an empty set of heads would record an empty schema as current."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in versions.glob("*.py"):
@@ -66,6 +68,8 @@ def head_revisions(versions: Path = VERSIONS) -> frozenset[str]:
         if links is not None:
             revisions.add(links[0])
             parents |= links[1]
+    if not revisions:
+        raise RuntimeError(f"no migration scripts in {versions}")
     return frozenset(revisions - parents)
 
 

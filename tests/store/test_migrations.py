@@ -7,6 +7,7 @@ migrations build. Starts on a new or a current database leave Alembic (and Mako,
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -18,13 +19,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Column, Connection, Integer, Table, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeEngine
 
 import store.__main__ as store_cli
+import store.migrate as store_migrate
 from core.people import Person
 from store import SqlStore, open_store
 from store.engine import create_engine
@@ -82,7 +84,9 @@ def alembic_heads() -> set[str]:
 
 def schema(connection: Connection) -> dict[str, dict[str, Any]]:
     """Every table as reflected: columns (type, nullable, server default, ...), keys, indexes, constraints;
-    types and SQL fragments (a partial index's WHERE) as their SQL text, lists in a stable order."""
+    types and SQL fragments (a partial index's WHERE) as their SQL text, lists in a stable order. Columns are
+    a mapping, so their order is not compared: a new install has a column a later migration added (e.g.
+    `outbox.priority`) where the model declares it, a migrated database last; no query depends on it."""
     inspector = inspect(connection)
 
     def plain(value: Any) -> Any:
@@ -254,3 +258,40 @@ def test_command_line_upgrade(
     assert store_cli.main(["upgrade"]) == 0
     assert "newest schema" in capsys.readouterr().out
     assert path.exists()
+
+
+def test_no_scripts_is_an_error_not_an_empty_head(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="no migration scripts"):
+        head_revisions(tmp_path)
+
+
+@pytest.fixture
+def scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped scripts that `python -m store revision` writes into (the real ones stay)."""
+    copy = tmp_path / "migrations"
+    shutil.copytree(store_migrate.MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(store_migrate, "MIGRATIONS", copy)
+    return copy
+
+
+def written_revision(scripts: Path, message: str) -> str:
+    before = set((scripts / "versions").glob("*.py"))
+    assert store_cli.main(["revision", message]) == 0
+    (written,) = set((scripts / "versions").glob("*.py")) - before
+    return written.read_text()
+
+
+def test_revision_writes_what_the_models_add_to_the_scripts(scripts: Path) -> None:
+    # The scratch database is the migrations' (not a new install, which is the models' own: no difference).
+    probe = Table("revision_probe", metadata(), Column("id", Integer, primary_key=True))
+    try:
+        text = written_revision(scripts, "probe")
+    finally:
+        metadata().remove(probe)
+    assert "create_table('revision_probe'" in text or 'create_table("revision_probe"' in text
+
+
+def test_revision_of_unchanged_models_is_empty(scripts: Path) -> None:
+    text = written_revision(scripts, "nothing")
+    upgrade = text.split("def upgrade()", 1)[1].split("def downgrade()", 1)[0]
+    assert "op." not in upgrade
