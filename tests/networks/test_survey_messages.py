@@ -98,12 +98,12 @@ def test_a_language_or_an_organisation_gets_its_own_form() -> None:
     )
 
 
-def test_each_start_builds_its_own_forms() -> None:
-    """A new start (another survey id in the answer action) never reuses an earlier start's form."""
-    turn = _Turn()
-    first = SurveyMessages(turn, None).form(SURVEY, person(1), NETWORKS, ORGANIZATIONS)  # type: ignore[arg-type]
+def test_each_survey_gets_its_own_forms() -> None:
+    """Forms made for one survey are never reused for another (its id is in the answer action), even by
+    the same messages object."""
+    post = SurveyMessages(_Turn(), None)  # type: ignore[arg-type]
+    first = post.form(SURVEY, person(1), NETWORKS, ORGANIZATIONS)
     later = Survey("s-2", "team-1", SurveyStatus.OPEN, "aad-maija", SURVEY.started_at)
-    post = SurveyMessages(turn, None)  # type: ignore[arg-type]
     second = post.form(later, person(1), NETWORKS, ORGANIZATIONS)
     assert "s-2" in str(second.activity) and "s-1" not in str(second.activity)
     assert first.activity != second.activity
