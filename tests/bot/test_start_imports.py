@@ -1,6 +1,7 @@
 """The service starts without the libraries only some turns need (issue 18: memory after the bench load):
 msgraph-sdk, kiota, httpx and Pillow are loaded by the first Graph call or the first badge image, and then
-work as before; Alembic (with Mako and Pygments) not at all on a new database (nor on one at head: see
+work as before; OpenTelemetry only with Graph (kiota's) or configured traces, openpyxl by the first
+workbook; Alembic (with Mako and Pygments) not at all on a new database (nor on one at head: see
 tests/store/test_migrations.py)."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.badges.images import badge_png
 from bot.settings import Settings
 
 WATCHED = ("msgraph", "msgraph_core", "kiota_abstractions", "kiota_http", "httpx", "httpcore", "PIL",
-           "alembic", "mako", "pygments")
+           "alembic", "mako", "pygments", "openpyxl", "opentelemetry")
 
 def loaded():
     return sorted(name for name in WATCHED if name in sys.modules)
@@ -70,3 +71,4 @@ def test_the_service_starts_without_graph_sdk_httpx_or_pillow_and_loads_them_on_
     assert {"msgraph", "kiota_http", "httpx"} <= set(seen["after_graph"]) and "PIL" not in seen["after_graph"]
     assert seen["png"] == "89504e470d0a1a0a" and "PIL" in seen["at_end"]
     assert not {"alembic", "mako", "pygments"} & set(seen["at_end"])  # the new database was created, stamped
+    assert "openpyxl" not in seen["at_end"]  # loaded by the first workbook only
