@@ -118,7 +118,7 @@ class OutboxWorker:
 
     async def _claim_loop(self) -> None:
         while not self._stopping.is_set():
-            room = self._hand - len(self._held)
+            room = self._room()
             claimed: Sequence[ClaimedMessage] = ()
             # With the hand full of a broadcast's rows, urgent ones are still taken (a few at a time): the
             # pacer lets them go before the rows in hand.
@@ -147,6 +147,14 @@ class OutboxWorker:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
 
+    def _room(self) -> int:
+        """How many rows to claim: a hand of rows still to be sent. A row sent stays held (its lease
+        renewed) until its outcome is stored, but no longer takes room: with SQLite's writer busy, storing
+        outcomes took up to half a second, the hand ran dry meanwhile and the sending stopped. Held rows
+        stay under two hands, so outcomes the database does not take do not pile up."""
+        unsent = sum(1 for task in self._held.values() if not task.done())
+        return min(self._hand - unsent, 2 * self._hand - len(self._held))
+
     async def _deliver(self, row: ClaimedMessage) -> None:
         try:
             outcome = await self._attempt(row)
@@ -156,6 +164,8 @@ class OutboxWorker:
             log.exception("outbox: delivering row %s failed", row.id)
             outcome = self._after(row, Delivery(None, error=f"{type(error).__name__}: {error}"))
         self._outcomes.append(outcome)  # after the await: a flush may have swapped the list meanwhile
+        if self._room() >= self._hand // 2:
+            self._wake.set()  # room for more: claim now rather than after the outcomes are stored
 
     async def _attempt(self, row: ClaimedMessage) -> Outcome:
         if row.attempts > self._policy.max_attempts:  # leases ran out too often (the worker kept dying)
@@ -252,7 +262,7 @@ class OutboxWorker:
             task = self._held.get(outcome.id)
             if task is not None and task.done():  # not a newer claim of the same row
                 del self._held[outcome.id]
-        if len(self._held) <= self._hand // 2:
+        if self._room() >= self._hand // 2:
             self._wake.set()  # room for more: claim now rather than at the next poll
 
     async def _lease_loop(self) -> None:

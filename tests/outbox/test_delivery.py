@@ -238,3 +238,39 @@ async def test_stopping_during_an_outcome_write_loses_no_outcome(
         await asyncio.sleep(0.1)  # the flush loop is now inside its slow write
     report = await sqlite_store.delivery_counts("survey-1")
     assert (report.sent, report.pending) == (3, 0)
+
+
+class HeldOutcomeStore:
+    """The real store, whose outcome writes wait until the test lets them through (SQLite's writer busy
+    with other turns' transactions)."""
+
+    def __init__(self, inner: SqlStore) -> None:
+        self.inner = inner
+        self.open = asyncio.Event()
+
+    async def record_outcomes(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        await self.open.wait()
+        return await self.inner.record_outcomes(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.inner, name)
+
+
+async def test_sending_goes_on_while_outcomes_wait_to_be_stored(
+    sqlite_store: SqlStore, throttling: ThrottlingConnector, tmp_path: Path
+) -> None:
+    """A sent row stops taking room in the hand before its outcome is stored; the rows held (sent or not)
+    stay under two hands, and once outcomes are stored again every message has gone exactly once."""
+    pacer = Pacer(rate=100.0)  # a hand of 100 rows
+    await sqlite_store.enqueue(broadcast(throttling.url, 250))
+    held = HeldOutcomeStore(sqlite_store)
+    async with delivering(held, make_settings(tmp_path), policy=FAST, pacer=pacer):  # type: ignore[arg-type]
+        try:
+            await throttling.wait_for(150)  # half as many again as a hand, and no outcome stored yet
+            backlog = await sqlite_store.backlog()
+        finally:
+            held.open.set()  # (stopping the worker stores its outcomes)
+        assert 150 <= backlog.sending <= 200 and backlog.due == 250 - backlog.sending
+        report = await until_done(sqlite_store, "survey-1")
+    assert report.sent == 250
+    assert Counter(s.conversation_id for s in throttling.sent) == Counter(person_key(i) for i in range(250))
