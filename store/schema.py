@@ -40,11 +40,10 @@ async def bring_to_head(conn: AsyncConnection) -> None:
     lock (so processes starting together change it once).
 
     At head (a restart) nothing is done. Empty (a new install), the models' tables are created and stamped at
-    head: the recipe of Alembic's cookbook, "Building an Up to Date Database from Scratch" ("SQLAlchemy itself
-    can emit the full CREATE statements for any given model using create_all() [...] After running the create
-    operation, tell Alembic to create a new version table, and to stamp it with the most recent revision");
-    tests/store/test_migrations.py checks that this schema is the one the migrations build. Only a database
-    behind head (or otherwise not at it) imports Alembic, which migrates it as before.
+    head: the recipe "Building an Up to Date Database from Scratch" of Alembic's cookbook (create_all, then
+    a version table stamped with the newest revision); tests/store/test_migrations.py checks that this schema
+    is the one the migrations build. Only a database behind head (or otherwise not at it) imports Alembic,
+    which migrates it as before.
     """
     await lock_schema(conn)
     if not await conn.run_sync(_at_head_or_created):
