@@ -4,7 +4,7 @@ sandbox, real database) with helpers that click through the assessment cards as 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 from core.people import Person
 from store.assessment import load_questionnaire
 from tests.harness.activities import TENANT, User, invoke
+from tests.harness.cards import walk
 from tests.materials.test_send import UploadDouble, uploads  # noqa: F401 (fixture)
 from tests.networks.conftest import World, open_world
 
@@ -31,17 +32,6 @@ def people(prefix: str, count: int, locale: str = "fi-FI") -> list[User]:
 
 def text_of(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
-
-
-def walk(node: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a card, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
 
 
 def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.features.materials_send import FILE_CONSENT, FILE_INFO
 from tests.harness.activities import LIISA, MATTI, TEAM_AAD, User, invoke
+from tests.harness.cards import walk
 from tests.materials.conftest import MaterialsWorld, sha
 from tests.materials.test_filing import cards_of
 from tests.materials.test_listing import FOLDER
@@ -62,20 +63,11 @@ async def uploads() -> AsyncIterator[UploadDouble]:
 
 def send_buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The "Send to me" buttons of a card, by file name."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute" and node.get("verb") == SEND:
-                found[node["data"]["name"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return {
+        node["data"]["name"]: node
+        for node in walk(card)
+        if node.get("type") == "Action.Execute" and node.get("verb") == SEND
+    }
 
 
 async def button_for(w: MaterialsWorld, name: str, data: bytes, user: User = LIISA) -> dict[str, Any]:

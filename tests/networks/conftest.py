@@ -33,6 +33,7 @@ from tests.harness.activities import (
     personal_message,
     team_channel_data,
 )
+from tests.harness.cards import walk
 from tests.harness.connector import ConnectorDouble
 from tests.harness.people import seed_people
 from tests.harness.running import RunningBot, make_settings, running_bot
@@ -132,20 +133,7 @@ def card_text(card: dict[str, Any]) -> str:
 
 def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every Action.Execute of a card, in the body's action sets and at the bottom."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [node for node in walk(card) if node.get("type") == "Action.Execute"]
 
 
 async def open_world(

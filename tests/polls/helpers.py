@@ -7,6 +7,7 @@ from typing import Any
 from tests.cards.checks import assert_teams_card
 from tests.harness import activities as a
 from tests.harness.activities import MAIJA, User
+from tests.harness.cards import walk
 from tests.harness.running import RunningBot
 
 HR_CHANNEL = "19:hr-network@thread.tacv2"
@@ -53,21 +54,8 @@ def error_message(body: dict[str, Any]) -> str:
 
 def texts(card: dict[str, Any]) -> str:
     """Every text, title and label of a card, joined: what a reader of the card sees."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "label", "value"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return "\n".join(found)
+    keys = ("text", "title", "label", "value")
+    return "\n".join(node[key] for node in walk(card) for key in keys if isinstance(node.get(key), str))
 
 
 def facts(card: dict[str, Any]) -> dict[str, str]:
