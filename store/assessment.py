@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import JSON, Index, Integer, String, Text, delete, func, select, text, update
+from sqlalchemy import JSON, Integer, String, Text, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.assessment import Assessment, Participation, Status
 from core.errors import Invalid, NotFound
 from core.questionnaire import Questionnaire, parse_questionnaire
-from store.base import Base, UtcDateTime, table_of, utcnow
+from store.base import Base, PartialIndex, UtcDateTime, table_of, utcnow
 from store.database import Database
 
 DEFAULT_QUESTIONNAIRE_FILE = Path(__file__).resolve().parents[1] / "config" / "assessment.yml"
@@ -57,13 +57,7 @@ class QuestionnaireRow(Base):
 class AssessmentRow(Base):
     __tablename__ = "assessments"
     __table_args__ = (
-        Index(
-            "ux_assessments_one_draft",
-            "person",
-            unique=True,
-            sqlite_where=text("status = 'draft'"),
-            postgresql_where=text("status = 'draft'"),
-        ),
+        PartialIndex("ux_assessments_one_draft", "person", unique=True, where="status = 'draft'"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
