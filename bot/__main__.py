@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import create_app
-from bot.badges.signing import KeySettingsError, check_key_settings
+from bot.badges.key_settings import KeySettingsError, check_key_settings
 from bot.logs import configure
 from bot.settings import Settings
 

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
+from functools import partial
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -15,8 +16,7 @@ from aiohttp import web
 
 from bot.adapter import TeamsAdapter
 from bot.background import Background
-from bot.badges.signing import JoseSigner
-from bot.badges.web import BadgeService
+from bot.badges.web import BadgeService, jose_signer
 from bot.badges.web import add_routes as add_badge_routes
 from bot.build import build_info, version
 from bot.connector import ConnectorPool, reuse_trace
@@ -175,7 +175,6 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             stack.push_async_callback(asyncio.to_thread, telemetry.shutdown)
         key = await load_server_key(settings)
         questionnaire = await load_questionnaire(settings.assessment_file or DEFAULT_QUESTIONNAIRE_FILE)
-        signer = await asyncio.to_thread(JoseSigner.from_settings, settings)
         issuer = Issuer(
             settings.public_base_url,
             settings.badge_issuer_name,
@@ -216,7 +215,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
             recent_polls=RecentPolls(),
             launch_locks=KeyedLocks(),
             questionnaire=questionnaire,
-            badges=BadgeService(signer, issuer),
+            badges=BadgeService(issuer, partial(jose_signer, settings)),  # the key loads on first use
             on_assessment_done=[after_assessment],
             coaching=await _coaching(settings),
         )

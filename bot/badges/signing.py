@@ -7,12 +7,13 @@ the check never share code.
 
 Keys: `BADGE_SIGNING_KEY_FILE` names a PEM private key, or `BADGE_SIGNING_KEY` holds the PEM itself (a
 secret store's environment variable; RSA 2048+ signs RS256, EC P-256 signs ES256). Without either, on a
-loopback HOST, a development EC P-256 key (ES256) is made in `var/badge-signing-key.pem` on first start
-(mode 0600) and reused; on any other HOST the service refuses to start (`check_key_settings`), because
+loopback HOST, a development EC P-256 key (ES256) is made in `var/badge-signing-key.pem` on first use
+(mode 0600) and reused; on any other HOST the service refuses to start (`bot.badges.key_settings`), because
 badges signed with a throwaway key would stop verifying after a redeploy. Off loopback `PUBLIC_URL` (https)
 is required as well: it is the issuer's id and every badge's address, so it cannot be guessed from the
 listening HOST. The key id is the RFC 7638 thumbprint; every public key ever used stays published (the store
-keeps them), so rotating the PEM keeps older badges verifiable.
+keeps them), so rotating the PEM keeps older badges verifiable. This module (and joserfc) is loaded with
+the first badge signed or checked (`bot.badges.web.BadgeService.signer`), not at start.
 """
 
 from __future__ import annotations
@@ -27,48 +28,25 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet, RSAKey
 
-from bot.settings import Settings, is_loopback
+from bot.badges.key_settings import (
+    KeySettingsError,
+    check_key_settings,
+    configured_key,
+    not_a_key_error,
+    public_key_error,
+)
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 DEV_KEY_FILE = "badge-signing-key.pem"
 
 
-class KeySettingsError(ValueError):
-    """The signing key is missing where one is required, or unreadable."""
-
-
-def _configured(settings: Settings) -> bool:
-    return settings.badge_signing_key_file is not None or bool(settings.badge_signing_key.get_secret_value())
-
-
-def check_key_settings(settings: Settings) -> None:
-    """Refuse a non-loopback HOST without a configured key (a development key would be lost) or without
-    the public https address badges are issued under."""
-    if is_loopback(settings.host):
-        return
-    if not _configured(settings):
-        raise KeySettingsError(
-            "BADGE_SIGNING_KEY_FILE (or BADGE_SIGNING_KEY) is required when HOST is not a loopback address: "
-            "badges are signed with it, and a development key made under var/ would be lost on redeploy "
-            "(see .env.example)"
-        )
-    if not settings.public_url.startswith("https://"):
-        raise KeySettingsError(
-            "PUBLIC_URL (https://<the bot's public host>) is required when HOST is not a loopback address: "
-            "it is the badge issuer's id and the address of every badge's verification page"
-        )
-
-
 def _read_or_create(settings: Settings) -> tuple[RSAKey | ECKey, str]:
-    inline = settings.badge_signing_key.get_secret_value()
-    if inline:
-        return _import(inline.replace("\\n", "\n").encode(), "BADGE_SIGNING_KEY"), "BADGE_SIGNING_KEY"
-    path = settings.badge_signing_key_file
-    if path is not None:
-        if not path.is_file():
-            raise KeySettingsError(f"BADGE_SIGNING_KEY_FILE {path} does not exist")
-        return _import(path.read_bytes(), str(path)), str(path)
+    configured = configured_key(settings)
+    if configured is not None:
+        pem, source = configured
+        return _import(pem, source), source
     check_key_settings(settings)
     dev = Path(settings.var_dir) / DEV_KEY_FILE
     if not dev.is_file():
@@ -97,11 +75,11 @@ def _import(pem: bytes, source: str) -> RSAKey | ECKey:
         except (ValueError, TypeError, JoseError):
             continue
         if not key.is_private:
-            raise KeySettingsError(f"{source} holds a public key; the signing key must be private")
+            raise public_key_error(source)
         if isinstance(key, ECKey) and key.curve_name != "P-256":
             raise KeySettingsError(f"{source}: only the P-256 curve (ES256) is supported")
         return key
-    raise KeySettingsError(f"{source} is not a PEM RSA or EC private key")
+    raise not_a_key_error(source)
 
 
 class JoseSigner:

@@ -14,10 +14,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,11 +27,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.badges.images import badge_png
-from bot.badges.signing import JoseSigner
+from bot.badges.key_settings import KeySettingsError
 from bot.i18n import Translator
 from bot.pages import language
+from bot.settings import Settings
 from core.badges import BadgeStore, Verdict, verify_award
-from core.credentials import Issuer, achievement, status_list_credential
+from core.credentials import Issuer, Signer, achievement, status_list_credential
 from core.errors import DomainError, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
@@ -40,18 +43,45 @@ VC_JWT = "application/vc+jwt"
 STATUS_MAX_AGE = 300  # seconds; the status list's default ttl is five minutes
 
 
+def jose_signer(settings: Settings) -> Signer:
+    """The signer of the configured key (or the development key); imports joserfc with it."""
+    from bot.badges.signing import JoseSigner
+
+    return JoseSigner.from_settings(settings)
+
+
 @dataclass
 class BadgeService:
-    """What the badges need at run time: the signer, the issuer Profile, the signed status list cache."""
+    """What the badges need at run time: the issuer Profile, the signer, the signed status list cache.
 
-    signer: JoseSigner
+    `load_signer` runs on the first use of `signer()` (a badge evaluated, awarded or checked, a key or the
+    status list asked for), not at start: joserfc and the key take memory a service that gives no badges
+    need not hold (issue 18), and a development key is made only then. It runs off the event loop and once:
+    uses arriving while it runs wait for it. A key that does not load is logged, and that use answers
+    Unavailable; the next use tries again."""
+
     issuer: Issuer
+    load_signer: Callable[[], Signer]
+    _signer: Signer | None = field(default=None, repr=False)
+    _loading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     _status: tuple[tuple[int, ...], str] | None = field(default=None, repr=False)
 
-    def status_list(self, revoked: tuple[int, ...], now: datetime) -> str:
+    async def signer(self) -> Signer:
+        if self._signer is None:
+            async with self._loading:
+                if self._signer is None:
+                    try:
+                        self._signer = await asyncio.to_thread(self.load_signer)
+                    except (KeySettingsError, OSError) as error:
+                        log.error("badges: the signing key did not load: %s", error)
+                        raise Unavailable() from error
+        return self._signer
+
+    async def status_list(self, revoked: tuple[int, ...], now: datetime) -> str:
         if self._status is None or self._status[0] != revoked:
+            signer = await self.signer()
             claims = status_list_credential(self.issuer, revoked, now)
-            self._status = (revoked, self.signer.sign(claims, self.issuer.key_url(self.signer.kid)))
+            self._status = (revoked, signer.sign(claims, self.issuer.key_url(signer.kid)))
         return self._status[1]
 
 
@@ -90,7 +120,7 @@ def _json(data: Any, content_type: str = "application/json", **headers: str) -> 
 
 async def _keys(services: Any) -> dict[str, Any]:
     store: BadgeStore = services.store
-    signer: JoseSigner = services.badges.signer
+    signer = await services.badges.signer()
     keys = {kid: dict(jwk) for kid, jwk in (await store.signing_keys()).items()}
     keys.setdefault(signer.kid, signer.public_jwk)
     return keys
@@ -113,7 +143,7 @@ async def _key(request: web.Request, services: Any) -> web.Response:
 
 async def _status(_request: web.Request, services: Any) -> web.Response:
     revoked = tuple(sorted(await services.store.revoked_indexes()))
-    token = services.badges.status_list(revoked, datetime.now(UTC))
+    token = await services.badges.status_list(revoked, datetime.now(UTC))
     return web.Response(
         text=token, content_type=VC_JWT, headers={"Cache-Control": f"max-age={STATUS_MAX_AGE}"}
     )
@@ -156,7 +186,8 @@ async def _credential(request: web.Request, services: Any) -> web.StreamResponse
     award_id, _, suffix = raw.partition(".")
     if not ID.match(award_id) or suffix not in ("", "json", "jws"):
         raise NotFound()
-    result = await verify_award(services.store, services.badges.signer, award_id, datetime.now(UTC))
+    signer = await services.badges.signer()
+    result = await verify_award(services.store, signer, award_id, datetime.now(UTC))
     award = result.award
     if suffix == "jws":
         return web.Response(text=award.jws, content_type="text/plain")

@@ -78,7 +78,7 @@ async def award(turn: Turn, data: dict[str, Any]) -> AdaptiveCard:
     done = await core.award_by_hand(
         store,
         store,
-        service.signer,
+        await service.signer(),
         service.issuer,
         cards.parse_class_ref(data),
         cards.parse_people(data),

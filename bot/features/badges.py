@@ -25,7 +25,7 @@ PNG_KIND = "badge.png"
 async def _evaluate(turn: Turn, person: str) -> list[core.Award]:
     service = turn.services.badges
     store = turn.services.store
-    awards = await core.evaluate(store, store, service.signer, service.issuer, person, turns.now())
+    awards = await core.evaluate(store, store, await service.signer(), service.issuer, person, turns.now())
     if awards:
         await tell_awarded(turn.services, awards, turns.fallback(turn))
     return awards

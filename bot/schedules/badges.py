@@ -35,7 +35,8 @@ class BadgeEvaluator(Periodic):
         now = self._clock()
         given = 0
         for person in await services.store.badge_candidates(now):
-            awards = await evaluate(services.store, services.store, badges.signer, badges.issuer, person, now)
+            signer = await badges.signer()  # loaded by the first round with someone to evaluate
+            awards = await evaluate(services.store, services.store, signer, badges.issuer, person, now)
             if awards:
                 await tell_awarded(services, awards)
                 given += len(awards)

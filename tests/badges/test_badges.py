@@ -150,7 +150,8 @@ async def test_an_expired_badge_says_so(bw: BadgeWorld) -> None:
     await bw.store.save_badge_class(badge)
     person = await bw.store.get_person(LIISA.aad)
     long_ago = datetime.now(UTC) - timedelta(days=80)
-    award = await issue(bw.store, services.badges.signer, services.badges.issuer, badge, person, long_ago)
+    signer = await services.badges.signer()
+    award = await issue(bw.store, signer, services.badges.issuer, badge, person, long_ago)
     _status, _, page = await bw.get(f"/badges/credentials/{award.id}")
     assert 'data-status="expired"' in page and "Merkin voimassaolo on päättynyt." in page
     (reply,) = await bw.say("merkit", LIISA)

@@ -1,19 +1,27 @@
-"""The signing key: a development key is made in var/ on first start and reused after; a configured PEM is
-used as it is (its public key published); off loopback the service refuses to start without one."""
+"""The signing key: a development key is made in var/ on first use and reused after; a configured PEM is
+used as it is (its public key published); off loopback the service refuses to start without one, and a
+configured key that is not there or no private PEM stops the start too. A key that still does not load (it is
+parsed on first use) is logged, and its uses answer Unavailable until it loads."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import jwt
 import pytest
 from joserfc.jwk import ECKey, RSAKey
 
-from bot.badges.signing import JoseSigner, KeySettingsError, check_key_settings
+from bot.badges.key_settings import KeySettingsError, check_key_settings
+from bot.badges.signing import JoseSigner
+from bot.badges.web import BadgeService, jose_signer
 from bot.settings import Settings
+from core.credentials import Issuer
+from core.errors import Unavailable
 from tests.harness.running import ROOT
 
 
@@ -58,6 +66,36 @@ def test_unreadable_or_public_keys_are_refused(tmp_path: Path) -> None:
         JoseSigner.from_settings(_settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(bad)))
     with pytest.raises(KeySettingsError, match="does not exist"):
         JoseSigner.from_settings(_settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(tmp_path / "none.pem")))
+
+
+def test_a_configured_key_that_is_missing_or_no_private_pem_stops_the_start(tmp_path: Path) -> None:
+    public = ECKey.generate_key("P-256", private=True).as_pem(private=False).decode()
+    for values, message in (
+        ({"BADGE_SIGNING_KEY": "not a key"}, "BADGE_SIGNING_KEY is not a PEM RSA or EC private key"),
+        ({"BADGE_SIGNING_KEY": public}, "BADGE_SIGNING_KEY holds a public key"),
+        ({"BADGE_SIGNING_KEY_FILE": str(tmp_path / "none.pem")}, "none.pem does not exist"),
+    ):
+        with pytest.raises(KeySettingsError, match=message):
+            check_key_settings(_settings(tmp_path, **values))  # on loopback too; no crypto loaded for it
+    assert not (tmp_path / "var").exists()
+
+
+async def test_a_key_that_does_not_load_is_logged_and_tried_again_on_the_next_use(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pem = tmp_path / "issuer.pem"
+    pem.write_bytes(ECKey.generate_key("P-384", private=True).as_pem(private=True))
+    settings = _settings(tmp_path, BADGE_SIGNING_KEY_FILE=str(pem))
+    check_key_settings(settings)  # a private key's PEM: the service starts
+    issuer = Issuer("https://bot.example.fi", "Omnia", "https://www.omnia.fi", "badges@omnia.fi")
+    service = BadgeService(issuer, partial(jose_signer, settings))
+    with caplog.at_level(logging.ERROR, logger="bot.badges.web"), pytest.raises(Unavailable):
+        await service.signer()
+    assert "the signing key did not load" in caplog.text and "only the P-256 curve" in caplog.text
+    pem.write_bytes(ECKey.generate_key("P-256", private=True).as_pem(private=True))
+    signer = await service.signer()
+    assert signer.alg == "ES256" and await service.signer() is signer
+    assert not (tmp_path / "var" / "badge-signing-key.pem").exists()
 
 
 def test_a_public_host_needs_a_configured_key(tmp_path: Path) -> None:

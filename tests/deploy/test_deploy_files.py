@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from pydantic_settings import BaseSettings
 
-from bot.badges.signing import check_key_settings
+from bot.badges.key_settings import check_key_settings
 from bot.settings import Settings, is_loopback
 from manifest.settings import PackageSettings
 from manifest.toolkit import FOLDER, placeholders_in, toolkit_files
@@ -107,7 +107,7 @@ def test_the_container_app_sets_only_settings_the_service_reads() -> None:
 
 def test_the_container_app_gets_what_the_service_needs_off_loopback() -> None:
     """HOST=0.0.0.0 makes the service refuse to start without a badge key and an https PUBLIC_URL
-    (bot.badges.signing.check_key_settings): both are always set, the key from Key Vault."""
+    (bot.badges.key_settings.check_key_settings): both are always set, the key from Key Vault."""
     text = BICEP.read_text()
     assert re.search(r"name: 'HOST'\n\s+value: '0\.0\.0\.0'", text)
     assert re.search(r"name: 'badge-signing-key'\n\s+env: 'BADGE_SIGNING_KEY'", text)
