@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, delete, func, select
+from sqlalchemy import Boolean, ForeignKey, String, bindparam, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,7 +64,10 @@ def _person(row: Any) -> Person:
     )
 
 
-def _upsert_person(keep_organization: bool, dialect: str) -> Any:
+def _upsert_person(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of one person's row, with the bind parameter `keep_organization`
+    beside the columns: true keeps the stored organisation, false writes the one given (None included).
+    Without RETURNING it runs as an executemany, each parameter set its own upsert in order."""
     table = PersonRow.__table__
     stmt = insert_for(dialect, table)
     new = stmt.excluded
@@ -73,11 +75,10 @@ def _upsert_person(keep_organization: bool, dialect: str) -> Any:
         name: func.coalesce(new[name], table.c[name])
         for name in ("name", "email", "upn", "locale", "tenant_id")
     }
-    changes["organization_key"] = table.c.organization_key if keep_organization else new.organization_key
+    keep = bindparam("keep_organization", type_=Boolean)
+    changes["organization_key"] = case((keep, table.c.organization_key), else_=new.organization_key)
     changes["last_seen"] = new.last_seen
-    return stmt.on_conflict_do_update(index_elements=[table.c.aad_object_id], set_=changes).returning(
-        *table.c
-    )
+    return stmt.on_conflict_do_update(index_elements=[table.c.aad_object_id], set_=changes)
 
 
 def _candidate_domains(domain: str) -> list[str]:
@@ -105,59 +106,25 @@ class PeopleQueries(Database):
     async def upsert_person(self, person: Person) -> Person:
         if not person.aad_object_id:
             raise Invalid("store.person.no_id")
+        upsert = self._statement(
+            "upsert_person:one", lambda d: _upsert_person(d).returning(*PersonRow.__table__.c)
+        )
         async with self._tx() as conn:
-            return await self._upsert_one(conn, person, utcnow())
+            [values] = await _person_values(conn, [person], utcnow())
+            return _person((await conn.execute(upsert, values)).one())
 
     async def upsert_people(self, people: Sequence[Person]) -> int:
-        """`upsert_person` for many (a team's roster), a few hundred to a transaction; how many."""
+        """`upsert_person` for many (a team's roster), a few hundred to a transaction, each transaction one
+        executemany of the upsert; how many."""
         # In one order (by id), so two rosters saved at once never wait on each other's rows in a cycle.
         wanted = sorted((p for p in people if p.aad_object_id), key=lambda p: p.aad_object_id)
+        upsert = self._statement("upsert_person:many", _upsert_person)
         for start in range(0, len(wanted), PEOPLE_BATCH):
             async with self._tx() as conn:
-                now = utcnow()
-                by_domain: dict[str | None, str | None] = {}
-                for person in wanted[start : start + PEOPLE_BATCH]:
-                    await self._upsert_one(conn, person, now, by_domain)
+                await conn.execute(
+                    upsert, await _person_values(conn, wanted[start : start + PEOPLE_BATCH], utcnow())
+                )
         return len(wanted)
-
-    async def _upsert_one(
-        self,
-        conn: AsyncConnection,
-        person: Person,
-        now: datetime,
-        by_domain: dict[str | None, str | None] | None = None,
-    ) -> Person:
-        """One upsert in `conn`; `by_domain` remembers the organisation of each email domain seen."""
-        # With an address the derived organisation replaces the stored one (even when none matched);
-        # without one (and no explicit organisation), the stored organisation stays.
-        keep_organization = person.organization is None and not person.address
-        upsert = self._statement(
-            f"upsert_person:{keep_organization}", partial(_upsert_person, keep_organization)
-        )
-        organization = person.organization
-        if organization is None and person.address:
-            domain = domain_of(person.address)
-            if by_domain is not None and domain in by_domain:
-                organization = by_domain[domain]
-            else:
-                organization = await _organization_key_for(conn, person.address)
-                if by_domain is not None:
-                    by_domain[domain] = organization
-        elif organization is not None and not await _organization_exists(conn, organization):
-            raise Invalid("store.person.unknown_organization", organization=organization)
-        values = {
-            "aad_object_id": person.aad_object_id,
-            "name": person.name,
-            "email": person.email,
-            "upn": person.upn,
-            "locale": person.locale,
-            "tenant_id": person.tenant_id,
-            "organization_key": organization,
-            "first_seen": now,
-            "last_seen": now,
-        }
-        row = (await conn.execute(upsert, values)).one()
-        return _person(row)
 
     async def get_person(self, aad_object_id: str) -> Person | None:
         async with self._read() as conn:
@@ -192,23 +159,71 @@ class PeopleQueries(Database):
             return await _load_organizations(conn)
 
 
-async def _organization_key_for(conn: AsyncConnection, address: str) -> str | None:
-    domain = domain_of(address)
-    if domain is None:
-        return None
-    rows = await conn.execute(
-        select(OrganizationDomainRow.domain, OrganizationDomainRow.organization_key).where(
-            OrganizationDomainRow.domain.in_(_candidate_domains(domain))
-        )
+async def _person_values(
+    conn: AsyncConnection, people: Sequence[Person], now: datetime
+) -> list[dict[str, Any]]:
+    """The upsert's parameters for each of `people`, in order, with the organisation each one gets: an
+    explicit one (which must exist: else `Invalid`), else the one derived from their address; no address
+    and no explicit organisation keeps the stored one. One query per kind of lookup, for all of them."""
+    explicit = sorted({p.organization for p in people if p.organization is not None})
+    if explicit:
+        query = select(OrganizationRow.key).where(OrganizationRow.key.in_(explicit))
+        known = set((await conn.execute(query)).scalars())
+        for person in people:
+            if person.organization is not None and person.organization not in known:
+                raise Invalid("store.person.unknown_organization", organization=person.organization)
+    by_domain = await _organization_keys_for(
+        conn, {domain_of(p.address) for p in people if p.organization is None and p.address}
     )
-    owners = [Organization(key=key, name=key, short_name=key, domains=(found,)) for found, key in rows]
-    match = organization_for_address(address, owners)
-    return match.key if match else None
+    values = []
+    for person in people:
+        organization = person.organization
+        if organization is None and person.address:
+            organization = by_domain.get(domain_of(person.address))
+        values.append(
+            {
+                "aad_object_id": person.aad_object_id,
+                "name": person.name,
+                "email": person.email,
+                "upn": person.upn,
+                "locale": person.locale,
+                "tenant_id": person.tenant_id,
+                "organization_key": organization,
+                "first_seen": now,
+                "last_seen": now,
+                # With an address the derived organisation replaces the stored one (even when none
+                # matched); without one (and no explicit organisation), the stored organisation stays.
+                "keep_organization": person.organization is None and not person.address,
+            }
+        )
+    return values
 
 
-async def _organization_exists(conn: AsyncConnection, key: str) -> bool:
-    query = select(OrganizationRow.key).where(OrganizationRow.key == key)
-    return (await conn.execute(query)).first() is not None
+async def _organization_keys_for(
+    conn: AsyncConnection, domains: Iterable[str | None]
+) -> dict[str | None, str | None]:
+    """The organisation key of each email domain (None where no organisation's domain matches), in one
+    query over every domain that could own one of them."""
+    candidates = {domain: _candidate_domains(domain) for domain in domains if domain is not None}
+    if not candidates:
+        return {}
+    wanted = {c for found in candidates.values() for c in found}
+    rows = (
+        await conn.execute(
+            select(OrganizationDomainRow.domain, OrganizationDomainRow.organization_key).where(
+                OrganizationDomainRow.domain.in_(sorted(wanted))
+            )
+        )
+    ).all()
+    owner_of = {row.domain: row.organization_key for row in rows}
+    keys: dict[str | None, str | None] = {}
+    for domain, found in candidates.items():
+        owners = [
+            Organization(key=owner_of[c], name=c, short_name=c, domains=(c,)) for c in found if c in owner_of
+        ]
+        match = organization_for_address(f"@{domain}", owners)
+        keys[domain] = match.key if match else None
+    return keys
 
 
 async def _load_organizations(conn: AsyncConnection, key: str | None = None) -> list[Organization]:

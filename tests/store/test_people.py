@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.errors import Conflict, Invalid
 from core.people import Organization, Person
 from store import SqlStore
-from store.people import PersonRow
+from store.people import PEOPLE_BATCH, PersonRow
 
 
 async def _count_people(store: SqlStore) -> int:
@@ -141,3 +144,100 @@ async def test_bad_domain_is_invalid(store: SqlStore, domain: str) -> None:
     with pytest.raises(Invalid) as caught:
         await store.save_organization(Organization("x", "X", "X", (domain,)))
     assert caught.value.key == "store.organization.bad_domain"
+
+
+# A roster: more people than one transaction takes, on several domains (and one no organisation owns).
+ROSTER_DOMAINS = {
+    "omnia.fi": "omnia",
+    "opiskelija.omnia.fi": "omnia",
+    "edu.hel.fi": "stadin-ao",
+    "example.com": None,
+}
+ROSTER_SIZE = PEOPLE_BATCH + 50
+
+
+def _roster() -> list[Person]:
+    domains = list(ROSTER_DOMAINS)
+    return [
+        Person(f"aad-{i:04d}", name=f"Jäsen {i}", email=f"m{i}@{domains[i % len(domains)]}", tenant_id="t1")
+        for i in range(ROSTER_SIZE)
+    ]
+
+
+@contextmanager
+def _statements(store: SqlStore) -> Iterator[list[tuple[str, bool]]]:
+    """The statements the store sends to the database meanwhile: (SQL, whether an executemany)."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, many: bool) -> None:
+        seen.append((statement, many))
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_a_roster_is_saved_with_existing_people_updated(store: SqlStore) -> None:
+    moved = await store.upsert_person(Person("aad-0001", name="Old", email="old@omnia.fi", locale="fi-FI"))
+    kept = await store.upsert_person(
+        Person("aad-0002", email="x@tredu.fi", locale="en-US", organization="kao")
+    )
+    await store.upsert_person(Person("aad-0003", name="Gone", email="y@redu.fi", upn="y@redu.fi"))
+    roster = _roster()
+    roster[1] = Person("aad-0001", name="New", email="new@vamia.fi", tenant_id="t1")  # moved organisation
+    roster[2] = Person("aad-0002", name="No address", tenant_id="t1")  # the stored organisation stays
+    roster[3] = Person("aad-0003", email="y@example.com")  # a new address no organisation owns
+    roster.append(Person("aad-0004", name="Twice, the later wins", email="z@edu.hel.fi"))
+
+    assert await store.upsert_people(roster) == len(roster)
+
+    assert await _count_people(store) == ROSTER_SIZE
+    domains = list(ROSTER_DOMAINS)
+    for i in (0, *range(4, ROSTER_SIZE)):
+        stored = await store.get_person(f"aad-{i:04d}")
+        expected_name = "Twice, the later wins" if i == 4 else f"Jäsen {i}"
+        expected_email = "z@edu.hel.fi" if i == 4 else f"m{i}@{domains[i % len(domains)]}"
+        assert stored is not None and (stored.name, stored.email, stored.tenant_id, stored.organization) == (
+            expected_name,
+            expected_email,
+            "t1",
+            ROSTER_DOMAINS[expected_email.split("@")[1]],
+        ), i
+        assert stored.first_seen == stored.last_seen
+    assert await store.get_person("aad-0001") == Person(
+        "aad-0001", name="New", email="new@vamia.fi", locale="fi-FI", tenant_id="t1", organization="vamia"
+    )
+    after = await store.get_person("aad-0002")
+    assert after == Person(
+        "aad-0002", name="No address", email="x@tredu.fi", locale="en-US", tenant_id="t1", organization="kao"
+    )
+    assert await store.get_person("aad-0003") == Person(
+        "aad-0003", name="Gone", email="y@example.com", upn="y@redu.fi", organization=None
+    )
+    assert after is not None and after.first_seen == kept.first_seen
+    assert after.last_seen is not None and kept.last_seen is not None and after.last_seen > kept.last_seen
+    again = await store.get_person("aad-0001")
+    assert again is not None and again.first_seen == moved.first_seen
+
+
+async def test_a_roster_is_one_upsert_statement_per_transaction(store: SqlStore) -> None:
+    await store.upsert_people(_roster())  # and once more, every one of them already stored
+    with _statements(store) as seen:
+        assert await store.upsert_people(_roster()) == ROSTER_SIZE
+    upserts = [many for sql, many in seen if sql.lstrip().upper().startswith("INSERT INTO PEOPLE")]
+    lookups = [sql for sql, _many in seen if "organization_domains" in sql]
+    assert upserts == [True, True]  # two transactions of at most PEOPLE_BATCH, one executemany each
+    assert len(lookups) == 2  # every domain of a transaction looked up at once
+
+
+async def test_an_unknown_organisation_refuses_its_transaction_only(store: SqlStore) -> None:
+    roster = _roster()
+    roster[-1] = Person(roster[-1].aad_object_id, name="Unknown", organization="no-such-org")
+    with pytest.raises(Invalid) as caught:
+        await store.upsert_people(roster)
+    assert caught.value.params == {"organization": "no-such-org"}
+    # The first PEOPLE_BATCH (by id) were committed before the second transaction was refused whole.
+    assert await _count_people(store) == PEOPLE_BATCH
+    assert await store.get_person(roster[PEOPLE_BATCH].aad_object_id) is None
