@@ -112,6 +112,9 @@ class OutgoingMessage:
     target: Target
     activity: Mapping[str, Any]
     priority: Priority = Priority.NORMAL
+    # `activity` as JSON text, made once when the message is: its size is checked on it, and the outbox
+    # stores this text (a survey start queues a form per member; encoding each twice showed).
+    activity_json: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.key or not self.broadcast or not self.recipient:
@@ -119,11 +122,13 @@ class OutgoingMessage:
         if self.activity.get("type", "message") != "message":
             raise Invalid("outbox.error.not_a_message")
         try:
-            size = len(json.dumps(self.activity, ensure_ascii=False).encode())
+            encoded = json.dumps(self.activity, ensure_ascii=False)
         except (TypeError, ValueError) as error:
             raise Invalid("outbox.error.not_json") from error
+        size = len(encoded.encode())
         if size > MAX_ACTIVITY_BYTES:
             raise Invalid("outbox.error.too_large", size=size // 1000, limit=MAX_ACTIVITY_BYTES // 1000)
+        object.__setattr__(self, "activity_json", encoded)  # frozen: set once, here
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ resident), nor one on PostgreSQL the SQLite one (issue 18)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -97,3 +98,13 @@ def insert_for(dialect_name: str, table: Any) -> Any:
 
         return sqlite.insert(table)
     raise ValueError(f"no upsert for dialect {dialect_name!r}")
+
+
+class EncodedJSON(str):
+    """JSON text already encoded: bound to a JSON column it is stored as it is (`json_serializer`), where a
+    plain `str` would be encoded as a JSON string."""
+
+
+def json_serializer(value: Any) -> str:
+    """The engines' JSON encoder (SQLAlchemy's default, `json.dumps`), passing `EncodedJSON` through."""
+    return value if isinstance(value, EncodedJSON) else json.dumps(value)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from store.base import json_serializer
 from store.urls import sqlite_path
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -35,6 +36,7 @@ def create_engine(url: URL) -> AsyncEngine:
         max_overflow=10,
         pool_timeout=CONNECT_TIMEOUT_S * 2,
         connect_args={"timeout": CONNECT_TIMEOUT_S, "command_timeout": COMMAND_TIMEOUT_S},
+        json_serializer=json_serializer,
     )
 
 
@@ -57,7 +59,10 @@ def register_sqlite_adapters() -> None:
 def _sqlite_engine(url: URL) -> AsyncEngine:
     register_sqlite_adapters()
     path = sqlite_path(url)
-    options: dict[str, Any] = {"async_creator": _shielded_connect(str(path) if path else ":memory:")}
+    options: dict[str, Any] = {
+        "async_creator": _shielded_connect(str(path) if path else ":memory:"),
+        "json_serializer": json_serializer,
+    }
     if path is None:
         options["poolclass"] = StaticPool  # one shared in-memory database
     engine = create_async_engine(url, **options)

@@ -28,7 +28,7 @@ from core.outbox import (
     State,
     Target,
 )
-from store.base import Base, UtcDateTime, insert_for, utcnow
+from store.base import Base, EncodedJSON, UtcDateTime, insert_for, utcnow
 from store.database import Database
 
 ACTIVE = (State.PENDING.value, State.SENDING.value)
@@ -92,7 +92,7 @@ async def write_outbox(conn: AsyncConnection, messages: Sequence[OutgoingMessage
             "broadcast": m.broadcast,
             "recipient": m.recipient,
             "target": target_json(m.target),
-            "activity": dict(m.activity),
+            "activity": EncodedJSON(m.activity_json),  # encoded once, by the message
             "state": State.PENDING.value,
             "priority": int(m.priority),
             "attempts": 0,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from core.errors import NotFound
-from core.outbox import Outcome, Reason, State, delivery_report
+from core.outbox import Outcome, OutgoingMessage, Reason, State, Target, delivery_report
 from store import SqlStore
 from store.base import utcnow
 from tests.outbox.helpers import broadcast
@@ -34,6 +34,21 @@ async def test_a_large_enqueue_counts_only_new_keys(store: SqlStore) -> None:
     assert (report.pending, report.total) == (2500, 2500)
     [claimed] = await store.claim_due("w-1", 1, 30.0)
     assert claimed.message == again[0]
+
+
+async def test_the_activity_is_stored_as_the_text_the_message_encoded(store: SqlStore) -> None:
+    """The message encodes its activity once (for the size check); the outbox stores that text as it is, a
+    JSON value when read back (an encoder of its own would write other text: `ä` as `\\u00e4`)."""
+    message = OutgoingMessage(
+        "k-1", "b", "r", Target("person", URL, user_id="aad-1"), {"text": "Hyvää päivää"}
+    )
+    assert await store.enqueue([message]) == 1
+    async with store.engine.connect() as conn:
+        query = text("SELECT CAST(activity AS TEXT) FROM outbox WHERE key = 'k-1'")
+        stored = (await conn.execute(query)).scalar_one()
+    assert stored == message.activity_json == '{"text": "Hyvää päivää"}'
+    [claimed] = await store.claim_due("w-1", 1, 30.0)
+    assert claimed.message == message and claimed.message.activity == {"text": "Hyvää päivää"}
 
 
 async def test_enqueue_commits_or_rolls_back_with_the_domain_change(store: SqlStore) -> None:
