@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable
 from urllib.parse import urljoin
 
 import httpx
@@ -136,7 +136,7 @@ async def _collect(source: AsyncIterable[bytes], size: int) -> bytes:
     return bytes(data)
 
 
-async def download(graph: GraphConnection, drive_id: str, item_id: str) -> AsyncIterator[bytes]:
+async def download(graph: GraphConnection, drive_id: str, item_id: str) -> AsyncGenerator[bytes, None]:
     """`GET /drives/{d}/items/{id}/content`, streamed. Graph answers 302 to a pre-authenticated download
     URL, which is fetched without the Authorization header (it must not leak to another host); a 200 with
     the bytes is streamed as well. 429/503/504 before the first byte are tried again (`core.retry`)."""

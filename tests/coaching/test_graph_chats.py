@@ -119,6 +119,6 @@ async def test_the_sandbox_checks_requests_as_graph_does(sandbox: Sandbox) -> No
 async def _token(sandbox: Sandbox) -> str:
     opened = open_workspace(sandbox.graph_config())
     try:
-        return await opened._graph.tokens.get_authorization_token(sandbox.base_url)
+        return await (await opened._graph()).tokens.get_authorization_token(sandbox.base_url)
     finally:
         await opened.close()
