@@ -85,3 +85,43 @@ def connect(config: GraphConfig) -> GraphConnection:
     )
     client = GraphServiceClient(request_adapter=adapter)
     return GraphConnection(config, client, adapter, tokens, uploads, http, transport)
+
+
+def warm(connection: GraphConnection) -> None:
+    """Import now what msgraph-sdk imports lazily on the first request: the request builders of the paths
+    the operation modules use and the field tables of the models they read (`Entity`'s alone imports over
+    a thousand modules). `graph.workspace` calls this in its loading thread, so that no request does it
+    on the event loop. Builds nothing that talks to the network."""
+    from msgraph.generated.models.aad_user_conversation_member import AadUserConversationMember
+    from msgraph.generated.models.channel import Channel
+    from msgraph.generated.models.channel_collection_response import ChannelCollectionResponse
+    from msgraph.generated.models.chat import Chat
+    from msgraph.generated.models.drive_item import DriveItem
+    from msgraph.generated.models.drive_item_collection_response import DriveItemCollectionResponse
+    from msgraph.generated.models.entity import Entity
+    from msgraph.generated.models.file import File
+    from msgraph.generated.models.folder import Folder
+    from msgraph.generated.models.identity import Identity
+    from msgraph.generated.models.identity_set import IdentitySet
+    from msgraph.generated.models.invitation import Invitation
+    from msgraph.generated.models.item_reference import ItemReference
+    from msgraph.generated.models.o_data_errors.main_error import MainError
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+    from msgraph.generated.models.teams_app_installation import TeamsAppInstallation
+    from msgraph.generated.models.upload_session import UploadSession
+    from msgraph.generated.models.user import User
+
+    client = connection.client
+    team = client.teams.by_team_id("-")
+    _ = team.channels.by_channel_id("-").files_folder, team.members
+    item = client.drives.by_drive_id("-").items.by_drive_item_id("-")
+    _ = item.content, item.create_upload_session, item.children
+    _ = client.chats.by_chat_id("-").installed_apps, client.invitations
+    _ = client.groups.by_group_id("-").members.ref, client.users.by_user_id("-").send_mail
+    models = (
+        Entity, Channel, ChannelCollectionResponse, Chat, AadUserConversationMember, DriveItem,
+        DriveItemCollectionResponse, File, Folder, Identity, IdentitySet, ItemReference, Invitation, User,
+        TeamsAppInstallation, UploadSession, ODataError, MainError,
+    )  # fmt: skip
+    for model in models:
+        model().get_field_deserializers()

@@ -3,8 +3,9 @@
 
 msgraph-sdk, kiota, httpx and msal's app are loaded on the first call that needs them, so building a
 workspace, and so the bot's start, costs neither their import nor their memory (issue 18). That load takes
-a second or more, so it runs in a worker thread: the operation modules and the connection are both loaded
-there, concurrent first calls wait for the same load, and the event loop keeps serving other turns
+a second or more (msgraph's models alone are over a thousand modules), so it runs in a worker thread: the
+operation modules, the connection and msgraph's lazily imported models (`graph.client.warm`) are all
+loaded there, concurrent first calls wait for the same load, and the event loop keeps serving other turns
 meanwhile. Each method awaits the connection before it imports its operation module, which by then is a
 lookup in `sys.modules`."""
 
@@ -27,9 +28,11 @@ if TYPE_CHECKING:
 def _load(config: GraphConfig) -> GraphConnection:
     """Everything the methods need, imported and built off the event loop (blocking; no network)."""
     from graph import channels, chats, files, listing, membership, search  # noqa: F401  (loaded here, used later)
-    from graph.client import connect
+    from graph.client import connect, warm
 
-    return connect(config)
+    connection = connect(config)
+    warm(connection)
+    return connection
 
 
 class GraphWorkspace:

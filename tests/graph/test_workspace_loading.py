@@ -109,6 +109,8 @@ def test_the_sdk_is_loaded_off_the_event_loop_which_answers_meanwhile(tmp_path: 
     # msgraph, kiota and httpx were first imported in a worker thread while the loop kept answering ...
     assert {"msgraph", "kiota_http", "httpx"} <= set(seen["answered"])
     assert all(seen["answered"].values()), seen["answered"]
+    # ... and neither those first calls nor any operation after them imported a module of theirs on the loop
+    assert seen["on_loop"] == []
     assert seen["tokens"] == 1  # the two first calls shared one connection
 
 
