@@ -9,6 +9,9 @@ NPM_DEPLOY := tests/deploy/node_modules/.installed
 CHECKS := .venv-checks
 CHECKS_STAMP := $(CHECKS)/.installed
 PYTEST_ARGS ?=
+# make test runs the suite in this many worker processes (pytest-xdist), each taking whole test files, as the
+# browser journeys and the Playground tests go in order inside a file; PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 # The container test (make test-container): podman builds the image on a local Debian base; these flags are
@@ -68,7 +71,7 @@ test: $(STAMP) $(NPM_TEST) $(NPM_MANIFEST) $(NPM_DEPLOY) check-deploy
 	$(PY) -m mypy
 	@test -x $(CHROMIUM) || echo "*** $(CHROMIUM) is missing: the browser suite (tests/e2e/journeys) is SKIPPED. \
 	Install Debian's chromium to run it: sudo make chromium ***"
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Builds the service image on a debootstrapped Debian 12 base (no image registry needed) and runs it.
 image:
