@@ -20,8 +20,6 @@ from core.workspace import Channel, Chat, ConflictBehavior, FileInfo, Folder
 from graph.config import GraphConfig
 
 if TYPE_CHECKING:
-    from msgraph.graph_service_client import GraphServiceClient
-
     from graph.client import GraphConnection
 
 
@@ -60,16 +58,6 @@ class GraphWorkspace:
             self._loading = None
         else:
             self._connection = loading.result()
-
-    @property
-    def client(self) -> GraphServiceClient:
-        """The underlying msgraph-sdk client, for calls the port does not cover. Built on the calling
-        thread if no call has built it yet (blocking: from the event loop, `await` any method first)."""
-        if self._connection is None:
-            if self._loading is not None:
-                raise RuntimeError("the Graph connection is still loading: await a workspace call first")
-            self._connection = _load(self.config)
-        return self._connection.client
 
     async def close(self) -> None:
         """Close the connection if a call built one (waiting for a load under way)."""
